@@ -1,0 +1,54 @@
+/** Element type of the embedding block. `int8` rows carry a float32 scale each. */
+export type EmbeddingDtype = 'float32' | 'float16' | 'int8';
+
+/** Metadata of one catalog item. Only `id` is required. */
+export interface CatalogItem {
+  id: string;
+  title?: string;
+  price?: number;
+  category?: string;
+  brand?: string;
+  /** Units in stock; 0 means out of stock. Absent means unknown (treated as in stock). */
+  stock?: number;
+  image?: string;
+}
+
+/** Metadata fields a catalog may carry besides `id`. */
+export const ITEM_FIELDS = ['title', 'price', 'category', 'brand', 'stock', 'image'] as const;
+export type ItemField = (typeof ITEM_FIELDS)[number];
+
+export interface CatalogSection {
+  /** Byte offset from the start of the body. */
+  offset: number;
+  length: number;
+}
+
+/** The JSON header of a catalog file (format v1). */
+export interface CatalogHeader {
+  formatVersion: 1;
+  itemCount: number;
+  dim: number;
+  dtype: EmbeddingDtype;
+  /** Metadata fields present, always starting with `id`. */
+  fields: Array<'id' | ItemField>;
+  modelId: string;
+  createdAt: string;
+  bodyLength: number;
+  /** Lower-case hex SHA-256 of the body (every byte after the header). */
+  bodySha256: string;
+  sections: {
+    embeddings: CatalogSection;
+    scales?: CatalogSection;
+    bias: CatalogSection;
+    metadata: CatalogSection;
+  };
+}
+
+/** A catalog decoded into memory. Vectors are always float32 (int8/float16 are expanded). */
+export interface Catalog {
+  header: CatalogHeader;
+  /** Row-major `itemCount × dim`. */
+  vectors: Float32Array;
+  bias: Float32Array;
+  items: CatalogItem[];
+}

@@ -1,0 +1,57 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { encodeCatalog } from '../../catalog/codec.js';
+import type { CatalogItem, EmbeddingDtype } from '../../catalog/types.js';
+import { popularityBias } from '../../training/popularity-bias.js';
+import { readEmbeddings } from '../read-embeddings.js';
+import { readMetadata, type ItemMetadata } from '../read-metadata.js';
+
+export interface BuildCatalogOptions {
+  embeddings: string;
+  metadata?: string;
+  columns?: string;
+  where?: string;
+  dtype: EmbeddingDtype;
+  modelId?: string;
+  out: string;
+}
+
+/** `--where is_product=1`: keep metadata rows whose column equals the value. */
+export function parseWhere(spec: string | undefined): ((row: Record<string, string>) => boolean) | undefined {
+  if (!spec) return undefined;
+  const [column, value] = spec.split('=');
+  return (row) => row[column!] === value;
+}
+
+export async function writeCatalogFile(out: string, input: Parameters<typeof encodeCatalog>[0]): Promise<number> {
+  const bytes = await encodeCatalog(input);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, bytes);
+  return bytes.byteLength;
+}
+
+/** Item metadata and bias aligned with `ids`: bias from a bias column, else a popularity column. */
+export function alignMetadata(ids: string[], metadata: ItemMetadata | undefined): { items: Array<Partial<CatalogItem>>; bias?: Float32Array } {
+  const items = ids.map((id) => metadata?.items.get(id) ?? {});
+  if (metadata && metadata.bias.size > 0) return { items, bias: Float32Array.from(ids, (id) => metadata.bias.get(id) ?? 0) };
+  if (metadata && metadata.popularity.size > 0) return { items, bias: popularityBias(ids.map((id) => metadata.popularity.get(id) ?? 0)) };
+  return { items };
+}
+
+export async function buildCatalog(options: BuildCatalogOptions): Promise<string> {
+  const embeddings = readEmbeddings(options.embeddings);
+  const metadata = options.metadata ? readMetadata(options.metadata, options.columns, parseWhere(options.where)) : undefined;
+  const { items, bias } = alignMetadata(embeddings.ids, metadata);
+  const input: Parameters<typeof encodeCatalog>[0] = {
+    ids: embeddings.ids,
+    vectors: embeddings.vectors,
+    dim: embeddings.dim,
+    items,
+    dtype: options.dtype,
+    modelId: options.modelId ?? `embeddings:${options.embeddings.split('/').pop()}`,
+  };
+  if (bias) input.bias = bias;
+  const size = await writeCatalogFile(options.out, input);
+  const withMeta = items.filter((i) => Object.keys(i).length > 0).length;
+  return `Wrote ${options.out}: ${embeddings.ids.length} items × ${embeddings.dim} (${options.dtype}), ${withMeta} with metadata, ${(size / 1024).toFixed(0)} KiB.`;
+}

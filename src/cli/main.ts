@@ -1,0 +1,55 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { VitrineError } from '../shared/errors.js';
+import { CliError } from './cli-error.js';
+import { buildCatalog } from './commands/build-catalog.js';
+import { train } from './commands/train.js';
+import { LOG_FORMATS } from './read-log.js';
+
+const integer = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+const dtypeOption = (): Option => new Option('--dtype <dtype>', 'embedding storage').choices(['float32', 'float16', 'int8']).default('float32');
+
+const program = new Command('vitrine').description('Build Vitrine catalogs for on-device recommendations.');
+
+program
+  .command('build-catalog')
+  .description('Turn embeddings you already have (CSV/TSV/JSON) plus item metadata into a catalog file.')
+  .requiredOption('--embeddings <file>', 'CSV/TSV (id, values…) or JSON ({id: [values]} or [{id, vector}])')
+  .option('--metadata <file>', 'CSV/TSV(.gz) or JSON with id,title,price,category,brand,stock,image[,bias|popularity]')
+  .option('--columns <map>', 'metadata column names, e.g. id=stock_code,title=description')
+  .option('--where <column=value>', 'keep only metadata rows where column equals value')
+  .addOption(dtypeOption())
+  .option('--model-id <id>', 'recorded in the catalog header')
+  .requiredOption('--out <file>', 'catalog file to write')
+  .action(async (options) => console.log(await buildCatalog(options)));
+
+program
+  .command('train')
+  .description('Learn item embeddings and a popularity prior from an anonymous interaction log; write a catalog.')
+  .requiredOption('--log <file>', 'interaction log')
+  .addOption(new Option('--format <format>', 'log format').choices([...LOG_FORMATS]).default('interactions'))
+  .option('--metadata <file>', 'item metadata (as for build-catalog)')
+  .option('--columns <map>', 'metadata column names, e.g. id=stock_code,title=description')
+  .option('--where <column=value>', 'keep only metadata rows where column equals value')
+  .option('--dim <n>', 'embedding dimension', integer, 64)
+  .option('--epochs <n>', 'passes over the log', integer, 5)
+  .option('--window <n>', 'context window', integer, 5)
+  .option('--min-count <n>', 'drop items with fewer interactions', integer, 1)
+  .option('--seed <n>', 'random seed', integer, 42)
+  .addOption(dtypeOption())
+  .option('--quiet', 'no progress bar')
+  .requiredOption('--out <file>', 'catalog file to write')
+  .action(async (options) => console.log(await train(options)));
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof CliError || error instanceof VitrineError) {
+    console.error(`vitrine: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { BackendName } from './backend-name.js';
+
+/** What we learnt about a backend while activating it. */
+export interface BackendProbe {
+  ok: boolean;
+  /** A software rasteriser (e.g. SwiftShader) rather than a real GPU. */
+  software?: boolean;
+  /** Adapter or renderer description, when the browser tells. */
+  adapter?: string;
+  error?: string;
+}
+
+let wasmConfigured = false;
+function configureWasm(): void {
+  if (wasmConfigured) return;
+  wasmConfigured = true;
+  // Threads give nothing on small devices, and the threaded build breaks under minified
+  // bundles (its pthread blob worker): see platform notes.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  setWasmPaths({
+    'tfjs-backend-wasm.wasm': wasmUrl,
+    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+  });
+}
+
+const SOFTWARE_PATTERN = /swiftshader|llvmpipe|software|basic render|microsoft basic/i;
+
+async function describeWebGpuAdapter(): Promise<{ software: boolean; adapter: string } | undefined> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  const adapter = (await gpu?.requestAdapter()) as
+    | { info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean }
+    | null
+    | undefined;
+  if (!adapter) return undefined;
+  const info = adapter.info ?? {};
+  const text = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+  const software = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || SOFTWARE_PATTERN.test(text);
+  return { software, adapter: text || 'unknown adapter' };
+}
+
+function describeWebGlRenderer(): { software: boolean; adapter: string } {
+  const canvas = new OffscreenCanvas(1, 1);
+  const gl = canvas.getContext('webgl2');
+  if (!gl) return { software: false, adapter: 'unknown renderer' };
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return { software: SOFTWARE_PATTERN.test(renderer), adapter: renderer };
+}
+
+/**
+ * Makes `name` the active tfjs backend. tfjs silently falls back when a backend fails to
+ * initialise (e.g. setBackend('webgpu') resolves false without an adapter), so we check.
+ */
+export async function activateBackend(name: BackendName): Promise<BackendProbe> {
+  try {
+    let described: { software: boolean; adapter: string } | undefined;
+    if (name === 'webgpu') {
+      described = await describeWebGpuAdapter();
+      if (!described) return { ok: false, error: 'navigator.gpu offers no adapter (WebGPU unsupported or disabled)' };
+    }
+    if (name === 'webgl') {
+      if (typeof OffscreenCanvas === 'undefined') return { ok: false, error: 'OffscreenCanvas is unavailable in this worker' };
+      described = describeWebGlRenderer();
+    }
+    if (name === 'wasm') configureWasm();
+    const ok = await tf.setBackend(name);
+    if (!ok || tf.getBackend() !== name) return { ok: false, error: `tfjs could not initialise ${name}` };
+    await tf.ready();
+    return { ok: true, ...described };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Resolves when the active GPU backend loses its device (WebGPU `device.lost`, WebGL
+ * `webglcontextlost`). Never resolves for wasm/cpu.
+ */
+export function whenDeviceLost(name: BackendName): Promise<string> {
+  const backend = tf.backend() as unknown as {
+    device?: { lost?: Promise<{ reason?: string; message?: string }> };
+    gpgpu?: { gl?: { canvas?: EventTarget } };
+  };
+  if (name === 'webgpu' && backend.device?.lost) {
+    return backend.device.lost.then((info) => `WebGPU device lost (${info.reason ?? 'unknown'}: ${info.message ?? ''})`);
+  }
+  const canvas = backend.gpgpu?.gl?.canvas;
+  if (name === 'webgl' && canvas) {
+    return new Promise((resolve) => canvas.addEventListener('webglcontextlost', () => resolve('WebGL context lost'), { once: true }));
+  }
+  return new Promise(() => undefined);
+}
+
+/** Test hook: destroys the active GPU device or context, as a driver reset would. */
+export function loseDevice(): boolean {
+  const backend = tf.backend() as unknown as {
+    device?: { destroy(): void };
+    gpgpu?: { gl?: WebGL2RenderingContext };
+  };
+  if (backend.device) {
+    backend.device.destroy();
+    return true;
+  }
+  const lose = backend.gpgpu?.gl?.getExtension('WEBGL_lose_context');
+  if (lose) {
+    lose.loseContext();
+    return true;
+  }
+  return false;
+}
+
+export function tensorMemory(): { numTensors: number; numBytes: number } {
+  const { numTensors, numBytes } = tf.memory();
+  return { numTensors, numBytes };
+}

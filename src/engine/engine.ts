@@ -1,0 +1,184 @@
+import type { Catalog } from '../catalog/types.js';
+import { EngineError } from '../shared/errors.js';
+import { BACKEND_ORDER, type BackendName } from './backend-name.js';
+import { activateBackend, whenDeviceLost } from './backends.js';
+import { TensorScorer } from './tensor-scorer.js';
+
+/** What happened to one backend when the engine chose where to run. */
+export interface BackendReport {
+  backend: BackendName;
+  status: 'chosen' | 'measured' | 'unavailable' | 'skipped' | 'lost';
+  reason: string;
+  /** Median ms of the real scoring call on a sample of the catalog. */
+  medianMs?: number;
+  software?: boolean;
+  adapter?: string;
+}
+
+export type BackendPreference = 'auto' | BackendName;
+
+/** Rows of the catalog used to time each backend: enough to be representative, short to run. */
+const CALIBRATION_ROWS = 20_000;
+const CALIBRATION_RUNS = 5;
+
+async function timeScoring(catalog: Catalog): Promise<number> {
+  const scorer = new TensorScorer(catalog, Math.min(catalog.header.itemCount, CALIBRATION_ROWS));
+  try {
+    const u = new Float32Array(catalog.header.dim).map((_, j) => Math.sin(j + 1));
+    const mask = { excludeRows: [] };
+    await scorer.recommend(u, 10, mask); // warm-up: shader compilation, wasm instantiation
+    const times: number[] = [];
+    for (let i = 0; i < CALIBRATION_RUNS; i++) {
+      const start = performance.now();
+      await scorer.recommend(u, 10, mask);
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)]!;
+  } finally {
+    scorer.dispose();
+  }
+}
+
+/**
+ * Owns the tfjs backend and the catalog resident on it.
+ * - `auto` measures the real scoring call on each usable backend and keeps the fastest;
+ *   software GPU adapters are recognised and skipped (they are many times slower than WASM).
+ * - When a GPU device is lost, the engine moves to the next backend and re-uploads the
+ *   catalog; the shopper's state lives outside the engine and is untouched.
+ */
+export class Engine {
+  #backend: BackendName;
+  #scorer: TensorScorer;
+  #catalog: Catalog;
+  #recovering: Promise<void> | undefined;
+  readonly reports: BackendReport[];
+  fallbackReason: string | undefined;
+
+  private constructor(backend: BackendName, catalog: Catalog, reports: BackendReport[]) {
+    this.#backend = backend;
+    this.#catalog = catalog;
+    this.#scorer = new TensorScorer(catalog);
+    this.reports = reports;
+    this.#watchDevice();
+  }
+
+  get backend(): BackendName {
+    return this.#backend;
+  }
+
+  static async start(catalog: Catalog, preference: BackendPreference): Promise<Engine> {
+    if (preference !== 'auto') {
+      const probe = await activateBackend(preference);
+      if (!probe.ok) throw new EngineError('BACKEND_UNAVAILABLE', `Backend ${preference} cannot run here: ${probe.error}.`);
+      const others = BACKEND_ORDER.filter((b) => b !== preference).map(
+        (backend): BackendReport => ({ backend, status: 'skipped', reason: `not measured: the backend was forced to ${preference}` }),
+      );
+      const chosen: BackendReport = { backend: preference, status: 'chosen', reason: 'forced by the backend option', ...describe(probe) };
+      return new Engine(preference, catalog, [chosen, ...others]);
+    }
+    const reports: BackendReport[] = [];
+    for (const backend of BACKEND_ORDER) {
+      const probe = await activateBackend(backend);
+      if (!probe.ok) {
+        reports.push({ backend, status: 'unavailable', reason: probe.error ?? 'failed to initialise' });
+        continue;
+      }
+      if (probe.software) {
+        reports.push({
+          backend,
+          status: 'skipped',
+          reason: `software adapter (${probe.adapter}): GPU work is emulated on the CPU, far slower than WASM`,
+          ...describe(probe),
+        });
+        continue;
+      }
+      try {
+        reports.push({ backend, status: 'measured', reason: '', medianMs: await timeScoring(catalog), ...describe(probe) });
+      } catch (error) {
+        reports.push({ backend, status: 'unavailable', reason: `scoring failed: ${error instanceof Error ? error.message : String(error)}` });
+      }
+    }
+    const measured = reports.filter((r) => r.status === 'measured').sort((a, b) => a.medianMs! - b.medianMs!);
+    const best = measured[0];
+    if (!best) throw new EngineError('BACKEND_UNAVAILABLE', 'No compute backend could score the catalog in this browser.');
+    for (const r of measured) {
+      r.reason =
+        r === best
+          ? `fastest measured: ${fmt(r.medianMs!)} ms per scoring call on ${Math.min(catalog.header.itemCount, CALIBRATION_ROWS)} items`
+          : `slower: ${fmt(r.medianMs!)} ms vs ${fmt(best.medianMs!)} ms for ${best.backend}`;
+    }
+    best.status = 'chosen';
+    const probe = await activateBackend(best.backend);
+    if (!probe.ok) throw new EngineError('BACKEND_UNAVAILABLE', `Backend ${best.backend} failed after calibration: ${probe.error}.`);
+    return new Engine(best.backend, catalog, reports);
+  }
+
+  /** Runs a scoring call; if the GPU fails under it, falls back and runs it again. */
+  async run<T>(call: (scorer: TensorScorer) => Promise<T>): Promise<T> {
+    if (this.#recovering) await this.#recovering;
+    try {
+      return await call(this.#scorer);
+    } catch (error) {
+      if (this.#backend !== 'webgpu' && this.#backend !== 'webgl') throw error;
+      await this.#fallBack(`scoring failed on ${this.#backend}: ${error instanceof Error ? error.message : String(error)}`);
+      return call(this.#scorer);
+    }
+  }
+
+  /** Uploads a new catalog to the current backend, then drops the old one. */
+  replaceCatalog(catalog: Catalog): void {
+    const next = new TensorScorer(catalog);
+    this.#scorer.dispose();
+    this.#scorer = next;
+    this.#catalog = catalog;
+  }
+
+  #watchDevice(): void {
+    const backend = this.#backend;
+    void whenDeviceLost(backend).then((reason) => {
+      if (this.#backend === backend) void this.#fallBack(reason);
+    });
+  }
+
+  #fallBack(reason: string): Promise<void> {
+    this.#recovering ??= (async () => {
+      const lost = this.#backend;
+      const report = this.reports.find((r) => r.backend === lost);
+      if (report) Object.assign(report, { status: 'lost', reason });
+      try {
+        this.#scorer.dispose();
+      } catch {
+        // The device is gone; its buffers went with it.
+      }
+      for (const backend of BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(lost) + 1)) {
+        const probe = await activateBackend(backend);
+        if (!probe.ok) continue;
+        this.#backend = backend;
+        this.#scorer = new TensorScorer(this.#catalog);
+        this.fallbackReason = `${reason}; moved to ${backend}`;
+        const next = this.reports.find((r) => r.backend === backend);
+        if (next) Object.assign(next, { status: 'chosen', reason: `fallback after ${lost} was lost` });
+        this.#watchDevice();
+        return;
+      }
+      throw new EngineError('DEVICE_LOST', `${reason}; no other backend is available.`);
+    })().finally(() => {
+      this.#recovering = undefined;
+    });
+    return this.#recovering;
+  }
+
+  dispose(): void {
+    this.#scorer.dispose();
+  }
+}
+
+function describe(probe: { software?: boolean; adapter?: string }): Pick<BackendReport, 'software' | 'adapter'> {
+  const out: Pick<BackendReport, 'software' | 'adapter'> = {};
+  if (probe.software !== undefined) out.software = probe.software;
+  if (probe.adapter !== undefined) out.adapter = probe.adapter;
+  return out;
+}
+
+const fmt = (ms: number): string => ms.toFixed(2);

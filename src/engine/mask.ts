@@ -1,0 +1,20 @@
+/** Which items may be returned. Applied on the accelerator before top-k. */
+export interface ItemFilters {
+  /** Only items whose category is one of these. */
+  categories?: string[];
+  /** Only items with a known price ≥ priceMin. */
+  priceMin?: number;
+  /** Only items with a known price ≤ priceMax. */
+  priceMax?: number;
+  /** Only items in stock (unknown stock counts as in stock). */
+  inStock?: boolean;
+}
+
+export interface MaskSpec extends ItemFilters {
+  /** Catalog rows never to return (already bought, the current item…). */
+  excludeRows: number[];
+}
+
+/** Score given to masked items; anything at or below MASKED_THRESHOLD is dropped from results. */
+export const MASKED_SCORE = -1e30;
+export const MASKED_THRESHOLD = -1e29;

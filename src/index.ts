@@ -1,0 +1,20 @@
+// The public API of Vitrine: everything a page imports comes from here.
+export { createRecommender } from './page/recommender.js';
+export type { Recommender, RecommenderOptions } from './page/recommender.js';
+export type {
+  EngineInfo,
+  HistoryExport,
+  Recommendation,
+  RecommendOptions,
+  RerankedItem,
+  SimilarOptions,
+} from './shared/api-types.js';
+export type { ItemFilters } from './engine/mask.js';
+export type { BackendName } from './engine/backend-name.js';
+export type { BackendReport } from './engine/engine.js';
+export type { EventType, StoredEvent, TrackEvent } from './history/events.js';
+export type { ProfileOptions } from './model/pooling-encoder.js';
+export type { CatalogItem, CatalogHeader, EmbeddingDtype } from './catalog/types.js';
+export type { ProgressInfo } from './shared/progress.js';
+export { VitrineError, CatalogError, EventError, StorageError, EngineError, WorkerError } from './shared/errors.js';
+export type { ErrorCode } from './shared/errors.js';

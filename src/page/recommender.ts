@@ -1,0 +1,136 @@
+import { proxy } from 'comlink';
+import type { StoredEvent, TrackEvent } from '../history/events.js';
+import type {
+  EngineInfo,
+  EngineOptions,
+  HistoryExport,
+  Recommendation,
+  RecommendOptions,
+  RerankedItem,
+  SimilarOptions,
+} from '../shared/api-types.js';
+import { VitrineError, WorkerError } from '../shared/errors.js';
+import type { ProgressInfo } from '../shared/progress.js';
+import { connectWorker, type WorkerRemote } from './connect.js';
+
+export interface RecommenderOptions extends Omit<EngineOptions, 'catalog'> {
+  /** URL of the catalog file built by `vitrine build-catalog`. Relative URLs resolve against the page. */
+  catalog: string | URL;
+  /** Called with download, verification and start-up progress. */
+  onProgress?: (info: ProgressInfo) => void;
+  /** A worker you started yourself from `vitrine/worker` (e.g. for a custom bundler setup). */
+  worker?: Worker;
+}
+
+/** On-device recommendations for one shopper. Every method answers from the worker. */
+export interface Recommender {
+  /**
+   * Records what the shopper did, on this device only. Rejects with `EVENT_INVALID` or
+   * `ITEM_UNKNOWN` (and stores nothing) for a bad event.
+   * @example await rec.track({ type: 'view', itemId: '85123A' });
+   */
+  track(event: TrackEvent): Promise<StoredEvent>;
+  /**
+   * The best `k` items for this shopper now; the popularity prior when there is no history.
+   * @example const recs = await rec.recommend({ k: 8, filters: { inStock: true }, exclude: [currentId] });
+   */
+  recommend(options?: RecommendOptions): Promise<Recommendation[]>;
+  /**
+   * Items most like `itemId` (cosine similarity of their embeddings).
+   * @example const alike = await rec.similar('85123A', { k: 6 });
+   */
+  similar(itemId: string, options?: SimilarOptions): Promise<Recommendation[]>;
+  /**
+   * Re-orders a list you already have (e.g. search results) by this shopper's affinity.
+   * Ids the catalog does not know are kept, last, with `score: null`.
+   * @example const ordered = await rec.rerank(searchResultIds);
+   */
+  rerank(itemIds: string[]): Promise<RerankedItem[]>;
+  /** Switches to another catalog; on failure the current one keeps serving and the error is thrown. */
+  loadCatalog(url: string | URL): Promise<EngineInfo>;
+  /** Backend in use and why, catalog and history state. */
+  info(): Promise<EngineInfo>;
+  /** Everything stored about the shopper, as JSON they can keep. */
+  exportHistory(): Promise<HistoryExport>;
+  /** Deletes the shopper's history and everything else Vitrine stored on the device. */
+  eraseHistory(): Promise<void>;
+  /** Stops the worker. Safe to call more than once. */
+  dispose(): Promise<void>;
+}
+
+const debugHandles = new WeakMap<Recommender, WorkerRemote>();
+/** @internal Test hooks (tensor counts, simulated device loss); not part of the public API. */
+export function debugRemote(recommender: Recommender): WorkerRemote | undefined {
+  return debugHandles.get(recommender);
+}
+
+const resolveUrl = (url: string | URL): string => new URL(String(url), globalThis.location?.href).href;
+
+/**
+ * Starts the worker, loads (or reuses the cached) catalog, chooses the fastest backend and
+ * opens the shopper's on-device history.
+ * @example
+ * const rec = await createRecommender({ catalog: '/catalog.vcat' });
+ * await rec.track({ type: 'view', itemId: '85123A' });
+ * console.log(await rec.recommend({ k: 4 })); // => [{ itemId, score, item: { title, price… } }, …]
+ */
+export async function createRecommender(options: RecommenderOptions): Promise<Recommender> {
+  if (typeof options !== 'object' || options === null || options.catalog === undefined) {
+    throw new VitrineError('OPTIONS_INVALID', 'createRecommender() needs { catalog: url }.');
+  }
+  if (typeof Worker === 'undefined') throw new VitrineError('OPTIONS_INVALID', 'This environment has no Web Workers.');
+  const { onProgress, worker: injected, catalog, ...rest } = options;
+  const { worker, remote, release } = connectWorker(injected);
+
+  let disposed = false;
+  let crash: WorkerError | undefined;
+  const crashListeners = new Set<(error: WorkerError) => void>();
+  worker.addEventListener('error', (event) => {
+    crash = new WorkerError('WORKER_CRASHED', `The recommender worker stopped: ${event.message || 'unknown error'}.`);
+    for (const listener of crashListeners) listener(crash);
+  });
+  // Every call fails fast with a typed error once the worker is gone.
+  const call = async <T>(run: () => Promise<T>): Promise<T> => {
+    if (disposed) throw new WorkerError('DISPOSED', 'This recommender was disposed.');
+    if (crash) throw crash;
+    let listener: ((error: WorkerError) => void) | undefined;
+    try {
+      return await Promise.race([run(), new Promise<never>((_, reject) => crashListeners.add((listener = reject)))]);
+    } finally {
+      if (listener) crashListeners.delete(listener);
+    }
+  };
+
+  const progress = onProgress ? proxy(onProgress) : undefined;
+  try {
+    await call(() => remote.init({ ...rest, catalog: resolveUrl(catalog) }, progress));
+  } catch (error) {
+    release();
+    worker.terminate();
+    throw error;
+  }
+
+  const recommender: Recommender = {
+    track: (event) => call(() => remote.track(event)),
+    recommend: (o) => call(() => remote.recommend(o)),
+    similar: (itemId, o) => call(() => remote.similar(itemId, o)),
+    rerank: (itemIds) => call(() => remote.rerank(itemIds)),
+    loadCatalog: (url) => call(() => remote.loadCatalog(resolveUrl(url), progress)),
+    info: () => call(() => remote.info()),
+    exportHistory: () => call(() => remote.exportHistory()),
+    eraseHistory: () => call(() => remote.eraseHistory()),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      try {
+        await remote.dispose();
+      } catch {
+        // The worker may already be gone; terminating below is what matters.
+      }
+      release();
+      worker.terminate();
+    },
+  };
+  debugHandles.set(recommender, remote);
+  return recommender;
+}

@@ -1,0 +1,89 @@
+import type { CatalogItem } from '../catalog/types.js';
+import type { BackendName } from '../engine/backend-name.js';
+import type { BackendReport } from '../engine/engine.js';
+import type { ItemFilters } from '../engine/mask.js';
+import type { StoredEvent } from '../history/events.js';
+import type { ProfileOptions } from '../model/pooling-encoder.js';
+
+/** Options the worker needs to start. Plain data: it crosses the worker boundary. */
+export interface EngineOptions {
+  /** URL of the catalog file (resolved against the page). */
+  catalog: string;
+  /** Keeps histories of different shops (or catalogs) apart. Default `'default'`. */
+  namespace?: string;
+  /** `'auto'` (default) measures the device; a name forces that backend. */
+  backend?: 'auto' | BackendName;
+  history?: {
+    /** Most events kept; the oldest are evicted beyond. Default 5,000. */
+    maxEvents?: number;
+    /** Events older than this many days are evicted. Default 180. */
+    maxAgeDays?: number;
+  };
+  profile?: ProfileOptions;
+}
+
+export interface RecommendOptions {
+  /** How many items, 1–1000. Default 10. */
+  k?: number;
+  filters?: ItemFilters;
+  /** Item ids never to return (e.g. the product on screen). */
+  exclude?: string[];
+  /** Leave out items this shopper already bought. Default true. */
+  excludePurchased?: boolean;
+}
+
+export interface SimilarOptions {
+  k?: number;
+  filters?: ItemFilters;
+  exclude?: string[];
+}
+
+export interface Recommendation {
+  itemId: string;
+  score: number;
+  /** The item's catalog metadata: plain data, never markup to inject. */
+  item: CatalogItem;
+}
+
+export interface RerankedItem {
+  itemId: string;
+  /** This shopper's affinity; null for ids the catalog does not know (kept last, in input order). */
+  score: number | null;
+}
+
+export interface EngineInfo {
+  backend: BackendName;
+  /** Why this backend: the measurement or the option that decided it. */
+  reason: string;
+  /** Every backend considered, with why it was or was not chosen. */
+  backends: BackendReport[];
+  /** Set when a GPU device was lost and the engine moved on. */
+  fallback?: string;
+  catalog: {
+    url: string;
+    items: number;
+    dim: number;
+    dtype: string;
+    formatVersion: number;
+    modelId: string;
+    sha256: string;
+    source: 'network' | 'cache';
+    /** The last failed attempt to load a newer catalog, while the previous one kept serving. */
+    lastError?: { code: string; message: string };
+  };
+  history: {
+    /** False when IndexedDB is unavailable and events are kept in memory only. */
+    persistent: boolean;
+    reason?: string;
+    events: number;
+  };
+}
+
+/** What `exportHistory()` returns: everything stored about the shopper, as JSON. */
+export interface HistoryExport {
+  format: 'vitrine-history';
+  version: 1;
+  namespace: string;
+  exportedAt: string;
+  events: StoredEvent[];
+}

@@ -1,0 +1,79 @@
+import { isBackendName } from '../engine/backend-name.js';
+import type { ItemFilters } from '../engine/mask.js';
+import type { EngineOptions, RecommendOptions, SimilarOptions } from '../shared/api-types.js';
+import { VitrineError } from '../shared/errors.js';
+
+const invalid = (why: string): VitrineError => new VitrineError('OPTIONS_INVALID', `Invalid option: ${why}.`);
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isPositive = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
+
+export function validateEngineOptions(options: EngineOptions): EngineOptions & { namespace: string } {
+  if (!isObject(options)) throw invalid('options must be an object');
+  if (typeof options.catalog !== 'string' || options.catalog.length === 0) throw invalid('catalog must be the URL of a catalog file');
+  const namespace = options.namespace ?? 'default';
+  if (typeof namespace !== 'string' || !/^[\w.-]{1,64}$/.test(namespace)) throw invalid('namespace must be 1–64 letters, digits, "_", "-" or "."');
+  if (options.backend !== undefined && options.backend !== 'auto' && !isBackendName(options.backend)) {
+    throw invalid(`backend must be auto, webgpu, webgl, wasm or cpu, not ${String(options.backend)}`);
+  }
+  const h = options.history;
+  if (h !== undefined) {
+    if (!isObject(h)) throw invalid('history must be an object');
+    if (h.maxEvents !== undefined && (!Number.isInteger(h.maxEvents) || !isPositive(h.maxEvents))) throw invalid('history.maxEvents must be a positive integer');
+    if (h.maxAgeDays !== undefined && !isPositive(h.maxAgeDays)) throw invalid('history.maxAgeDays must be positive');
+  }
+  const p = options.profile;
+  if (p !== undefined) {
+    if (!isObject(p)) throw invalid('profile must be an object');
+    for (const key of ['halfLifeHours', 'sessionHalfLifeMinutes', 'sessionGapMinutes'] as const) {
+      if (p[key] !== undefined && !isPositive(p[key])) throw invalid(`profile.${key} must be positive`);
+    }
+    if (p.sessionWeight !== undefined && !(typeof p.sessionWeight === 'number' && p.sessionWeight >= 0 && p.sessionWeight <= 1)) {
+      throw invalid('profile.sessionWeight must be between 0 and 1');
+    }
+    if (p.eventWeights !== undefined && (!isObject(p.eventWeights) || !Object.values(p.eventWeights).every((w) => Number.isFinite(w)))) {
+      throw invalid('profile.eventWeights must map event types to finite numbers');
+    }
+  }
+  return { ...options, namespace };
+}
+
+function validateK(k: unknown): void {
+  if (k !== undefined && (!Number.isInteger(k) || (k as number) < 1 || (k as number) > 1000)) throw invalid('k must be an integer from 1 to 1000');
+}
+
+function validateFilters(filters: unknown): ItemFilters | undefined {
+  if (filters === undefined) return undefined;
+  if (!isObject(filters)) throw invalid('filters must be an object');
+  const f = filters as ItemFilters;
+  if (f.categories !== undefined && (!Array.isArray(f.categories) || !f.categories.every((c) => typeof c === 'string'))) {
+    throw invalid('filters.categories must be an array of strings');
+  }
+  for (const key of ['priceMin', 'priceMax'] as const) {
+    if (f[key] !== undefined && !(typeof f[key] === 'number' && Number.isFinite(f[key]))) throw invalid(`filters.${key} must be a finite number`);
+  }
+  if (f.inStock !== undefined && typeof f.inStock !== 'boolean') throw invalid('filters.inStock must be a boolean');
+  return f;
+}
+
+function validateExclude(exclude: unknown): void {
+  if (exclude !== undefined && (!Array.isArray(exclude) || !exclude.every((id) => typeof id === 'string'))) {
+    throw invalid('exclude must be an array of item ids');
+  }
+}
+
+export function validateRecommendOptions(options: RecommendOptions): RecommendOptions {
+  if (!isObject(options)) throw invalid('recommend() options must be an object');
+  validateK(options.k);
+  validateFilters(options.filters);
+  validateExclude(options.exclude);
+  if (options.excludePurchased !== undefined && typeof options.excludePurchased !== 'boolean') throw invalid('excludePurchased must be a boolean');
+  return options;
+}
+
+export function validateSimilarOptions(options: SimilarOptions): SimilarOptions {
+  if (!isObject(options)) throw invalid('similar() options must be an object');
+  validateK(options.k);
+  validateFilters(options.filters);
+  validateExclude(options.exclude);
+  return options;
+}

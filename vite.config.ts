@@ -1,0 +1,21 @@
+import { defineConfig } from 'vite';
+
+// One config for three jobs:
+// - `vite` (npm start): dev server at the repo root; the storefront is /demo/, browser-test
+//   fixture pages are /test/fixtures/, generated catalogs are served from public/.
+// - `vite build` (npm run build): the library: dist/index.js (page entry, no tfjs) plus the
+//   worker chunk that bundles tfjs, idb and comlink.
+export default defineConfig({
+  appType: 'mpa',
+  server: { port: 5173, strictPort: false, open: false },
+  preview: { port: 4173 },
+  worker: { format: 'es' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2022',
+    assetsInlineLimit: 0,
+    lib: { entry: 'src/index.ts', formats: ['es'], fileName: 'index' },
+    rolldownOptions: { external: [] },
+  },
+});
