@@ -3,7 +3,7 @@ import { CliError } from './cli-error.js';
 import { readTable } from './read-table.js';
 
 /** Interaction log formats the CLI reads. */
-export const LOG_FORMATS = ['sequences', 'interactions', 'online-retail'] as const;
+export const LOG_FORMATS = ['sequences', 'interactions', 'online-retail', 'unisrec'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Each shopper's items in time order (anonymous: the user key is never written anywhere). */
@@ -12,6 +12,7 @@ export type Sequences = string[][];
 /**
  * - `sequences`: `user item item …` per line, items in time order (S3-Rec / SASRec files).
  * - `interactions`: CSV/TSV with header `user,item,timestamp[,event]`.
+ * - `unisrec`: RecBole/UniSRec `.inter` files (`user  history…  item`, tab separated, typed header).
  * - `online-retail`: the UCI Online Retail invoice table: non-cancelled lines with a customer,
  *   positive quantity and price; one interaction per customer × product at its first purchase.
  */
@@ -27,6 +28,22 @@ export function readLog(path: string, format: LogFormat): Sequences {
       .split('\n')
       .map((line) => line.trim().split(/\s+/).slice(1))
       .filter((items) => items.length > 0 && items[0] !== '');
+  }
+  if (format === 'unisrec') {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (cause) {
+      throw new CliError(`Cannot read ${path}: ${(cause as Error).message}`);
+    }
+    return text
+      .split('\n')
+      .slice(1)
+      .filter((line) => line.trim() !== '')
+      .map((line) => {
+        const [, history = '', target = ''] = line.split('\t');
+        return [...history.trim().split(/\s+/), target.trim()].filter((item) => item !== '');
+      });
   }
   const rows = readTable(path);
   const byUser = new Map<string, Array<{ item: string; ts: number; line: number }>>();

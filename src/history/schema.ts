@@ -9,7 +9,7 @@ export interface HistoryDB extends DBSchema {
   events: { key: number; value: StoredEvent; indexes: { ts: number } };
 }
 
-type Migration = (db: IDBPDatabase<HistoryDB>, tx: IDBPTransaction<HistoryDB, ['events'], 'versionchange'>) => void;
+type Migration = (db: IDBPDatabase<HistoryDB>, tx: IDBPTransaction<HistoryDB, Array<'events'>, 'versionchange'>) => void;
 
 /** MIGRATIONS[v] upgrades a database from version v to v + 1. */
 export const MIGRATIONS: Migration[] = [

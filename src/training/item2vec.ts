@@ -79,6 +79,11 @@ export function trainItem2Vec(sequences: number[][], itemCount: number, options:
     }
     options.onEpoch?.(epoch, loss / Math.max(1, pairs));
   }
+  // Remove the common direction (mostly frequency) that SGNS shares across all items on small
+  // logs; without it every pair looks alike ("all-but-the-top", Mu & Viswanath 2018).
+  const mean = new Float64Array(dim);
+  for (let i = 0; i < itemCount; i++) for (let j = 0; j < dim; j++) mean[j]! += input[i * dim + j]! / itemCount;
+  for (let i = 0; i < itemCount; i++) for (let j = 0; j < dim; j++) input[i * dim + j]! -= mean[j]!;
   for (let i = 0; i < itemCount; i++) {
     let norm = 0;
     for (let j = 0; j < dim; j++) norm += input[i * dim + j]! ** 2;

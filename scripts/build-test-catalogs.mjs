@@ -1,0 +1,39 @@
+// Builds the catalogs the browser tests and the demo use, from the real data in ../shared/data,
+// with the CLI exactly as a shop would run it. Skips catalogs that already exist.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const data = process.env.VITRINE_DATA ?? resolve(root, '../shared/data');
+const out = join(root, 'public/catalogs');
+
+export const CATALOGS = {
+  'online-retail.vcat': [
+    'train', '--log', `${data}/online-retail-uci/online_retail.tsv.gz`, '--format', 'online-retail',
+    '--metadata', `${data}/online-retail-uci/products.tsv`, '--columns', 'id=stock_code,title=description,price=median_unit_price_gbp',
+    '--where', 'is_product=1', '--min-count', '5', '--quiet',
+  ],
+  'scientific.vcat': [
+    'train', '--log', `${data}/amazon-scientific-unisrec/Scientific.test.inter`, '--format', 'unisrec',
+    '--metadata', `${data}/amazon-scientific-unisrec/items.tsv`, '--columns', 'id=item_index,category=category_path',
+    '--dim', '32', '--epochs', '10', '--quiet',
+  ],
+};
+
+for (const [file, args] of Object.entries(CATALOGS)) {
+  const path = join(out, file);
+  if (existsSync(path)) continue;
+  if (!existsSync(data)) throw new Error(`The shared datasets are not at ${data}; set VITRINE_DATA to their folder.`);
+  console.log(`vitrine ${args[0]} → public/catalogs/${file}`);
+  execFileSync(process.execPath, [join(root, 'bin/vitrine.js'), ...args, '--out', path], { stdio: 'inherit' });
+}
+
+// Damaged copies for the error-path tests: one flipped byte in the body, and a cut-off file.
+const good = readFileSync(join(out, 'scientific.vcat'));
+const corrupt = Buffer.from(good);
+corrupt[corrupt.length - 100] ^= 0xff;
+writeFileSync(join(out, 'scientific-corrupt.vcat'), corrupt);
+writeFileSync(join(out, 'scientific-truncated.vcat'), good.subarray(0, Math.floor(good.length / 2)));
+copyFileSync(join(out, 'scientific.vcat'), join(out, 'scientific-copy.vcat'));
