@@ -1,0 +1,121 @@
+import { expect, test } from '@playwright/test';
+import { openHarness, RETAIL } from './helpers.js';
+
+// Behaviour a shopper would notice, on the Online Retail catalog learnt by `vitrine train`.
+test.beforeEach(async ({ page }) => openHarness(page));
+
+test('a shopper with no history gets the popularity prior, never an empty list', async ({ page }) => {
+  const { recs, popular } = await page.evaluate(async (url) => {
+    const catalog = await window.harness.fetchCatalog(url);
+    const rec = await window.harness.createRecommender({ catalog: url, backend: 'wasm' });
+    const recs = await rec.recommend({ k: 10 });
+    await rec.dispose();
+    const order = Array.from(catalog.bias.keys()).sort((a, b) => catalog.bias[b]! - catalog.bias[a]! || a - b);
+    return { recs: recs.map((r) => r.itemId), popular: order.slice(0, 10).map((row) => catalog.items[row]!.id) };
+  }, RETAIL);
+  expect(recs).toHaveLength(10);
+  expect(recs).toEqual(popular);
+});
+
+test('viewing lunch bags moves recommendations toward lunch bags', async ({ page }) => {
+  const result = await page.evaluate(async (url) => {
+    const catalog = await window.harness.fetchCatalog(url);
+    const bags = catalog.items.filter((i) => i.title?.startsWith('LUNCH BAG')).map((i) => i.id);
+    const rec = await window.harness.createRecommender({ catalog: url, namespace: 'bags', backend: 'wasm' });
+    const titles = async (): Promise<string[]> => (await rec.recommend({ k: 10 })).map((r) => r.item.title ?? '');
+    const before = await titles();
+    for (const itemId of bags.slice(0, 3)) await rec.track({ type: 'view', itemId });
+    const after = await titles();
+    await rec.eraseHistory();
+    await rec.dispose();
+    return { before, after, viewed: bags.slice(0, 3) };
+  }, RETAIL);
+  const bagLike = (titles: string[]): number => titles.filter((t) => /BAG/.test(t)).length;
+  expect(result.after).not.toEqual(result.before);
+  expect(bagLike(result.after)).toBeGreaterThanOrEqual(6);
+  expect(bagLike(result.after)).toBeGreaterThan(bagLike(result.before));
+});
+
+test('similar() returns items a person would call related', async ({ page }) => {
+  const similar = await page.evaluate(async (url) => {
+    const catalog = await window.harness.fetchCatalog(url);
+    const rec = await window.harness.createRecommender({ catalog: url, backend: 'wasm' });
+    const pick = (prefix: string): string => catalog.items.find((i) => i.title?.startsWith(prefix))!.id;
+    const out: Record<string, string[]> = {};
+    for (const prefix of ['LUNCH BAG RED RETROSPOT', 'PARTY BUNTING', 'RIBBON REEL CHRISTMAS']) {
+      out[prefix] = (await rec.similar(pick(prefix), { k: 8 })).map((r) => r.item.title ?? '');
+    }
+    await rec.dispose();
+    return out;
+  }, RETAIL);
+  console.log(similar);
+  expect(similar['LUNCH BAG RED RETROSPOT']!.filter((t) => t.includes('BAG')).length).toBeGreaterThanOrEqual(6);
+  expect(similar['PARTY BUNTING']!.filter((t) => t.includes('BUNTING')).length).toBeGreaterThanOrEqual(5);
+  expect(similar['RIBBON REEL CHRISTMAS']!.filter((t) => /RIBBON|CHRISTMAS/.test(t)).length).toBeGreaterThanOrEqual(5);
+  expect(similar['PARTY BUNTING']).not.toContain('PARTY BUNTING');
+});
+
+test('rerank() orders a search result list by the shopper’s affinity and keeps unknown ids last', async ({ page }) => {
+  const result = await page.evaluate(async (url) => {
+    const catalog = await window.harness.fetchCatalog(url);
+    const ids = (re: RegExp, n: number): string[] => catalog.items.filter((i) => re.test(i.title ?? '')).slice(0, n).map((i) => i.id);
+    const christmas = ids(/CHRISTMAS/, 4);
+    const bags = ids(/^LUNCH BAG/, 4);
+    const rec = await window.harness.createRecommender({ catalog: url, namespace: 'rerank', backend: 'wasm' });
+    for (const itemId of ids(/^LUNCH BAG/, 8).slice(4)) await rec.track({ type: 'click', itemId });
+    const searchResults = [...christmas, 'NOT-IN-CATALOG', ...bags];
+    const ranked = await rec.rerank(searchResults);
+    await rec.eraseHistory();
+    await rec.dispose();
+    return { ranked, bags, searchResults };
+  }, RETAIL);
+  expect(result.ranked.map((r) => r.itemId).sort()).toEqual([...result.searchResults].sort());
+  expect(result.ranked.slice(0, 4).map((r) => r.itemId).sort()).toEqual([...result.bags].sort());
+  expect(result.ranked.at(-1)).toEqual({ itemId: 'NOT-IN-CATALOG', score: null });
+  const scores = result.ranked.slice(0, -1).map((r) => r.score!);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+});
+
+test('filters and exclusions hold: price range, excluded and purchased items never return', async ({ page }) => {
+  const result = await page.evaluate(async (url) => {
+    const rec = await window.harness.createRecommender({ catalog: url, namespace: 'filters', backend: 'wasm' });
+    const popular = await rec.recommend({ k: 5 });
+    await rec.track({ type: 'purchase', itemId: popular[0]!.itemId });
+    const afterPurchase = await rec.recommend({ k: 20 });
+    const excluded = await rec.recommend({ k: 20, exclude: [popular[1]!.itemId] });
+    const cheap = await rec.recommend({ k: 50, filters: { priceMin: 1, priceMax: 2 } });
+    const none = await rec.recommend({ k: 5, filters: { priceMin: 1e9 } });
+    const keepBought = await rec.recommend({ k: 20, excludePurchased: false });
+    await rec.eraseHistory();
+    await rec.dispose();
+    return { popular, afterPurchase, excluded, cheap, none, keepBought };
+  }, RETAIL);
+  const ids = (list: Array<{ itemId: string }>): string[] => list.map((r) => r.itemId);
+  expect(ids(result.afterPurchase)).not.toContain(result.popular[0]!.itemId);
+  expect(ids(result.keepBought)).toContain(result.popular[0]!.itemId);
+  expect(ids(result.excluded)).not.toContain(result.popular[1]!.itemId);
+  expect(result.cheap).toHaveLength(50);
+  for (const r of result.cheap) expect(r.item.price).toBeGreaterThanOrEqual(1), expect(r.item.price).toBeLessThanOrEqual(2);
+  expect(result.none).toEqual([]);
+});
+
+test('bad options are rejected with a typed error that crosses the worker boundary', async ({ page }) => {
+  const errors = await page.evaluate(async (url) => {
+    const rec = await window.harness.createRecommender({ catalog: url, backend: 'wasm' });
+    const capture = async (run: () => Promise<unknown>) => run().then(() => null, (e: Error & { code?: string }) => ({ name: e.name, code: e.code, isError: e instanceof Error }));
+    const out = {
+      k: await capture(() => rec.recommend({ k: 0 })),
+      filters: await capture(() => rec.recommend({ filters: { priceMin: Number.NaN } })),
+      similar: await capture(() => rec.similar('NO-SUCH-ITEM')),
+      rerank: await capture(() => rec.rerank([1, 2] as unknown as string[])),
+    };
+    await rec.dispose();
+    out['disposed' as keyof typeof out] = await capture(() => rec.recommend());
+    return out;
+  }, RETAIL);
+  expect(errors.k).toEqual({ name: 'VitrineError', code: 'OPTIONS_INVALID', isError: true });
+  expect(errors.filters).toMatchObject({ code: 'OPTIONS_INVALID' });
+  expect(errors.similar).toEqual({ name: 'EventError', code: 'ITEM_UNKNOWN', isError: true });
+  expect(errors.rerank).toMatchObject({ code: 'OPTIONS_INVALID' });
+  expect((errors as Record<string, unknown>).disposed).toMatchObject({ name: 'WorkerError', code: 'DISPOSED' });
+});
