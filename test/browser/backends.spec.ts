@@ -1,0 +1,155 @@
+import { expect, test } from '@playwright/test';
+import { openHarness, SCIENTIFIC } from './helpers.js';
+
+// Every backend runs for real in headless Chromium here: WebGPU and WebGL on SwiftShader
+// (software), WASM with SIMD, and CPU. Each must give the plain-JS reference's scores and top-k.
+const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+const TOLERANCE = 1e-4;
+
+test.beforeEach(async ({ page }) => openHarness(page));
+
+interface Ranked {
+  ids: string[];
+  scores: number[];
+}
+
+/** Equal ids, or differing only where the reference itself has a near-tie; scores within tolerance. */
+function expectSameRanking(actual: Ranked, reference: Ranked, label: string): void {
+  expect(actual.ids.length, label).toBe(reference.ids.length);
+  actual.scores.forEach((score, i) => expect(Math.abs(score - reference.scores[i]!), `${label} score at rank ${i}`).toBeLessThan(TOLERANCE));
+  actual.ids.forEach((id, i) => {
+    if (id === reference.ids[i]) return;
+    const neighbours = [reference.scores[i - 1], reference.scores[i + 1]].filter((s): s is number => s !== undefined);
+    expect(neighbours.some((s) => Math.abs(s - reference.scores[i]!) < TOLERANCE), `${label}: rank ${i} differs without a near-tie`).toBe(true);
+  });
+}
+
+for (const backend of BACKENDS) {
+  test(`scores and top-k on ${backend} equal the plain-JS reference`, async ({ page }) => {
+    const result = await page.evaluate(
+      async ([url, backend]) => {
+        const h = window.harness;
+        const catalog = await h.fetchCatalog(url);
+        const rec = await h.createRecommender({ catalog: url, backend, namespace: `parity-${backend}` });
+        const info = await rec.info();
+        const items = catalog.items;
+        for (const [type, row] of [['view', 10], ['view', 11], ['add_to_cart', 12], ['purchase', 13], ['click', 400]] as const) {
+          await rec.track({ type, itemId: items[row]!.id });
+        }
+        const category = items[10]!.category!;
+        const cases = [
+          { k: 50 },
+          { k: 20, filters: { categories: [category, items[400]!.category!] } },
+          { k: 30, exclude: [items[0]!.id, items[1]!.id], excludePurchased: false },
+        ];
+        const rowOf = new Map(items.map((item, row) => [item.id, row]));
+        const out: Array<{ label: string; actual: { ids: string[]; scores: number[] }; reference: { ids: string[]; scores: number[] } }> = [];
+        for (const options of cases) {
+          const actual = await rec.recommend(options);
+          const events = (await rec.exportHistory()).events;
+          const contributions = h.poolContributions(events, (id) => rowOf.get(id), h.resolveProfileOptions(), Date.now());
+          const u = h.shopperVector(contributions, catalog.vectors, catalog.header.dim);
+          const excludeRows = [...(options.exclude ?? [])].map((id) => rowOf.get(id)!);
+          if (options.excludePurchased !== false) excludeRows.push(13);
+          const ref = h.referenceRecommend(catalog, u, options.k, { ...options.filters, excludeRows });
+          out.push({
+            label: `recommend ${JSON.stringify(options)}`,
+            actual: { ids: actual.map((r) => r.itemId), scores: actual.map((r) => r.score) },
+            reference: { ids: Array.from(ref.rows, (r) => items[r]!.id), scores: Array.from(ref.scores) },
+          });
+        }
+        for (const row of [10, 700]) {
+          const actual = await rec.similar(items[row]!.id, { k: 25 });
+          const ref = h.referenceSimilar(catalog, row, 25, { excludeRows: [] });
+          out.push({
+            label: `similar(${row})`,
+            actual: { ids: actual.map((r) => r.itemId), scores: actual.map((r) => r.score) },
+            reference: { ids: Array.from(ref.rows, (r) => items[r]!.id), scores: Array.from(ref.scores) },
+          });
+        }
+        await rec.eraseHistory();
+        await rec.dispose();
+        return { info, out };
+      },
+      [SCIENTIFIC, backend] as const,
+    );
+    console.log(`ran on ${result.info.backend}: ${result.info.reason}; adapter: ${result.info.backends[0]!.adapter ?? 'n/a'}`);
+    expect(result.info.backend).toBe(backend);
+    for (const { label, actual, reference } of result.out) expectSameRanking(actual, reference, `${backend} ${label}`);
+  });
+}
+
+test('automatic choice measures the device, explains itself, and skips software GPU adapters', async ({ page }) => {
+  const info = await page.evaluate(async (url) => {
+    const rec = await window.harness.createRecommender({ catalog: url });
+    const info = await rec.info();
+    await rec.dispose();
+    return info;
+  }, SCIENTIFIC);
+  console.log(`auto → ${info.backend}: ${info.reason}`);
+  for (const b of info.backends) console.log(`  ${b.backend}: ${b.status} — ${b.reason}${b.medianMs !== undefined ? ` (${b.medianMs.toFixed(2)} ms)` : ''}`);
+  expect(info.backends.map((b) => b.backend).sort()).toEqual([...BACKENDS].sort());
+  const chosen = info.backends.find((b) => b.status === 'chosen')!;
+  expect(chosen.backend).toBe(info.backend);
+  const measured = info.backends.filter((b) => b.medianMs !== undefined);
+  expect(measured.length).toBeGreaterThanOrEqual(1);
+  expect(chosen.medianMs).toBe(Math.min(...measured.map((b) => b.medianMs!)));
+  // Here both GPU backends are SwiftShader; on a machine with a real GPU they are measured instead.
+  for (const b of info.backends.filter((b) => b.software)) expect(b.status).toBe('skipped');
+});
+
+test('no tensor leaks: 1,000 calls leave the tensor count unchanged', async ({ page }) => {
+  const stats = await page.evaluate(async (url) => {
+    const rec = await window.harness.createRecommender({ catalog: url, backend: 'wasm', namespace: 'leaks' });
+    const remote = window.harness.debugRemote(rec)!;
+    const catalog = await window.harness.fetchCatalog(url);
+    await rec.track({ type: 'view', itemId: catalog.items[3]!.id });
+    await rec.recommend({ k: 10, filters: { categories: ['x'] }, exclude: [catalog.items[2]!.id] });
+    await rec.similar(catalog.items[3]!.id);
+    await rec.rerank([catalog.items[5]!.id]);
+    const before = await remote.debugStats();
+    for (let i = 0; i < 1000; i++) {
+      const variant = i % 4;
+      if (variant === 0) await rec.recommend({ k: 10 });
+      if (variant === 1) await rec.recommend({ k: 10, filters: { categories: [catalog.items[i]!.category ?? ''], inStock: true }, exclude: [catalog.items[i]!.id] });
+      if (variant === 2) await rec.similar(catalog.items[i]!.id, { k: 5 });
+      if (variant === 3) await rec.rerank(catalog.items.slice(i, i + 20).map((x) => x.id));
+    }
+    const after = await remote.debugStats();
+    await rec.eraseHistory();
+    await rec.dispose();
+    return { before, after };
+  }, SCIENTIFIC);
+  expect(stats.after.numTensors).toBe(stats.before.numTensors);
+  expect(stats.after.numBytes).toBe(stats.before.numBytes);
+});
+
+for (const backend of ['webgpu', 'webgl'] as const) {
+  test(`a lost ${backend} device falls back to the next backend without losing the shopper`, async ({ page }) => {
+    const result = await page.evaluate(
+      async ([url, backend]) => {
+        const rec = await window.harness.createRecommender({ catalog: url, backend, namespace: `lost-${backend}` });
+        const catalog = await window.harness.fetchCatalog(url);
+        await rec.track({ type: 'view', itemId: catalog.items[20]!.id });
+        await rec.track({ type: 'add_to_cart', itemId: catalog.items[21]!.id });
+        const before = await rec.recommend({ k: 10 });
+        const lost = await window.harness.debugRemote(rec)!.debugLoseDevice();
+        await new Promise((r) => setTimeout(r, 200));
+        const after = await rec.recommend({ k: 10 });
+        const info = await rec.info();
+        const events = (await rec.exportHistory()).events.length;
+        await rec.eraseHistory();
+        await rec.dispose();
+        return { lost, before, after, info, events };
+      },
+      [SCIENTIFIC, backend] as const,
+    );
+    console.log(`${backend} lost → ${result.info.backend}: ${result.info.fallback}`);
+    expect(result.lost).toBe(true);
+    expect(result.info.backend).not.toBe(backend);
+    expect(result.info.fallback).toMatch(/lost|failed/);
+    expect(result.events).toBe(2);
+    expect(result.after.map((r) => r.itemId)).toEqual(result.before.map((r) => r.itemId));
+    result.after.forEach((r, i) => expect(Math.abs(r.score - result.before[i]!.score)).toBeLessThan(1e-4));
+  });
+}
