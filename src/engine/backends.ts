@@ -3,7 +3,6 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendName } from './backend-name.js';
 
 /** What we learnt about a backend while activating it. */
@@ -23,10 +22,12 @@ function configureWasm(): void {
   // Threads give nothing on small devices, and the threaded build breaks under minified
   // bundles (its pthread blob worker): see platform notes.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // tfjs wants a path for every binary; the threaded build is never loaded (threads are off),
+  // so it points at the SIMD one rather than shipping another 400 KB.
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmUrl,
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmSimdUrl,
   });
 }
 

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCatalog, encodeCatalog, readCatalogHeader, type CatalogInput } from './codec.js';
+
+const N = 40;
+const DIM = 8;
+function input(overrides: Partial<CatalogInput> = {}): CatalogInput {
+  const vectors = Float32Array.from({ length: N * DIM }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 5)));
+  return {
+    ids: Array.from({ length: N }, (_, i) => `sku-${i}`),
+    vectors,
+    dim: DIM,
+    bias: Float32Array.from({ length: N }, (_, i) => i / 100),
+    items: Array.from({ length: N }, (_, i) => ({ title: `Item ${i} — ünïcode 商品`, price: i + 0.5, category: i % 2 ? 'odd' : 'even', stock: i % 3 })),
+    modelId: 'test',
+    ...overrides,
+  };
+}
+const errorOf = async (bytes: Uint8Array) => decodeCatalog(bytes).then(() => null, (e: { name: string; code: string }) => ({ name: e.name, code: e.code }));
+
+describe('catalog codec', () => {
+  it('round-trips float32 exactly, with metadata and bias', async () => {
+    const source = input();
+    const catalog = await decodeCatalog(await encodeCatalog(source));
+    expect(catalog.header).toMatchObject({ formatVersion: 1, itemCount: N, dim: DIM, dtype: 'float32', fields: ['id', 'title', 'price', 'category', 'stock'] });
+    expect(Array.from(catalog.vectors)).toEqual(Array.from(source.vectors));
+    expect(Array.from(catalog.bias)).toEqual(Array.from(source.bias!));
+    expect(catalog.items[7]).toEqual({ id: 'sku-7', title: 'Item 7 — ünïcode 商品', price: 7.5, category: 'odd', stock: 1 });
+  });
+
+  it('round-trips float16 within half precision and int8 within its per-row scale', async () => {
+    const source = input();
+    const half = await decodeCatalog(await encodeCatalog({ ...source, dtype: 'float16' }));
+    const int8 = await decodeCatalog(await encodeCatalog({ ...source, dtype: 'int8' }));
+    for (let row = 0; row < N; row++) {
+      let max = 0;
+      for (let j = 0; j < DIM; j++) max = Math.max(max, Math.abs(source.vectors[row * DIM + j]!));
+      for (let j = 0; j < DIM; j++) {
+        const v = source.vectors[row * DIM + j]!;
+        expect(Math.abs(half.vectors[row * DIM + j]! - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -11 + 1e-7);
+        expect(Math.abs(int8.vectors[row * DIM + j]! - v)).toBeLessThanOrEqual(max / 127 / 2 + 1e-6);
+      }
+    }
+  });
+
+  it('starts the body 8-byte aligned and documents its sections', async () => {
+    const bytes = await encodeCatalog({ ...input(), dtype: 'int8' });
+    const { header, bodyOffset } = readCatalogHeader(bytes);
+    expect(bodyOffset % 8).toBe(0);
+    expect(header.sections.scales).toEqual({ offset: N * DIM, length: N * 4 });
+    expect(bodyOffset + header.bodyLength).toBe(bytes.byteLength);
+  });
+
+  it('reports truncation at every section boundary as CATALOG_TRUNCATED', async () => {
+    const bytes = await encodeCatalog({ ...input(), dtype: 'int8' });
+    const { header, bodyOffset } = readCatalogHeader(bytes);
+    const s = header.sections;
+    const cuts = [8, 12, 15, 16, bodyOffset - 1, bodyOffset, bodyOffset + s.embeddings.length, bodyOffset + s.scales!.offset + 4, bodyOffset + s.bias.offset, bodyOffset + s.metadata.offset + 10, bytes.byteLength - 1];
+    for (const cut of cuts) expect(await errorOf(bytes.subarray(0, cut)), `cut at ${cut}`).toEqual({ name: 'CatalogError', code: 'CATALOG_TRUNCATED' });
+    expect(await errorOf(bytes.subarray(0, 3))).toEqual({ name: 'CatalogError', code: 'CATALOG_TRUNCATED' });
+  });
+
+  it('detects a flipped byte in any section, a wrong magic, a trailing byte and another version', async () => {
+    const bytes = await encodeCatalog(input());
+    const { header, bodyOffset } = readCatalogHeader(bytes);
+    for (const section of Object.values(header.sections)) {
+      const damaged = bytes.slice();
+      damaged[bodyOffset + section.offset + 1]! ^= 0x40;
+      expect(await errorOf(damaged)).toEqual({ name: 'CatalogError', code: 'CATALOG_CORRUPT' });
+    }
+    const magic = bytes.slice();
+    magic[0] = 0x50;
+    expect(await errorOf(magic)).toEqual({ name: 'CatalogError', code: 'CATALOG_CORRUPT' });
+    const headerJson = bytes.slice();
+    headerJson[17] = 0x7b;
+    expect(await errorOf(headerJson)).toMatchObject({ code: 'CATALOG_CORRUPT' });
+    const longer = new Uint8Array(bytes.byteLength + 1);
+    longer.set(bytes);
+    expect(await errorOf(longer)).toMatchObject({ code: 'CATALOG_CORRUPT' });
+    const version = bytes.slice();
+    new DataView(version.buffer).setUint32(8, 2, true);
+    expect(await errorOf(version)).toEqual({ name: 'CatalogError', code: 'CATALOG_VERSION' });
+  });
+
+  it('refuses to write NaN embeddings, duplicate ids or a wrong vector count', async () => {
+    const nan = input();
+    nan.vectors[5] = Number.NaN;
+    await expect(encodeCatalog(nan)).rejects.toMatchObject({ code: 'CATALOG_CORRUPT' });
+    await expect(encodeCatalog(input({ ids: Array.from({ length: N }, () => 'same') }))).rejects.toMatchObject({ code: 'CATALOG_CORRUPT' });
+    await expect(encodeCatalog(input({ dim: DIM + 1 }))).rejects.toMatchObject({ code: 'CATALOG_CORRUPT' });
+  });
+});

@@ -1,0 +1,64 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeCatalog } from '../catalog/codec.js';
+
+// The CLI as a shop runs it, on the real Amazon Industrial & Scientific data in ../shared/data.
+const ROOT = resolve(import.meta.dirname, '../..');
+const DATA = process.env.VITRINE_DATA ?? resolve(ROOT, '../shared/data');
+const SCI = `${DATA}/amazon-scientific-unisrec`;
+const dir = mkdtempSync(join(tmpdir(), 'vitrine-cli-'));
+const vitrine = (...args: string[]): string => execFileSync(process.execPath, [join(ROOT, 'bin/vitrine.js'), ...args], { encoding: 'utf8' });
+const read = async (path: string) => decodeCatalog(new Uint8Array(readFileSync(path)));
+const trainArgs = ['train', '--log', `${SCI}/Scientific.test.inter`, '--format', 'unisrec', '--metadata', `${SCI}/items.tsv`, '--columns', 'id=item_index,category=category_path', '--dim', '16', '--epochs', '2', '--quiet'];
+
+describe('vitrine CLI', () => {
+  it('trains deterministically with a seed', async () => {
+    vitrine(...trainArgs, '--seed', '7', '--out', join(dir, 'a.vcat'));
+    vitrine(...trainArgs, '--seed', '7', '--out', join(dir, 'b.vcat'));
+    const [a, b] = [await read(join(dir, 'a.vcat')), await read(join(dir, 'b.vcat'))];
+    expect(a.header.itemCount).toBe(1585);
+    expect(a.items.find((i) => i.id === '1')).toMatchObject({ title: 'Shoe GOO® Adhesive, 3.7 fl oz', brand: 'Shoegoo' });
+    expect(Array.from(a.vectors)).toEqual(Array.from(b.vectors));
+    expect(a.header.modelId).toBe('item2vec-d16-e2-w5-s7');
+  });
+
+  it('builds the same catalog from CSV or JSON embeddings plus TSV metadata, in every dtype', async () => {
+    const trained = await read(join(dir, 'a.vcat'));
+    const dim = trained.header.dim;
+    const rows = trained.items.map((item, r) => [item.id, ...trained.vectors.subarray(r * dim, (r + 1) * dim)]);
+    writeFileSync(join(dir, 'emb.csv'), ['id,' + Array.from({ length: dim }, (_, j) => `e${j}`).join(','), ...rows.map((r) => r.join(','))].join('\n'));
+    writeFileSync(join(dir, 'emb.json'), JSON.stringify(Object.fromEntries(rows.map(([id, ...v]) => [id, v]))));
+    const meta = ['--metadata', `${SCI}/items.tsv`, '--columns', 'id=item_index,category=category_path'];
+    const out = vitrine('build-catalog', '--embeddings', join(dir, 'emb.csv'), ...meta, '--out', join(dir, 'csv.vcat'));
+    expect(out).toMatch(/1585 items × 16 \(float32\), 1585 with metadata/);
+    vitrine('build-catalog', '--embeddings', join(dir, 'emb.json'), ...meta, '--out', join(dir, 'json.vcat'));
+    for (const name of ['csv.vcat', 'json.vcat']) {
+      const built = await read(join(dir, name));
+      expect(built.items.map((i) => i.id)).toEqual(trained.items.map((i) => i.id));
+      expect(built.items[1]).toEqual(trained.items[1]);
+      Array.from(built.vectors).forEach((v, i) => expect(Math.abs(v - trained.vectors[i]!)).toBeLessThan(1e-6));
+    }
+    for (const dtype of ['float16', 'int8']) {
+      vitrine('build-catalog', '--embeddings', join(dir, 'emb.csv'), '--dtype', dtype, '--out', join(dir, `${dtype}.vcat`));
+      expect((await read(join(dir, `${dtype}.vcat`))).header.dtype).toBe(dtype);
+    }
+  });
+
+  it('fails with a clear message on bad input files', () => {
+    writeFileSync(join(dir, 'ragged.csv'), 'a,1,2\nb,1\n');
+    const run = (...args: string[]): string => {
+      try {
+        vitrine(...args);
+        return '';
+      } catch (error) {
+        return String((error as { stderr: string }).stderr);
+      }
+    };
+    expect(run('build-catalog', '--embeddings', join(dir, 'ragged.csv'), '--out', join(dir, 'x.vcat'))).toMatch(/item b has 1 values, the first item has 2/);
+    expect(run('build-catalog', '--embeddings', join(dir, 'missing.csv'), '--out', join(dir, 'x.vcat'))).toMatch(/Cannot read/);
+    expect(run('train', '--log', join(dir, 'ragged.csv'), '--format', 'nonsense', '--out', join(dir, 'x.vcat'))).toMatch(/Allowed choices/);
+  });
+});
