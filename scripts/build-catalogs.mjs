@@ -1,4 +1,4 @@
-// Builds the catalogs the browser tests and the demo use, from the real data in ../shared/data,
+// Builds the catalogs the demo and the browser tests use, from the real data in ../shared/data,
 // with the CLI exactly as a shop would run it. Skips catalogs that already exist.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
