@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/types.js';
 import { MASKED_THRESHOLD, type MaskSpec } from './mask.js';
-import type { RankedRows } from './tensor-scorer.js';
+import type { RankedRows } from './scorer.js';
 
 /**
  * Plain-JS scoring, the oracle the tensor paths are tested against (and the baseline the

@@ -2,10 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Catalog } from '../catalog/types.js';
 import { MASKED_SCORE, MASKED_THRESHOLD, type MaskSpec } from './mask.js';
 
-export interface RankedRows {
-  rows: Int32Array;
-  scores: Float32Array;
-}
+import type { RankedRows, Scorer } from './scorer.js';
 
 /**
  * The catalog, resident on the active tfjs backend, and the scoring calls over it.
@@ -13,7 +10,7 @@ export interface RankedRows {
  * - Masks (exclusions and filters) are built on the accelerator, so top-k never has to be
  *   re-run or post-filtered on a short list.
  */
-export class TensorScorer {
+export class TensorScorer implements Scorer {
   readonly itemCount: number;
   readonly dim: number;
   readonly #vectors: tf.Tensor2D;

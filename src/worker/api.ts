@@ -2,7 +2,7 @@ import type { Catalog, CatalogItem } from '../catalog/types.js';
 import { loseDevice, tensorMemory } from '../engine/backends.js';
 import { Engine } from '../engine/engine.js';
 import type { MaskSpec } from '../engine/mask.js';
-import type { RankedRows } from '../engine/tensor-scorer.js';
+import type { RankedRows } from '../engine/scorer.js';
 import type { NewEvent, StoredEvent, TrackEvent } from '../history/events.js';
 import { openHistory, type HistoryStore } from '../history/history-store.js';
 import { validateEvent } from '../history/validate-event.js';
