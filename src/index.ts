@@ -2,7 +2,11 @@
 export { createRecommender } from './page/recommender.js';
 export type { Recommender, RecommenderOptions } from './page/recommender.js';
 export type {
+  Because,
   EngineInfo,
+  PopularOptions,
+  ReasonCode,
+  SearchOptions,
   HistoryExport,
   Recommendation,
   RecommendOptions,

@@ -1,3 +1,5 @@
+import type { CatalogItem } from '../catalog/types.js';
+
 /** Which items may be returned. Applied on the accelerator before top-k. */
 export interface ItemFilters {
   /** Only items whose category is one of these. */
@@ -18,3 +20,13 @@ export interface MaskSpec extends ItemFilters {
 /** Score given to masked items; anything at or below MASKED_THRESHOLD is dropped from results. */
 export const MASKED_SCORE = -1e30;
 export const MASKED_THRESHOLD = -1e29;
+
+/** The filters, item by item: the plain-JS oracle for the tensor masks, and search's post-filter. */
+export function itemPassesFilters(item: CatalogItem, filters: ItemFilters | undefined): boolean {
+  if (!filters) return true;
+  if (filters.inStock && item.stock !== undefined && item.stock <= 0) return false;
+  if (filters.priceMin !== undefined && (item.price === undefined || item.price < filters.priceMin)) return false;
+  if (filters.priceMax !== undefined && (item.price === undefined || item.price > filters.priceMax)) return false;
+  if (filters.categories !== undefined && (item.category === undefined || !filters.categories.includes(item.category))) return false;
+  return true;
+}

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/types.js';
-import { MASKED_THRESHOLD, type MaskSpec } from './mask.js';
+import { itemPassesFilters, MASKED_THRESHOLD, type MaskSpec } from './mask.js';
 import type { RankedRows } from './scorer.js';
 
 /**
@@ -34,20 +34,11 @@ export function referenceSimilar(catalog: Catalog, row: number, k: number, mask:
   return referenceTopK(catalog, scores, k, { ...mask, excludeRows: [...mask.excludeRows, row] });
 }
 
-function passes(catalog: Catalog, row: number, mask: MaskSpec, excluded: Set<number>): boolean {
-  const item = catalog.items[row]!;
-  if (excluded.has(row)) return false;
-  if (mask.inStock && item.stock !== undefined && item.stock <= 0) return false;
-  if (mask.priceMin !== undefined && (item.price === undefined || item.price < mask.priceMin)) return false;
-  if (mask.priceMax !== undefined && (item.price === undefined || item.price > mask.priceMax)) return false;
-  if (mask.categories !== undefined && (item.category === undefined || !mask.categories.includes(item.category))) return false;
-  return true;
-}
 
 function referenceTopK(catalog: Catalog, scores: Float64Array, k: number, mask: MaskSpec): RankedRows {
   const excluded = new Set(mask.excludeRows);
   const rows: number[] = [];
-  for (let i = 0; i < scores.length; i++) if (passes(catalog, i, mask, excluded) && scores[i]! > MASKED_THRESHOLD) rows.push(i);
+  for (let i = 0; i < scores.length; i++) if (!excluded.has(i) && itemPassesFilters(catalog.items[i]!, mask) && scores[i]! > MASKED_THRESHOLD) rows.push(i);
   rows.sort((a, b) => scores[b]! - scores[a]! || a - b);
   const top = rows.slice(0, k);
   return { rows: Int32Array.from(top), scores: Float32Array.from(top, (r) => scores[r]!) };

@@ -4,7 +4,9 @@ import type {
   EngineInfo,
   EngineOptions,
   HistoryExport,
+  PopularOptions,
   Recommendation,
+  SearchOptions,
   RecommendOptions,
   RerankedItem,
   SimilarOptions,
@@ -46,6 +48,22 @@ export interface Recommender {
    * @example const ordered = await rec.rerank(searchResultIds);
    */
   rerank(itemIds: string[]): Promise<RerankedItem[]>;
+  /**
+   * The popularity prior alone: what a shopper with no history sees (best sellers).
+   * @example const best = await rec.popular({ k: 8 });
+   */
+  popular(options?: PopularOptions): Promise<Recommendation[]>;
+  /**
+   * Items the shopper viewed or clicked, most recent first, each once.
+   * @example const recent = await rec.recentlyViewed({ k: 6 });
+   */
+  recentlyViewed(options?: { k?: number }): Promise<Recommendation[]>;
+  /**
+   * Searches titles, brands and categories in any language (diacritics folded), ranked by text
+   * match blended with this shopper's affinity; `personalize: false` for text match only.
+   * @example const hits = await rec.search('lunch bag', { k: 20 });
+   */
+  search(query: string, options?: SearchOptions): Promise<Recommendation[]>;
   /** Switches to another catalog; on failure the current one keeps serving and the error is thrown. */
   loadCatalog(url: string | URL): Promise<EngineInfo>;
   /** Backend in use and why, catalog and history state. */
@@ -115,6 +133,9 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     recommend: (o) => call(() => remote.recommend(o)),
     similar: (itemId, o) => call(() => remote.similar(itemId, o)),
     rerank: (itemIds) => call(() => remote.rerank(itemIds)),
+    popular: (o) => call(() => remote.popular(o)),
+    recentlyViewed: (o) => call(() => remote.recentlyViewed(o)),
+    search: (query, o) => call(() => remote.search(query, o)),
     loadCatalog: (url) => call(() => remote.loadCatalog(resolveUrl(url), progress)),
     info: () => call(() => remote.info()),
     exportHistory: () => call(() => remote.exportHistory()),

@@ -38,11 +38,40 @@ export interface SimilarOptions {
   exclude?: string[];
 }
 
+/** Why an item was recommended. */
+export type ReasonCode = 'similar_to_viewed' | 'popular' | 'similar_item' | 'search_match' | 'recently_viewed';
+
+/** One history item's share in a recommendation's score. */
+export interface Because {
+  itemId: string;
+  /** Share of the positive affinity this history item contributed (0–1). */
+  weight: number;
+}
+
 export interface Recommendation {
   itemId: string;
   score: number;
   /** The item's catalog metadata: plain data, never markup to inject. */
   item: CatalogItem;
+  reason: ReasonCode;
+  /**
+   * The history items that contributed most to the score: exact, since the shopper vector is a
+   * weighted sum of item vectors (`u·v = Σ wⱼ vⱼ·v`). Only for `recommend`, `search`.
+   */
+  because?: Because[];
+}
+
+export interface SearchOptions {
+  k?: number;
+  filters?: ItemFilters;
+  /** Order by text match only (false) or blend in this shopper's affinity (true, default). */
+  personalize?: boolean;
+}
+
+export interface PopularOptions {
+  k?: number;
+  filters?: ItemFilters;
+  exclude?: string[];
 }
 
 export interface RerankedItem {

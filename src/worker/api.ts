@@ -1,14 +1,24 @@
 import type { Catalog, CatalogItem } from '../catalog/types.js';
 import { loseDevice, tensorMemory } from '../engine/backends.js';
 import { Engine } from '../engine/engine.js';
-import type { MaskSpec } from '../engine/mask.js';
+import { itemPassesFilters, type MaskSpec } from '../engine/mask.js';
 import type { RankedRows } from '../engine/scorer.js';
 import type { NewEvent, StoredEvent, TrackEvent } from '../history/events.js';
 import { openHistory, type HistoryStore } from '../history/history-store.js';
 import { validateEvent } from '../history/validate-event.js';
-import { poolContributions, resolveProfileOptions, shopperVector, type ResolvedProfileOptions } from '../model/pooling-encoder.js';
+import {
+  poolContributions,
+  resolveProfileOptions,
+  shopperVector,
+  type Contribution,
+  type ResolvedProfileOptions,
+} from '../model/pooling-encoder.js';
 import type {
+  Because,
   EngineInfo,
+  PopularOptions,
+  ReasonCode,
+  SearchOptions,
   EngineOptions,
   HistoryExport,
   Recommendation,
@@ -18,6 +28,7 @@ import type {
 } from '../shared/api-types.js';
 import { CatalogError, EventError, VitrineError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
+import { SearchIndex } from './search-index.js';
 import { clearCatalogCache, downloadCatalog, readCachedCatalog, type LoadedCatalog } from './catalog-loader.js';
 import { validateEngineOptions, validateRecommendOptions, validateSimilarOptions } from './validate-options.js';
 
@@ -33,7 +44,37 @@ interface Loaded {
   events: StoredEvent[];
   channel: BroadcastChannel | undefined;
   lastCatalogError?: { code: string; message: string };
+  /** Built on first search, dropped when the catalog changes. */
+  search?: SearchIndex;
 }
+
+/** Lexical candidates re-ranked by affinity in search(). */
+const SEARCH_CANDIDATES = 200;
+/** Weight of the shopper's affinity (u·v + b) against the normalised text score (0–1). */
+export const SEARCH_AFFINITY_WEIGHT = 0.5;
+/** How many history items an explanation names. */
+const BECAUSE_COUNT = 3;
+
+/**
+ * Exact attribution for the pooling encoder: u·v = Σⱼ wⱼ (vⱼ·v), so history item j's share is
+ * its positive term over the sum of positive terms (events of the same item are merged).
+ */
+function explain(catalog: Catalog, row: number, contributions: readonly Contribution[]): Because[] {
+  const { dim } = catalog.header;
+  const terms = new Map<string, number>();
+  for (const c of contributions) {
+    let dot = 0;
+    for (let j = 0; j < dim; j++) dot += catalog.vectors[c.row * dim + j]! * catalog.vectors[row * dim + j]!;
+    terms.set(c.itemId, (terms.get(c.itemId) ?? 0) + c.weight * dot);
+  }
+  const positive = [...terms].filter(([, t]) => t > 0);
+  const total = positive.reduce((sum, [, t]) => sum + t, 0);
+  return positive
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, BECAUSE_COUNT)
+    .map(([itemId, t]) => ({ itemId, weight: t / total }));
+}
+
 
 type ChannelMessage = { kind: 'events' } | { kind: 'erased' };
 
@@ -52,15 +93,18 @@ export function createWorkerApi() {
 
   const rowsOf = (s: Loaded, ids: readonly string[]): number[] => ids.flatMap((id) => (s.rowById.has(id) ? [s.rowById.get(id)!] : []));
 
-  const toRecommendations = (s: Loaded, ranked: RankedRows): Recommendation[] =>
+  const toRecommendations = (s: Loaded, ranked: RankedRows, reason: ReasonCode, contributions?: Contribution[]): Recommendation[] =>
     Array.from(ranked.rows, (row, i) => {
       const item: CatalogItem = s.current.catalog.items[row]!;
-      return { itemId: item.id, score: ranked.scores[i]!, item: { ...item } };
+      const because = contributions ? explain(s.current.catalog, row, contributions) : [];
+      const recommendation: Recommendation = { itemId: item.id, score: ranked.scores[i]!, item: { ...item }, reason: because.length > 0 ? reason : 'popular' };
+      if (because.length > 0) recommendation.because = because;
+      return recommendation;
     });
 
-  const profileVector = (s: Loaded): Float32Array => {
+  const profile = (s: Loaded): { u: Float32Array; contributions: Contribution[] } => {
     const contributions = poolContributions(s.events, (id) => s.rowById.get(id), s.profile, Date.now());
-    return shopperVector(contributions, s.current.catalog.vectors, s.current.catalog.header.dim);
+    return { u: shopperVector(contributions, s.current.catalog.vectors, s.current.catalog.header.dim), contributions };
   };
 
   // Events arriving together are written in one IndexedDB transaction (≈1 ms each otherwise).
@@ -156,8 +200,64 @@ export function createWorkerApi() {
       const excludeIds = [...(o.exclude ?? [])];
       if (o.excludePurchased !== false) for (const e of s.events) if (e.type === 'purchase' && e.itemId) excludeIds.push(e.itemId);
       const mask: MaskSpec = { ...o.filters, excludeRows: rowsOf(s, excludeIds) };
-      const u = profileVector(s);
-      return toRecommendations(s, await s.engine.run((scorer) => scorer.recommend(u, o.k ?? 10, mask)));
+      const { u, contributions } = profile(s);
+      return toRecommendations(s, await s.engine.run((scorer) => scorer.recommend(u, o.k ?? 10, mask)), 'similar_to_viewed', contributions);
+    },
+
+    /** The popularity prior alone: what a shopper with no history would see. */
+    async popular(options: PopularOptions = {}): Promise<Recommendation[]> {
+      const s = ready();
+      const o = validateSimilarOptions(options);
+      const mask: MaskSpec = { ...o.filters, excludeRows: rowsOf(s, o.exclude ?? []) };
+      const u = new Float32Array(s.current.catalog.header.dim);
+      return toRecommendations(s, await s.engine.run((scorer) => scorer.recommend(u, o.k ?? 10, mask)), 'popular');
+    },
+
+    /** Items this shopper viewed or clicked, most recent first, each once. */
+    async recentlyViewed(options: { k?: number } = {}): Promise<Recommendation[]> {
+      const s = ready();
+      validateSimilarOptions(options);
+      const seen = new Set<string>();
+      const out: Recommendation[] = [];
+      for (const e of [...s.events].sort((a, b) => b.ts - a.ts || b.seq - a.seq)) {
+        if ((e.type !== 'view' && e.type !== 'click') || !e.itemId || seen.has(e.itemId) || !s.rowById.has(e.itemId)) continue;
+        seen.add(e.itemId);
+        const item = s.current.catalog.items[s.rowById.get(e.itemId)!]!;
+        out.push({ itemId: item.id, score: e.ts, item: { ...item }, reason: 'recently_viewed' });
+        if (out.length >= (options.k ?? 10)) break;
+      }
+      return out;
+    },
+
+    /**
+     * Searches titles, brands and categories (any language), then blends in this shopper's
+     * affinity: score = text score / best text score + SEARCH_AFFINITY_WEIGHT · (u·v + b).
+     */
+    async search(query: string, options: SearchOptions = {}): Promise<Recommendation[]> {
+      const s = ready();
+      const o = validateSimilarOptions(options);
+      if (typeof query !== 'string' || query.length > 500) throw new VitrineError('OPTIONS_INVALID', 'search() takes a query string of at most 500 characters.');
+      if (options.personalize !== undefined && typeof options.personalize !== 'boolean') throw new VitrineError('OPTIONS_INVALID', 'personalize must be a boolean.');
+      s.search ??= new SearchIndex(s.current.catalog.items);
+      const items = s.current.catalog.items;
+      const hits = s.search.search(query, SEARCH_CANDIDATES).filter(({ row }) => itemPassesFilters(items[row]!, o.filters));
+      if (hits.length === 0) return [];
+      const best = hits[0]!.score;
+      const { u, contributions } = profile(s);
+      const personal = options.personalize !== false && contributions.length > 0;
+      const affinity = personal ? await s.engine.run((scorer) => scorer.scoreRows(u, Int32Array.from(hits, (h) => h.row))) : undefined;
+      const ranked = hits
+        .map((hit, i) => ({ row: hit.row, score: hit.score / best + (affinity ? SEARCH_AFFINITY_WEIGHT * affinity[i]! : 0), position: i }))
+        .sort((a, b) => b.score - a.score || a.position - b.position)
+        .slice(0, o.k ?? 10);
+      const result = toRecommendations(
+        s,
+        { rows: Int32Array.from(ranked, (r) => r.row), scores: Float32Array.from(ranked, (r) => r.score) },
+        'search_match',
+        personal ? contributions : undefined,
+      );
+      for (const r of result) if (!personal || r.reason === 'popular') r.reason = 'search_match';
+      return result;
     },
 
     async similar(itemId: string, options: SimilarOptions = {}): Promise<Recommendation[]> {
@@ -166,7 +266,10 @@ export function createWorkerApi() {
       const row = typeof itemId === 'string' ? s.rowById.get(itemId) : undefined;
       if (row === undefined) throw new EventError('ITEM_UNKNOWN', `Item "${String(itemId).slice(0, 80)}" is not in the catalog.`);
       const mask: MaskSpec = { ...o.filters, excludeRows: rowsOf(s, o.exclude ?? []) };
-      return toRecommendations(s, await s.engine.run((scorer) => scorer.similar(row, o.k ?? 10, mask)));
+      return toRecommendations(s, await s.engine.run((scorer) => scorer.similar(row, o.k ?? 10, mask)), 'similar_item').map((r) => ({
+        ...r,
+        reason: 'similar_item' as const,
+      }));
     },
 
     async rerank(itemIds: string[]): Promise<RerankedItem[]> {
@@ -176,7 +279,7 @@ export function createWorkerApi() {
       }
       const known = itemIds.filter((id) => s.rowById.has(id));
       const unknown = itemIds.filter((id) => !s.rowById.has(id));
-      const u = profileVector(s);
+      const { u } = profile(s);
       const scores = await s.engine.run((scorer) => scorer.scoreRows(u, Int32Array.from(known, (id) => s.rowById.get(id)!)));
       const ranked = known.map((itemId, i) => ({ itemId, score: scores[i]!, position: i }));
       // Stable: equal scores keep the shop's order.
@@ -259,6 +362,7 @@ function adopt(s: Loaded, next: LoadedCatalog): void {
   s.current = next;
   s.rowById = indexRows(next.catalog);
   delete s.lastCatalogError;
+  delete s.search;
 }
 
 /** Served from cache: check for a newer catalog in the background; keep the cached one on any failure. */

@@ -119,3 +119,54 @@ test('bad options are rejected with a typed error that crosses the worker bounda
   expect(errors.rerank).toMatchObject({ code: 'OPTIONS_INVALID' });
   expect((errors as Record<string, unknown>).disposed).toMatchObject({ name: 'WorkerError', code: 'DISPOSED' });
 });
+
+test('recommendations explain themselves with items really in the history', async ({ page }) => {
+  const result = await page.evaluate(async (url) => {
+    const catalog = await window.harness.fetchCatalog(url);
+    const pick = (prefix: string): string => catalog.items.find((i) => i.title?.startsWith(prefix))!.id;
+    const rec = await window.harness.createRecommender({ catalog: url, namespace: 'explain', backend: 'wasm' });
+    const cold = await rec.recommend({ k: 3 });
+    const viewed = [pick('LUNCH BAG RED RETROSPOT'), pick('PARTY BUNTING')];
+    for (const itemId of viewed) await rec.track({ type: 'view', itemId });
+    const warm = await rec.recommend({ k: 10 });
+    const recent = await rec.recentlyViewed();
+    await rec.eraseHistory();
+    await rec.dispose();
+    return { cold, warm, viewed, recent };
+  }, RETAIL);
+  expect(result.cold.every((r) => r.reason === 'popular' && r.because === undefined)).toBe(true);
+  const explained = result.warm.filter((r) => r.reason === 'similar_to_viewed');
+  expect(explained.length).toBeGreaterThanOrEqual(8);
+  for (const r of explained) {
+    expect(r.because!.length).toBeGreaterThan(0);
+    for (const b of r.because!) expect(result.viewed).toContain(b.itemId);
+    expect(r.because!.reduce((s, b) => s + b.weight, 0)).toBeLessThanOrEqual(1 + 1e-6);
+  }
+  const bag = result.warm.find((r) => r.item.title?.includes('LUNCH BAG'))!;
+  expect(bag.because![0]!.itemId).toBe(result.viewed[0]);
+  expect(result.recent.map((r) => r.itemId)).toEqual([...result.viewed].reverse());
+});
+
+test('search finds titles, folds case and diacritics, and personalises the order', async ({ page }) => {
+  const result = await page.evaluate(async (url) => {
+    const catalog = await window.harness.fetchCatalog(url);
+    const rec = await window.harness.createRecommender({ catalog: url, namespace: 'search', backend: 'wasm' });
+    const plain = await rec.search('bag', { k: 10, personalize: false });
+    const accented = await rec.search('Lünch BÁG', { k: 5 });
+    for (const item of catalog.items.filter((i) => /^JUMBO BAG/.test(i.title ?? '')).slice(0, 4)) await rec.track({ type: 'view', itemId: item.id });
+    const personal = await rec.search('bag', { k: 10 });
+    const cheap = await rec.search('bag', { k: 10, filters: { priceMax: 1 } });
+    const nothing = await rec.search('zzzzqqq');
+    await rec.eraseHistory();
+    await rec.dispose();
+    return { plain, accented, personal, cheap, nothing };
+  }, RETAIL);
+  expect(result.plain).toHaveLength(10);
+  for (const r of result.plain) expect(r.item.title).toMatch(/BAG/);
+  expect(result.accented[0]!.item.title).toMatch(/LUNCH BAG/);
+  const jumbo = (list: typeof result.plain): number => list.filter((r) => r.item.title?.startsWith('JUMBO BAG')).length;
+  expect(jumbo(result.personal)).toBeGreaterThan(jumbo(result.plain));
+  expect(result.personal.map((r) => r.itemId)).not.toEqual(result.plain.map((r) => r.itemId));
+  for (const r of result.cheap) expect(r.item.price).toBeLessThanOrEqual(1);
+  expect(result.nothing).toEqual([]);
+});
