@@ -21,6 +21,13 @@ export const CATALOGS = {
     '--dim', '32', '--epochs', '10', '--quiet',
   ],
 };
+// Only the demo's catalog switch needs Amazon Beauty (real titles, 12k items): `--demo` adds it.
+if (process.argv.includes('--demo')) {
+  CATALOGS['amazon-beauty.vcat'] = [
+    'train', '--log', `${data}/amazon-beauty/Beauty.txt`, '--format', 'sequences',
+    '--metadata', `${data}/amazon-beauty/items.tsv`, '--columns', 'id=item_id', '--quiet',
+  ];
+}
 
 for (const [file, args] of Object.entries(CATALOGS)) {
   const path = join(out, file);

@@ -1,4 +1,5 @@
 import { proxy } from 'comlink';
+import type { CatalogItem } from '../catalog/types.js';
 import type { StoredEvent, TrackEvent } from '../history/events.js';
 import type {
   EngineInfo,
@@ -64,6 +65,11 @@ export interface Recommender {
    * @example const hits = await rec.search('lunch bag', { k: 20 });
    */
   search(query: string, options?: SearchOptions): Promise<Recommendation[]>;
+  /**
+   * Catalog metadata for ids, in order; `null` for ids the catalog does not know.
+   * @example const [item] = await rec.items(['85123A']); // { id, title, price, … }
+   */
+  items(itemIds: string[]): Promise<Array<CatalogItem | null>>;
   /** Switches to another catalog; on failure the current one keeps serving and the error is thrown. */
   loadCatalog(url: string | URL): Promise<EngineInfo>;
   /** Backend in use and why, catalog and history state. */
@@ -136,6 +142,7 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     popular: (o) => call(() => remote.popular(o)),
     recentlyViewed: (o) => call(() => remote.recentlyViewed(o)),
     search: (query, o) => call(() => remote.search(query, o)),
+    items: (itemIds) => call(() => remote.items(itemIds)),
     loadCatalog: (url) => call(() => remote.loadCatalog(resolveUrl(url), progress)),
     info: () => call(() => remote.info()),
     exportHistory: () => call(() => remote.exportHistory()),

@@ -287,6 +287,16 @@ export function createWorkerApi() {
       return [...ranked.map(({ itemId, score }) => ({ itemId, score })), ...unknown.map((itemId) => ({ itemId, score: null }))];
     },
 
+    /** Catalog metadata for ids (null for ids the catalog does not know), e.g. to render a cart. */
+    async items(itemIds: string[]): Promise<Array<CatalogItem | null>> {
+      const s = ready();
+      if (!Array.isArray(itemIds) || itemIds.length > 10_000) throw new VitrineError('OPTIONS_INVALID', 'items() takes an array of at most 10,000 ids.');
+      return itemIds.map((id) => {
+        const row = typeof id === 'string' ? s.rowById.get(id) : undefined;
+        return row === undefined ? null : { ...s.current.catalog.items[row]! };
+      });
+    },
+
     async info(): Promise<EngineInfo> {
       const s = ready();
       const chosen = s.engine.reports.find((r) => r.backend === s.engine.backend);
