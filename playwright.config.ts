@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 // Browser tests: Debian's Chromium (no Playwright browser download is possible here), pages
 // served by vite, WebGPU enabled (a software adapter on machines without a GPU).
-const PORT = 5174;
+// VITRINE_TEST_PORT lets several suites run side by side on one machine.
+const PORT = Number(process.env.VITRINE_TEST_PORT ?? 5174);
 export default defineConfig({
   testDir: 'test/browser',
   globalSetup: './test/global-setup.ts',
