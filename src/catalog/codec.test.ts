@@ -21,7 +21,7 @@ describe('catalog codec', () => {
   it('round-trips float32 exactly, with metadata and bias', async () => {
     const source = input();
     const catalog = await decodeCatalog(await encodeCatalog(source));
-    expect(catalog.header).toMatchObject({ formatVersion: 1, itemCount: N, dim: DIM, dtype: 'float32', fields: ['id', 'title', 'price', 'category', 'stock'] });
+    expect(catalog.header).toMatchObject({ formatVersion: 2, itemCount: N, dim: DIM, dtype: 'float32', fields: ['id', 'title', 'price', 'category', 'stock'] });
     expect(Array.from(catalog.vectors)).toEqual(Array.from(source.vectors));
     expect(Array.from(catalog.bias)).toEqual(Array.from(source.bias!));
     expect(catalog.items[7]).toEqual({ id: 'sku-7', title: 'Item 7 — ünïcode 商品', price: 7.5, category: 'odd', stock: 1 });
@@ -64,7 +64,7 @@ describe('catalog codec', () => {
     const { header, bodyOffset } = readCatalogHeader(bytes);
     for (const section of Object.values(header.sections)) {
       const damaged = bytes.slice();
-      damaged[bodyOffset + section.offset + 1]! ^= 0x40;
+      damaged[bodyOffset + section!.offset + 1]! ^= 0x40;
       expect(await errorOf(damaged)).toEqual({ name: 'CatalogError', code: 'CATALOG_CORRUPT' });
     }
     const magic = bytes.slice();
@@ -77,7 +77,7 @@ describe('catalog codec', () => {
     longer.set(bytes);
     expect(await errorOf(longer)).toMatchObject({ code: 'CATALOG_CORRUPT' });
     const version = bytes.slice();
-    new DataView(version.buffer).setUint32(8, 2, true);
+    new DataView(version.buffer).setUint32(8, 3, true);
     expect(await errorOf(version)).toEqual({ name: 'CatalogError', code: 'CATALOG_VERSION' });
   });
 
@@ -87,5 +87,46 @@ describe('catalog codec', () => {
     await expect(encodeCatalog(nan)).rejects.toMatchObject({ code: 'CATALOG_CORRUPT' });
     await expect(encodeCatalog(input({ ids: Array.from({ length: N }, () => 'same') }))).rejects.toMatchObject({ code: 'CATALOG_CORRUPT' });
     await expect(encodeCatalog(input({ dim: DIM + 1 }))).rejects.toMatchObject({ code: 'CATALOG_CORRUPT' });
+  });
+});
+
+describe('catalog format v2 extras', () => {
+  const extras = {
+    trending: Float32Array.from({ length: N }, (_, i) => N - i),
+    interactions: Uint32Array.from({ length: N }, (_, i) => (i === 3 ? 0 : i + 1)),
+    graphs: {
+      copurchase: {
+        offsets: Uint32Array.from({ length: N + 1 }, (_, i) => Math.min(i, 2) * 2),
+        rows: Int32Array.from([5, 6, 7, 8]),
+        weights: Float32Array.from([0.9, 0.5, 0.8, 0.1]),
+      },
+    },
+  };
+
+  it('round-trips trending, interaction counts and neighbour graphs', async () => {
+    const catalog = await decodeCatalog(await encodeCatalog({ ...input(), extras }));
+    expect(catalog.header.formatVersion).toBe(2);
+    expect(Array.from(catalog.extras.trending!)).toEqual(Array.from(extras.trending));
+    expect(Array.from(catalog.extras.interactions!)).toEqual(Array.from(extras.interactions));
+    expect(Array.from(catalog.extras.graphs!.copurchase!.rows)).toEqual([5, 6, 7, 8]);
+    expect(catalog.extras.graphs!.transition).toBeUndefined();
+  });
+
+  it('rejects a graph naming a row outside the catalog', async () => {
+    const bad = { graphs: { copurchase: { ...extras.graphs.copurchase, rows: Int32Array.from([5, 6, 7, N + 3]) } } };
+    expect(await errorOf(await encodeCatalog({ ...input(), extras: bad }))).toEqual({ name: 'CatalogError', code: 'CATALOG_CORRUPT' });
+  });
+
+  it('still reads version 1 files (no extras)', async () => {
+    const bytes = await encodeCatalog(input());
+    const v1 = bytes.slice();
+    new DataView(v1.buffer).setUint32(8, 1, true);
+    const { bodyOffset } = readCatalogHeader(bytes);
+    const json = new TextDecoder().decode(v1.subarray(16, bodyOffset)).replace('"formatVersion":2', '"formatVersion":1');
+    v1.set(new TextEncoder().encode(json), 16);
+    const catalog = await decodeCatalog(v1);
+    expect(catalog.header.formatVersion).toBe(1);
+    expect(catalog.extras).toEqual({});
+    expect(catalog.items.length).toBe(N);
   });
 });

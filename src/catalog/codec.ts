@@ -1,4 +1,5 @@
 import { CatalogError } from '../shared/errors.js';
+import { CORE_SECTIONS, decodeExtras, extraSections, isKnownExtraSection, type CatalogExtras } from './extras.js';
 import { float16ToFloat32, float32ToFloat16 } from './float16.js';
 import { sha256Hex } from './sha256.js';
 import {
@@ -13,7 +14,10 @@ import {
 
 /** "VTRNCAT" + NUL: the first 8 bytes of every catalog file. */
 export const CATALOG_MAGIC: Uint8Array = new Uint8Array([0x56, 0x54, 0x52, 0x4e, 0x43, 0x41, 0x54, 0x00]);
-export const CATALOG_FORMAT_VERSION = 1;
+/** The version this library writes. */
+export const CATALOG_FORMAT_VERSION = 2;
+/** Versions this library reads: v1 files (no item-to-item statistics) keep working. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 /** Magic (8) + format version (u32) + header length (u32). */
 export const PREAMBLE_BYTES = 16;
 const ALIGN = 8;
@@ -31,6 +35,8 @@ export interface CatalogInput {
   dtype?: EmbeddingDtype;
   modelId?: string;
   createdAt?: string;
+  /** Training statistics (format v2): trending, interaction counts, neighbour graphs. */
+  extras?: CatalogExtras;
 }
 
 const alignUp = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
@@ -77,16 +83,24 @@ export async function encodeCatalog(input: CatalogInput): Promise<Uint8Array> {
   sections.bias.offset = cursor;
   cursor = alignUp(cursor + n * 4);
   sections.metadata.offset = cursor;
-  const bodyLength = cursor + metadata.byteLength;
+  cursor += metadata.byteLength;
+  const extras = extraSections(input.extras ?? {}, n);
+  for (const [name, bytes] of extras) {
+    cursor = alignUp(cursor);
+    (sections as Record<string, CatalogSection>)[name] = { offset: cursor, length: bytes.byteLength };
+    cursor += bytes.byteLength;
+  }
+  const bodyLength = cursor;
 
   const body = new Uint8Array(bodyLength);
   body.set(embeddingBytes.values, 0);
   if (embeddingBytes.scales && sections.scales) body.set(new Uint8Array(embeddingBytes.scales.buffer), sections.scales.offset);
   body.set(new Uint8Array(Float32Array.from(bias).buffer), sections.bias.offset);
   body.set(metadata, sections.metadata.offset);
+  for (const [name, bytes] of extras) body.set(bytes, (sections as Record<string, CatalogSection>)[name]!.offset);
 
   const header: CatalogHeader = {
-    formatVersion: 1,
+    formatVersion: CATALOG_FORMAT_VERSION,
     itemCount: n,
     dim,
     dtype,
@@ -151,8 +165,8 @@ export function readCatalogHeader(bytes: Uint8Array): { header: CatalogHeader; b
   if (!startsWithMagic(bytes, CATALOG_MAGIC.length)) throw new CatalogError('CATALOG_CORRUPT', 'Not a Vitrine catalog (bad magic bytes).');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== CATALOG_FORMAT_VERSION) {
-    throw new CatalogError('CATALOG_VERSION', `Catalog format version ${version} is not supported; this library reads version ${CATALOG_FORMAT_VERSION}.`);
+  if (!READABLE_VERSIONS.includes(version)) {
+    throw new CatalogError('CATALOG_VERSION', `Catalog format version ${version} is not supported; this library reads versions ${READABLE_VERSIONS.join(' and ')}.`);
   }
   const headerLength = view.getUint32(12, true);
   const bodyOffset = PREAMBLE_BYTES + headerLength;
@@ -165,7 +179,9 @@ export function readCatalogHeader(bytes: Uint8Array): { header: CatalogHeader; b
   } catch (cause) {
     throw new CatalogError('CATALOG_CORRUPT', 'Catalog header is not valid UTF-8 JSON.', { cause });
   }
-  return { header: validateHeader(header), bodyOffset };
+  const validated = validateHeader(header);
+  if (validated.formatVersion !== version) throw new CatalogError('CATALOG_CORRUPT', `Catalog preamble says version ${version}, header says ${validated.formatVersion}.`);
+  return { header: validated, bodyOffset };
 }
 
 function startsWithMagic(bytes: Uint8Array, length: number): boolean {
@@ -178,7 +194,7 @@ function validateHeader(value: unknown): CatalogHeader {
   if (typeof value !== 'object' || value === null) throw corrupt('not an object');
   const h = value as Partial<CatalogHeader>;
   const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
-  if (h.formatVersion !== 1) throw new CatalogError('CATALOG_VERSION', `Catalog header says format version ${String(h.formatVersion)}.`);
+  if (h.formatVersion !== 1 && h.formatVersion !== 2) throw new CatalogError('CATALOG_VERSION', `Catalog header says format version ${String(h.formatVersion)}.`);
   if (!isCount(h.itemCount)) throw corrupt('itemCount');
   if (!isCount(h.dim) || h.dim === 0) throw corrupt('dim');
   if (h.dtype !== 'float32' && h.dtype !== 'float16' && h.dtype !== 'int8') throw corrupt(`unknown dtype ${String(h.dtype)}`);
@@ -206,6 +222,13 @@ function validateHeader(value: unknown): CatalogHeader {
     if (length !== undefined && section.length !== length) throw corrupt(`section ${name} has ${section.length} bytes, expected ${length}`);
     if (section.offset % 4 !== 0) throw corrupt(`section ${name} is not aligned`);
     if (section.offset + section.length > h.bodyLength) throw corrupt(`section ${name} runs past the body`);
+  }
+  for (const [name, section] of Object.entries(s as Record<string, CatalogSection>)) {
+    if (CORE_SECTIONS.includes(name)) continue;
+    if (h.formatVersion === 1 || !isKnownExtraSection(name)) throw corrupt(`unknown section ${name}`);
+    if (!isCount(section?.offset) || !isCount(section.length) || section.offset % 4 !== 0 || section.offset + section.length > h.bodyLength) {
+      throw corrupt(`section ${name}`);
+    }
   }
   return h as CatalogHeader;
 }
@@ -239,7 +262,7 @@ export async function decodeCatalog(bytes: Uint8Array): Promise<Catalog> {
     if (!Number.isFinite(bias[i])) throw new CatalogError('CATALOG_CORRUPT', `Bias of row ${i} is not finite.`);
   }
   const items = decodeMetadata(body.subarray(sections.metadata.offset, sections.metadata.offset + sections.metadata.length), header);
-  return { header, vectors, bias, items };
+  return { header, vectors, bias, items, extras: decodeExtras(body, header) };
 }
 
 function decodeEmbeddings(body: Uint8Array, header: CatalogHeader): Float32Array {

@@ -1,3 +1,5 @@
+import type { CatalogExtras } from './extras.js';
+
 /** Element type of the embedding block. `int8` rows carry a float32 scale each. */
 export type EmbeddingDtype = 'float32' | 'float16' | 'int8';
 
@@ -25,7 +27,7 @@ export interface CatalogSection {
 
 /** The JSON header of a catalog file (format v1). */
 export interface CatalogHeader {
-  formatVersion: 1;
+  formatVersion: 1 | 2;
   itemCount: number;
   dim: number;
   dtype: EmbeddingDtype;
@@ -41,6 +43,8 @@ export interface CatalogHeader {
     scales?: CatalogSection;
     bias: CatalogSection;
     metadata: CatalogSection;
+    /** Format v2: extra sections, named e.g. `trending` or `copurchase.rows` (see extras.ts). */
+    [extra: string]: CatalogSection | undefined;
   };
 }
 
@@ -51,4 +55,6 @@ export interface Catalog {
   vectors: Float32Array;
   bias: Float32Array;
   items: CatalogItem[];
+  /** Training statistics (empty for v1 files and bare-embedding catalogs). */
+  extras: CatalogExtras;
 }

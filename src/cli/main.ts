@@ -39,6 +39,7 @@ program
   .option('--window <n>', 'context window', integer, 5)
   .option('--min-count <n>', 'drop items with fewer interactions', integer, 1)
   .option('--seed <n>', 'random seed', integer, 42)
+  .option('--no-cold-start', 'drop metadata items with too few interactions instead of embedding them from their metadata')
   .addOption(dtypeOption())
   .option('--quiet', 'no progress bar')
   .requiredOption('--out <file>', 'catalog file to write')

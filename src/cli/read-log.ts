@@ -9,6 +9,21 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 /** Each shopper's items in time order (anonymous: the user key is never written anywhere). */
 export type Sequences = string[][];
 
+/** A log with what the training statistics need beyond the sequences. */
+export interface InteractionLog {
+  sequences: Sequences;
+  /** Time of each sequence entry (ms), when the log has timestamps. */
+  timestamps?: number[][];
+  /** Items bought together (one invoice, or one user's same-timestamp lines); empty if unknown. */
+  baskets: string[][];
+  /** Per item: how many shoppers bought it, and how many of them bought it again later. */
+  repeats: Map<string, { buyers: number; repeaters: number }>;
+}
+
+export function readLog(path: string, format: LogFormat): Sequences {
+  return readInteractionLog(path, format).sequences;
+}
+
 /**
  * - `sequences`: `user item item …` per line, items in time order (S3-Rec / SASRec files).
  * - `interactions`: CSV/TSV with header `user,item,timestamp[,event]`.
@@ -16,7 +31,7 @@ export type Sequences = string[][];
  * - `online-retail`: the UCI Online Retail invoice table: non-cancelled lines with a customer,
  *   positive quantity and price; one interaction per customer × product at its first purchase.
  */
-export function readLog(path: string, format: LogFormat): Sequences {
+export function readInteractionLog(path: string, format: LogFormat): InteractionLog {
   if (format === 'sequences') {
     let text: string;
     try {
@@ -24,10 +39,11 @@ export function readLog(path: string, format: LogFormat): Sequences {
     } catch (cause) {
       throw new CliError(`Cannot read ${path}: ${(cause as Error).message}`);
     }
-    return text
+    const sequences = text
       .split('\n')
       .map((line) => line.trim().split(/\s+/).slice(1))
       .filter((items) => items.length > 0 && items[0] !== '');
+    return { sequences, baskets: [], repeats: new Map() };
   }
   if (format === 'unisrec') {
     let text: string;
@@ -36,7 +52,7 @@ export function readLog(path: string, format: LogFormat): Sequences {
     } catch (cause) {
       throw new CliError(`Cannot read ${path}: ${(cause as Error).message}`);
     }
-    return text
+    const sequences = text
       .split('\n')
       .slice(1)
       .filter((line) => line.trim() !== '')
@@ -44,34 +60,57 @@ export function readLog(path: string, format: LogFormat): Sequences {
         const [, history = '', target = ''] = line.split('\t');
         return [...history.trim().split(/\s+/), target.trim()].filter((item) => item !== '');
       });
+    return { sequences, baskets: [], repeats: new Map() };
   }
   const rows = readTable(path);
-  const byUser = new Map<string, Array<{ item: string; ts: number; line: number }>>();
-  const add = (user: string, item: string, ts: number, line: number): void => {
+  const byUser = new Map<string, Array<{ item: string; ts: number; line: number; basket: string }>>();
+  const add = (user: string, item: string, ts: number, line: number, basket: string): void => {
     let list = byUser.get(user);
     if (!list) byUser.set(user, (list = []));
-    list.push({ item, ts, line });
+    list.push({ item, ts, line, basket });
   };
   rows.forEach((row, line) => {
     if (format === 'online-retail') {
       const user = row.CustomerID;
       if (!user || row.InvoiceNo?.startsWith('C') || !(Number(row.Quantity) > 0) || !(Number(row.UnitPrice) > 0)) return;
-      add(user, row.StockCode!, Date.parse(row.InvoiceDate!.replace(' ', 'T') + 'Z'), line);
+      add(user, row.StockCode!, Date.parse(row.InvoiceDate!.replace(' ', 'T') + 'Z'), line, row.InvoiceNo!);
     } else {
       if (row.user === undefined || row.item === undefined) throw new CliError(`${path}: needs columns user,item[,timestamp]`);
       const ts = row.timestamp === undefined ? line : Number(row.timestamp) || Date.parse(row.timestamp);
       if (!Number.isFinite(ts)) throw new CliError(`${path}, row ${line + 2}: timestamp ${row.timestamp} is not a number or date`);
-      add(row.user, row.item, ts, line);
+      add(row.user, row.item, ts, line, `${row.user}@${ts}`);
     }
   });
   const sequences: Sequences = [];
+  const timestamps: number[][] = [];
+  const baskets = new Map<string, Set<string>>();
+  const repeats = new Map<string, { buyers: number; repeaters: number }>();
   for (const list of byUser.values()) {
     // Ties (a basket) keep file order; an item counts once, at its first interaction.
     list.sort((a, b) => a.ts - b.ts || a.line - b.line);
-    const seen = new Set<string>();
+    const firstBasket = new Map<string, string>();
+    const repeated = new Set<string>();
     const items: string[] = [];
-    for (const { item } of list) if (!seen.has(item) && seen.add(item)) items.push(item);
+    const times: number[] = [];
+    for (const { item, ts, basket } of list) {
+      let members = baskets.get(basket);
+      if (!members) baskets.set(basket, (members = new Set()));
+      members.add(item);
+      const first = firstBasket.get(item);
+      if (first === undefined) {
+        firstBasket.set(item, basket);
+        items.push(item);
+        times.push(ts);
+      } else if (first !== basket) repeated.add(item);
+    }
+    for (const item of firstBasket.keys()) {
+      const r = repeats.get(item) ?? { buyers: 0, repeaters: 0 };
+      r.buyers++;
+      if (repeated.has(item)) r.repeaters++;
+      repeats.set(item, r);
+    }
     sequences.push(items);
+    timestamps.push(times);
   }
-  return sequences;
+  return { sequences, timestamps, baskets: [...baskets.values()].map((b) => [...b]), repeats };
 }

@@ -1,5 +1,6 @@
 import MiniSearch from 'minisearch';
 import type { CatalogItem } from '../catalog/types.js';
+import { normalizeTerm } from '../shared/text.js';
 
 // Word boundaries from the platform's ICU data: spaces for English, dictionary segmentation for
 // Chinese or Japanese titles, which have no spaces.
@@ -10,10 +11,6 @@ export function tokenize(text: string): string[] {
   return Array.from(segmenter.segment(text), (s) => (s.isWordLike ? s.segment : '')).filter((s) => s !== '');
 }
 
-/** Folds case and diacritics, so "Crème" matches "creme". */
-export function normalizeTerm(term: string): string {
-  return term.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-}
 
 export interface LexicalHit {
   row: number;

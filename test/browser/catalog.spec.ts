@@ -18,7 +18,7 @@ test('downloads with progress, then a second visit starts from the cache without
   const last = first.progress.filter((p) => p.status === 'progress').at(-1)!;
   expect(last.loaded).toBeGreaterThan(100_000);
   expect(first.progress.at(-1)).toMatchObject({ status: 'ready', source: 'network' });
-  expect(first.info.catalog).toMatchObject({ formatVersion: 1, items: 1585, dim: 32, dtype: 'float32', source: 'network' });
+  expect(first.info.catalog).toMatchObject({ formatVersion: 2, items: 1585, dim: 32, dtype: 'float32', source: 'network' });
 
   await page.reload();
   await expect(page.locator('#status')).toHaveText('ready');

@@ -1,9 +1,12 @@
-import { SingleBar, Presets } from 'cli-progress';
-import type { EmbeddingDtype } from '../../catalog/types.js';
+import { Presets, SingleBar } from 'cli-progress';
+import type { CatalogItem, EmbeddingDtype } from '../../catalog/types.js';
+import { coldStartVectors } from '../../training/cold-start.js';
+import { copurchaseGraph, transitionGraph, windowBaskets } from '../../training/item-graphs.js';
 import { trainItem2Vec } from '../../training/item2vec.js';
 import { popularityBias } from '../../training/popularity-bias.js';
+import { trendingScores } from '../../training/trending.js';
 import { CliError } from '../cli-error.js';
-import { readLog, type LogFormat } from '../read-log.js';
+import { readInteractionLog, type LogFormat } from '../read-log.js';
 import { readMetadata } from '../read-metadata.js';
 import { alignMetadata, parseWhere, writeCatalogFile } from './build-catalog.js';
 
@@ -19,29 +22,36 @@ export interface TrainOptions {
   seed: number;
   dtype: EmbeddingDtype;
   minCount: number;
+  /** Keep metadata items with too few interactions, with embeddings from their metadata. Default true. */
+  coldStart?: boolean;
   out: string;
   quiet?: boolean;
 }
 
 /**
- * Learns item embeddings (item2vec) and a popularity bias from an anonymous interaction log
- * and writes a catalog. Items with fewer than `minCount` interactions are left out; when
- * metadata is given, only items it lists (after `--where`) are kept.
+ * Learns item embeddings (item2vec), a popularity prior and the item-to-item statistics of
+ * format v2 (bought together, bought next, trending, repeat purchases) from an anonymous
+ * interaction log, and writes a catalog. Items with fewer than `minCount` interactions learn
+ * no embedding; when metadata lists them they are kept as cold-start items.
  */
 export async function train(options: TrainOptions): Promise<string> {
   const started = Date.now();
   const metadata = options.metadata ? readMetadata(options.metadata, options.columns, parseWhere(options.where)) : undefined;
-  const raw = readLog(options.log, options.format);
+  const log = readInteractionLog(options.log, options.format);
   const counts = new Map<string, number>();
-  for (const seq of raw) for (const item of seq) if (!metadata || metadata.items.has(item)) counts.set(item, (counts.get(item) ?? 0) + 1);
-  const ids = [...counts.keys()].filter((id) => counts.get(id)! >= options.minCount);
-  if (ids.length === 0) throw new CliError(`${options.log}: no item has ${options.minCount} or more interactions`);
+  for (const seq of log.sequences) for (const item of seq) if (!metadata || metadata.items.has(item)) counts.set(item, (counts.get(item) ?? 0) + 1);
+  const warmIds = [...counts.keys()].filter((id) => counts.get(id)! >= options.minCount);
+  if (warmIds.length === 0) throw new CliError(`${options.log}: no item has ${options.minCount} or more interactions`);
+  const coldIds = metadata && options.coldStart !== false ? [...metadata.items.keys()].filter((id) => (counts.get(id) ?? 0) < options.minCount) : [];
+  const ids = [...warmIds, ...coldIds];
   const row = new Map(ids.map((id, i) => [id, i]));
-  const sequences = raw.map((seq) => seq.flatMap((id) => (row.has(id) ? [row.get(id)!] : []))).filter((s) => s.length > 1);
+  const toRows = (items: string[]): number[] => items.flatMap((id) => (row.get(id)! < warmIds.length ? [row.get(id)!] : []));
+  const sequences = log.sequences.map(toRows);
+  const trainable = sequences.filter((s) => s.length > 1);
 
   const bar = options.quiet ? undefined : new SingleBar({ format: 'item2vec {bar} epoch {value}/{total} | loss {loss} | ETA {eta}s' }, Presets.shades_classic);
   bar?.start(options.epochs, 0, { loss: '-' });
-  const vectors = trainItem2Vec(sequences, ids.length, {
+  const warmVectors = trainItem2Vec(trainable, warmIds.length, {
     dim: options.dim,
     epochs: options.epochs,
     window: options.window,
@@ -51,15 +61,43 @@ export async function train(options: TrainOptions): Promise<string> {
   bar?.stop();
 
   const { items } = alignMetadata(ids, metadata);
+  const vectors = new Float32Array(ids.length * options.dim);
+  vectors.set(warmVectors);
+  vectors.set(
+    coldStartVectors(
+      warmIds.map((_, r) => ({ row: r, item: items[r] as Partial<CatalogItem> })),
+      coldIds.map((_, i) => items[warmIds.length + i]!),
+      warmVectors,
+      options.dim,
+    ),
+    warmIds.length * options.dim,
+  );
+  const warmBias = popularityBias(warmIds.map((id) => counts.get(id)!));
+  const bias = new Float32Array(ids.length).fill(Math.min(...warmBias));
+  bias.set(warmBias);
+
+  const itemCount = ids.length;
+  const baskets = log.baskets.length > 0 ? log.baskets.map(toRows) : windowBaskets(sequences);
+  const repeatRate = Float32Array.from(ids, (id) => {
+    const r = log.repeats.get(id);
+    return r && r.buyers > 0 ? r.repeaters / r.buyers : 0;
+  });
   const size = await writeCatalogFile(options.out, {
     ids,
     vectors,
     dim: options.dim,
-    bias: popularityBias(ids.map((id) => counts.get(id)!)),
+    bias,
     items,
     dtype: options.dtype,
     modelId: `item2vec-d${options.dim}-e${options.epochs}-w${options.window}-s${options.seed}`,
+    extras: {
+      trending: trendingScores(sequences, log.timestamps?.map((times, u) => times.filter((_, i) => row.get(log.sequences[u]![i]!)! < warmIds.length)), itemCount),
+      // Interactions the embedding was learnt from: 0 marks a cold-start item (metadata only).
+      interactions: Uint32Array.from(ids, (id, r) => (r < warmIds.length ? counts.get(id)! : 0)),
+      ...(log.repeats.size > 0 ? { repeatRate } : {}),
+      graphs: { copurchase: copurchaseGraph(baskets, itemCount), transition: transitionGraph(sequences, itemCount) },
+    },
   });
-  const interactions = sequences.reduce((s, q) => s + q.length, 0);
-  return `Trained on ${sequences.length} shoppers, ${interactions} interactions, ${ids.length} items in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${options.out} (${(size / 1024).toFixed(0)} KiB).`;
+  const interactions = trainable.reduce((s, q) => s + q.length, 0);
+  return `Trained on ${trainable.length} shoppers, ${interactions} interactions, ${warmIds.length} items (+${coldIds.length} cold-start from metadata) in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${options.out} (${(size / 1024).toFixed(0)} KiB).`;
 }

@@ -1,0 +1,97 @@
+import { CatalogError } from '../shared/errors.js';
+import type { CatalogHeader, CatalogSection } from './types.js';
+
+/**
+ * Item-to-item and per-item statistics learnt at training time (format v2). All optional: a
+ * catalog built from bare embeddings has none, and v1 files are read as having none.
+ */
+export interface CatalogExtras {
+  /** Time-decayed popularity at training time, per item. */
+  trending?: Float32Array;
+  /** Interactions each embedding was learnt from; 0 marks a cold-start (new) item embedded from its metadata. */
+  interactions?: Uint32Array;
+  /** Share of buyers who bought the item again, per item (for "buy it again"). */
+  repeatRate?: Float32Array;
+  /** Sparse neighbour lists in CSR form, e.g. `copurchase` (bought together), `transition` (bought next). */
+  graphs?: Partial<Record<GraphName, ItemGraph>>;
+}
+
+export const GRAPH_NAMES = ['copurchase', 'transition'] as const;
+export type GraphName = (typeof GRAPH_NAMES)[number];
+
+/** Row i's neighbours are rows[offsets[i] … offsets[i+1]) with the same slice of weights, best first. */
+export interface ItemGraph {
+  offsets: Uint32Array;
+  rows: Int32Array;
+  weights: Float32Array;
+}
+
+type Typed = Float32Array | Uint32Array | Int32Array;
+const PER_ITEM = { trending: Float32Array, interactions: Uint32Array, repeatRate: Float32Array } as const;
+
+/** The extra sections to append to a body, by section name. */
+export function extraSections(extras: CatalogExtras, itemCount: number): Array<[string, Uint8Array]> {
+  const out: Array<[string, Uint8Array]> = [];
+  const add = (name: string, values: Typed, expected?: number): void => {
+    if (expected !== undefined && values.length !== expected) throw new CatalogError('CATALOG_CORRUPT', `${name} has ${values.length} values, expected ${expected}.`);
+    out.push([name, new Uint8Array(values.buffer, values.byteOffset, values.byteLength)]);
+  };
+  for (const name of Object.keys(PER_ITEM) as Array<keyof typeof PER_ITEM>) if (extras[name]) add(name, extras[name], itemCount);
+  for (const name of GRAPH_NAMES) {
+    const graph = extras.graphs?.[name];
+    if (!graph) continue;
+    add(`${name}.offsets`, graph.offsets, itemCount + 1);
+    add(`${name}.rows`, graph.rows);
+    add(`${name}.weights`, graph.weights, graph.rows.length);
+  }
+  return out;
+}
+
+/** Reads and checks the extra sections of a verified body. */
+export function decodeExtras(body: Uint8Array, header: CatalogHeader): CatalogExtras {
+  const sections = header.sections as Record<string, CatalogSection | undefined>;
+  const n = header.itemCount;
+  const corrupt = (why: string): CatalogError => new CatalogError('CATALOG_CORRUPT', `Catalog section ${why}.`);
+  const view = <T extends Typed>(name: string, Type: { new (b: ArrayBuffer, o: number, l: number): T; BYTES_PER_ELEMENT: number }, count?: number): T | undefined => {
+    const section = sections[name];
+    if (!section) return undefined;
+    if (section.length % Type.BYTES_PER_ELEMENT !== 0 || (count !== undefined && section.length !== count * Type.BYTES_PER_ELEMENT)) {
+      throw corrupt(`${name} has ${section.length} bytes`);
+    }
+    return new Type(body.buffer as ArrayBuffer, body.byteOffset + section.offset, section.length / Type.BYTES_PER_ELEMENT);
+  };
+  const extras: CatalogExtras = {};
+  for (const name of Object.keys(PER_ITEM) as Array<keyof typeof PER_ITEM>) {
+    const values = view(name, PER_ITEM[name] as never, n) as Typed | undefined;
+    if (!values) continue;
+    if (values instanceof Float32Array && values.some((v) => !Number.isFinite(v))) throw corrupt(`${name} holds a non-finite value`);
+    (extras as Record<string, Typed>)[name] = values.slice();
+  }
+  for (const name of GRAPH_NAMES) {
+    const offsets = view(`${name}.offsets`, Uint32Array, n + 1);
+    if (!offsets) continue;
+    const rows = view(`${name}.rows`, Int32Array);
+    const weights = view(`${name}.weights`, Float32Array);
+    if (!rows || !weights || rows.length !== weights.length) throw corrupt(`${name} is incomplete`);
+    if (offsets[0] !== 0 || offsets[n] !== rows.length) throw corrupt(`${name}.offsets does not span its rows`);
+    for (let i = 0; i < n; i++) if (offsets[i]! > offsets[i + 1]!) throw corrupt(`${name}.offsets is not monotonic`);
+    for (const r of rows) if (r < 0 || r >= n) throw corrupt(`${name}.rows names a row outside the catalog`);
+    if (weights.some((w) => !Number.isFinite(w))) throw corrupt(`${name}.weights holds a non-finite value`);
+    extras.graphs ??= {};
+    extras.graphs[name] = { offsets: offsets.slice(), rows: rows.slice(), weights: weights.slice() };
+  }
+  return extras;
+}
+
+/** Names of the sections every catalog has; anything else must be a known extra. */
+export const CORE_SECTIONS = ['embeddings', 'scales', 'bias', 'metadata'];
+export function isKnownExtraSection(name: string): boolean {
+  return name in PER_ITEM || GRAPH_NAMES.some((g) => name === `${g}.offsets` || name === `${g}.rows` || name === `${g}.weights`);
+}
+
+/** Neighbours of `row` in a graph, best first. */
+export function neighbours(graph: ItemGraph, row: number): Array<{ row: number; weight: number }> {
+  const out: Array<{ row: number; weight: number }> = [];
+  for (let i = graph.offsets[row]!; i < graph.offsets[row + 1]!; i++) out.push({ row: graph.rows[i]!, weight: graph.weights[i]! });
+  return out;
+}
