@@ -12,9 +12,15 @@ export default defineConfig({
   server: { port: 5173, strictPort: false, open: false },
   preview: { port: 4173 },
   worker: { format: 'es' },
+  // Pre-bundle the worker's dependencies at start-up. Discovered late (a worker's imports are not
+  // crawled), vite re-optimises mid-session and the worker's next import answers 504: it dies.
+  optimizeDeps: {
+    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'comlink', 'idb', 'minisearch'],
+  },
   build: {
     outDir: 'dist',
-    emptyOutDir: false,
+    // Clean: a stale worker chunk would ship beside the new one (types are written after, by tsc).
+    emptyOutDir: true,
     target: 'es2022',
     assetsInlineLimit: 0,
     minify: true,

@@ -1,7 +1,10 @@
 import type { Catalog } from '../catalog/types.js';
 import { EngineError } from '../shared/errors.js';
 import { BACKEND_ORDER, type BackendName } from './backend-name.js';
-import { activateBackend, whenDeviceLost } from './backends.js';
+import { activateBackend, whenDeviceLost, type BackendProbe } from './backends.js';
+import type { Scorer } from './scorer.js';
+import { loadSimdKernel } from './simd/kernel.js';
+import { SimdScorer } from './simd/simd-scorer.js';
 import { TensorScorer } from './tensor-scorer.js';
 
 /** What happened to one backend when the engine chose where to run. */
@@ -21,8 +24,27 @@ export type BackendPreference = 'auto' | BackendName;
 const CALIBRATION_ROWS = 20_000;
 const CALIBRATION_RUNS = 5;
 
-async function timeScoring(catalog: Catalog): Promise<number> {
-  const scorer = new TensorScorer(catalog, Math.min(catalog.header.itemCount, CALIBRATION_ROWS));
+/** Makes a path ready: a tfjs backend, or the SIMD kernel compiled (fails where SIMD is missing). */
+async function activate(backend: BackendName): Promise<BackendProbe> {
+  if (backend !== 'simd') return activateBackend(backend);
+  try {
+    await loadSimdKernel();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The catalog resident on a path (all of it, or its first `rows` for calibration). */
+async function createScorer(backend: BackendName, catalog: Catalog, rows?: number): Promise<Scorer> {
+  if (backend !== 'simd') return new TensorScorer(catalog, rows);
+  const options = rows === undefined ? {} : { rows };
+  if (!SimdScorer.fits(catalog, options)) throw new Error('the catalog does not fit one WebAssembly memory (4 GiB)');
+  return SimdScorer.create(catalog, options);
+}
+
+async function timeScoring(backend: BackendName, catalog: Catalog): Promise<number> {
+  const scorer = await createScorer(backend, catalog, Math.min(catalog.header.itemCount, CALIBRATION_ROWS));
   try {
     const u = new Float32Array(catalog.header.dim).map((_, j) => Math.sin(j + 1));
     const mask = { excludeRows: [] };
@@ -49,16 +71,16 @@ async function timeScoring(catalog: Catalog): Promise<number> {
  */
 export class Engine {
   #backend: BackendName;
-  #scorer: TensorScorer;
+  #scorer: Scorer;
   #catalog: Catalog;
   #recovering: Promise<void> | undefined;
   readonly reports: BackendReport[];
   fallbackReason: string | undefined;
 
-  private constructor(backend: BackendName, catalog: Catalog, reports: BackendReport[]) {
+  private constructor(backend: BackendName, catalog: Catalog, scorer: Scorer, reports: BackendReport[]) {
     this.#backend = backend;
     this.#catalog = catalog;
-    this.#scorer = new TensorScorer(catalog);
+    this.#scorer = scorer;
     this.reports = reports;
     this.#watchDevice();
   }
@@ -69,17 +91,17 @@ export class Engine {
 
   static async start(catalog: Catalog, preference: BackendPreference): Promise<Engine> {
     if (preference !== 'auto') {
-      const probe = await activateBackend(preference);
+      const probe = await activate(preference);
       if (!probe.ok) throw new EngineError('BACKEND_UNAVAILABLE', `Backend ${preference} cannot run here: ${probe.error}.`);
       const others = BACKEND_ORDER.filter((b) => b !== preference).map(
         (backend): BackendReport => ({ backend, status: 'skipped', reason: `not measured: the backend was forced to ${preference}` }),
       );
       const chosen: BackendReport = { backend: preference, status: 'chosen', reason: 'forced by the backend option', ...describe(probe) };
-      return new Engine(preference, catalog, [chosen, ...others]);
+      return new Engine(preference, catalog, await createScorer(preference, catalog), [chosen, ...others]);
     }
     const reports: BackendReport[] = [];
     for (const backend of BACKEND_ORDER) {
-      const probe = await activateBackend(backend);
+      const probe = await activate(backend);
       if (!probe.ok) {
         reports.push({ backend, status: 'unavailable', reason: probe.error ?? 'failed to initialise' });
         continue;
@@ -94,7 +116,7 @@ export class Engine {
         continue;
       }
       try {
-        reports.push({ backend, status: 'measured', reason: '', medianMs: await timeScoring(catalog), ...describe(probe) });
+        reports.push({ backend, status: 'measured', reason: '', medianMs: await timeScoring(backend, catalog), ...describe(probe) });
       } catch (error) {
         reports.push({ backend, status: 'unavailable', reason: `scoring failed: ${error instanceof Error ? error.message : String(error)}` });
       }
@@ -109,13 +131,13 @@ export class Engine {
           : `slower: ${fmt(r.medianMs!)} ms vs ${fmt(best.medianMs!)} ms for ${best.backend}`;
     }
     best.status = 'chosen';
-    const probe = await activateBackend(best.backend);
+    const probe = await activate(best.backend);
     if (!probe.ok) throw new EngineError('BACKEND_UNAVAILABLE', `Backend ${best.backend} failed after calibration: ${probe.error}.`);
-    return new Engine(best.backend, catalog, reports);
+    return new Engine(best.backend, catalog, await createScorer(best.backend, catalog), reports);
   }
 
   /** Runs a scoring call; if the GPU fails under it, falls back and runs it again. */
-  async run<T>(call: (scorer: TensorScorer) => Promise<T>): Promise<T> {
+  async run<T>(call: (scorer: Scorer) => Promise<T>): Promise<T> {
     if (this.#recovering) await this.#recovering;
     try {
       return await call(this.#scorer);
@@ -127,8 +149,9 @@ export class Engine {
   }
 
   /** Uploads a new catalog to the current backend, then drops the old one. */
-  replaceCatalog(catalog: Catalog): void {
-    const next = new TensorScorer(catalog);
+  async replaceCatalog(catalog: Catalog): Promise<void> {
+    if (this.#recovering) await this.#recovering;
+    const next = await createScorer(this.#backend, catalog);
     this.#scorer.dispose();
     this.#scorer = next;
     this.#catalog = catalog;
@@ -136,6 +159,8 @@ export class Engine {
 
   #watchDevice(): void {
     const backend = this.#backend;
+    // Only GPU paths have a device to lose (and asking tfjs on others would start a backend).
+    if (backend !== 'webgpu' && backend !== 'webgl') return;
     void whenDeviceLost(backend).then((reason) => {
       if (this.#backend === backend) void this.#fallBack(reason);
     });
@@ -152,10 +177,14 @@ export class Engine {
         // The device is gone; its buffers went with it.
       }
       for (const backend of BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(lost) + 1)) {
-        const probe = await activateBackend(backend);
+        const probe = await activate(backend);
         if (!probe.ok) continue;
+        try {
+          this.#scorer = await createScorer(backend, this.#catalog);
+        } catch {
+          continue;
+        }
         this.#backend = backend;
-        this.#scorer = new TensorScorer(this.#catalog);
         this.fallbackReason = `${reason}; moved to ${backend}`;
         const next = this.reports.find((r) => r.backend === backend);
         if (next) Object.assign(next, { status: 'chosen', reason: `fallback after ${lost} was lost` });

@@ -2,8 +2,9 @@ import { expect, test } from '@playwright/test';
 import { openHarness, SCIENTIFIC } from './helpers.js';
 
 // Every backend runs for real in headless Chromium here: WebGPU and WebGL on SwiftShader
-// (software), WASM with SIMD, and CPU. Each must give the plain-JS reference's scores and top-k.
-const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+// (software), our WebAssembly SIMD kernel, tfjs WASM with SIMD, and CPU. Each must give the
+// plain-JS reference's scores and top-k.
+const BACKENDS = ['webgpu', 'webgl', 'simd', 'wasm', 'cpu'] as const;
 const TOLERANCE = 1e-4;
 
 test.beforeEach(async ({ page }) => openHarness(page));

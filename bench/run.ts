@@ -1,0 +1,190 @@
+// npm run bench [-- --items 10000,100000 --dims 64 --no-gpu]
+// Serves the repo with vite (its own server, on 5180 or the next free port), drives Debian's
+// Chromium headless through Playwright, and times every compute path in one browser session.
+// Writes bench/results/<date>-<machine>.json, latest.json, latest.svg, latest.md and prints the
+// Markdown table.
+import { chromium, type Page } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createServer } from 'vite';
+import type { Timing } from './page/bench-worker.js';
+import { markdownTable, svgChart, targetSummary, type BenchResult, type BenchRow, type DtypeLabel, type PathName } from './report.js';
+
+type Dtype = 'float32' | 'float16' | 'int8';
+const LABEL: Record<Dtype, DtypeLabel> = { float32: 'f32', float16: 'f16', int8: 'int8' };
+const BATCH = 32;
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    items: { type: 'string', default: '10000,100000,1000000' },
+    dims: { type: 'string', default: '32,64,128' },
+    'no-gpu': { type: 'boolean', default: false },
+    port: { type: 'string', default: '5180' },
+  },
+});
+const ITEMS = args.items.split(',').map(Number);
+const DIMS = args.dims.split(',').map(Number);
+
+/** Repetitions by catalog size: enough for a stable median, the whole run well under 10 minutes. */
+function plan(n: number): { simd: number; js: number; jsBatch: number; wasm: number; cpu: number; gpu: number; batch: number; copy: number; cpuBatch: number } {
+  if (n <= 10_000) return { simd: 200, js: 40, jsBatch: 5, wasm: 40, cpu: 20, gpu: 8, batch: 20, copy: 30, cpuBatch: 3 };
+  if (n <= 100_000) return { simd: 60, js: 15, jsBatch: 2, wasm: 15, cpu: 7, gpu: 0, batch: 8, copy: 10, cpuBatch: 2 };
+  return { simd: 21, js: 5, jsBatch: 0, wasm: 7, cpu: 3, gpu: 0, batch: 4, copy: 5, cpuBatch: 0 };
+}
+
+const log = (line: string): void => console.log(line);
+const fmt = (t: Timing): string => `p50 ${t.p50Ms.toFixed(2)} ms, p95 ${t.p95Ms.toFixed(2)} ms (${t.reps} reps)`;
+
+async function callWorker<T>(page: Page, method: string, ...params: unknown[]): Promise<T> {
+  return page.evaluate(([m, p]) => (window.bench.worker() as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[m]!(...p), [method, params] as const) as Promise<T>;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  // No HMR socket or file watcher: an edit elsewhere in the repo (or a late dependency
+  // optimisation) must not reload the page mid-run. The worker's dependencies are pre-bundled
+  // up front for the same reason.
+  const server = await createServer({
+    root,
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'warn',
+    server: { port: Number(args.port), host: '127.0.0.1', strictPort: false, hmr: false, ws: false, watch: null },
+    optimizeDeps: { include: ['comlink', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'] },
+  });
+  await server.listen();
+  const base = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${args.port}/`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    // expose-gc: the worker collects between phases, so one phase's garbage is not timed in the next.
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu', '--js-flags=--expose-gc'],
+  });
+  const stop = async (): Promise<void> => {
+    await browser.close().catch(() => undefined);
+    await server.close().catch(() => undefined);
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => log(`[page error] ${e.message}`));
+    // The vite client's complaints about the HMR socket we turned off are expected.
+    page.on('console', (m) => m.type() === 'error' && !/WebSocket|\[vite\]/.test(m.text()) && log(`[page error] ${m.text()}`));
+    await page.goto(`${base}bench/page/index.html`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    await page.evaluate(() => window.bench.open());
+    const environment = await callWorker<Record<string, unknown>>(page, 'environment');
+    log(`browser: ${String(environment.userAgent)}; crossOriginIsolated ${String(environment.crossOriginIsolated)}`);
+
+    const rows: BenchRow[] = [];
+    const notes: string[] = [
+      'Times are the raw scoring call in a module worker (top-100, one query; batch rows: 32 queries in one call, p50 of the whole batch). SIMD rows are the path as shipped: scan + float64 re-scoring of the best k + margin rows (f32 +8, f16 +k/4+8, int8 +k/2+16).',
+      'GB/s = bytes of the embedding block read per query ÷ time per query; copy GB/s = TypedArray.set of a block of the same size in the same session (reads and writes it: the one-core memory floor).',
+      'tfjs holds float32 tensors whatever the catalog dtype: its rows are measured once per items × d and repeated as the comparison for f16/int8.',
+      'tfjs WebGL/WebGPU are measured only at 10k items: on this machine both run on SwiftShader (software), far slower than WASM; the engine skips them by design.',
+      'Batch-32 for plain JS is measured at ≤ 100k only and for tfjs CPU at ≤ 100k only (at 1M each batch takes seconds); 1M cases use fewer repetitions (p95 of ≤ 7 samples is close to the max).',
+    ];
+    for (const items of ITEMS) {
+      const reps = plan(items);
+      for (const dim of DIMS) {
+        const group = `${items} × ${dim}`;
+        await page.evaluate(() => window.bench.open());
+        const setup = await callWorker<{ ms: number }>(page, 'setup', items, dim);
+        log(`\n== ${group} (catalog + warm-up ${setup.ms.toFixed(0)} ms)`);
+        const copy: Partial<Record<Dtype, number>> = {};
+        const js: Partial<Record<Dtype, { single: Timing; batch?: Timing }>> = {};
+        const simd: Partial<Record<Dtype, { buildMs: number; blockBytes: number; single: Timing; masked: Timing; batch?: Timing; overlapVsJs: number }>> = {};
+        for (const dtype of ['float32', 'float16', 'int8'] as const) {
+          const c = await callWorker<{ gbps: number; bytes: number }>(page, 'copy', dtype, reps.copy);
+          copy[dtype] = c.gbps;
+          js[dtype] = await callWorker(page, 'js', dtype, reps.js, reps.jsBatch);
+          simd[dtype] = await callWorker(page, 'simd', dtype, reps.simd, reps.batch);
+          const s = simd[dtype]!;
+          log(`${LABEL[dtype].padEnd(4)} copy ${c.gbps.toFixed(1)} GB/s | JS ${fmt(js[dtype]!.single)} | SIMD ${fmt(s.single)} = ${(s.blockBytes / s.single.p50Ms / 1e6).toFixed(1)} GB/s, masked p50 ${s.masked.p50Ms.toFixed(2)}${s.batch ? `, batch-32 ${(s.batch.p50Ms / BATCH).toFixed(2)} ms/query` : ''}, top-100 overlap with JS f32 ${s.overlapVsJs.toFixed(2)}, build ${s.buildMs.toFixed(0)} ms`);
+        }
+        type Tf = { uploadMs: number; single: Timing; batch?: Timing; adapter?: string } | { error: string };
+        const tfjs: Partial<Record<PathName, Tf>> = {};
+        const backends: Array<[PathName, string, number, number]> = [
+          ['tfjs-wasm', 'wasm', reps.wasm, reps.batch],
+          ['tfjs-cpu', 'cpu', reps.cpu, reps.cpuBatch],
+        ];
+        if (items <= 10_000 && !args['no-gpu']) backends.push(['tfjs-webgl', 'webgl', reps.gpu, 0], ['tfjs-webgpu', 'webgpu', reps.gpu, 0]);
+        for (const [path, backend, r, b] of backends) {
+          tfjs[path] = await callWorker<Tf>(page, 'tfjs', backend, r, b);
+          const t = tfjs[path]!;
+          log(`${path.padEnd(11)} ${'error' in t ? `failed: ${t.error}` : `${fmt(t.single)}${t.batch ? `, batch-32 ${(t.batch.p50Ms / BATCH).toFixed(2)} ms/query` : ''}, upload ${t.uploadMs.toFixed(0)} ms${t.adapter ? `, ${t.adapter}` : ''}`}`);
+        }
+        await page.evaluate(() => window.bench.close());
+
+        const wasm = tfjs['tfjs-wasm'];
+        const wasmP50 = wasm && !('error' in wasm) ? wasm.single.p50Ms : null;
+        const wasmBatch = wasm && !('error' in wasm) && wasm.batch ? wasm.batch.p50Ms : null;
+        const row = (dtype: Dtype, path: PathName, batch: number, t: Timing, bytes: number | null, jsP50: number | null, tfP50: number | null, note?: string): BenchRow => {
+          const perQuery = t.p50Ms / batch;
+          const r: BenchRow = {
+            items, dim, dtype: LABEL[dtype], path, batch,
+            p50Ms: t.p50Ms, p95Ms: t.p95Ms, reps: t.reps, perQueryP50Ms: perQuery,
+            gbps: bytes === null ? null : bytes / perQuery / 1e6,
+            copyGBps: copy[dtype]!,
+            jsBaselineP50Ms: jsP50, tfjsWasmP50Ms: tfP50,
+            speedupVsJs: jsP50 === null ? null : jsP50 / t.p50Ms,
+            speedupVsTfjsWasm: tfP50 === null ? null : tfP50 / t.p50Ms,
+          };
+          if (note) r.note = note;
+          return r;
+        };
+        for (const dtype of ['float32', 'float16', 'int8'] as const) {
+          const s = simd[dtype]!;
+          const j = js[dtype]!;
+          const jsBatch = j.batch?.p50Ms ?? null;
+          rows.push(row(dtype, 'simd', 1, s.single, s.blockBytes, j.single.p50Ms, wasmP50));
+          rows.push(row(dtype, 'simd-masked', 1, s.masked, s.blockBytes, j.single.p50Ms, wasmP50, 'a third of the categories, in stock, a price cap, 10 excluded rows'));
+          if (s.batch) rows.push(row(dtype, 'simd', BATCH, s.batch, s.blockBytes, jsBatch, wasmBatch));
+          const bytes = items * dim * { float32: 4, float16: 2, int8: 1 }[dtype];
+          rows.push(row(dtype, 'js', 1, j.single, bytes, j.single.p50Ms, wasmP50));
+          if (j.batch) rows.push(row(dtype, 'js', BATCH, j.batch, bytes, jsBatch, wasmBatch, '32 single-query loops'));
+        }
+        for (const [path, t] of Object.entries(tfjs) as Array<[PathName, Tf]>) {
+          if ('error' in t) continue;
+          const software = path === 'tfjs-webgl' || path === 'tfjs-webgpu' ? `software GPU: ${t.adapter ?? 'SwiftShader'}` : undefined;
+          rows.push(row('float32', path, 1, t.single, items * dim * 4, js.float32!.single.p50Ms, wasmP50, software));
+          if (t.batch) rows.push(row('float32', path, BATCH, t.batch, items * dim * 4, js.float32!.batch?.p50Ms ?? null, wasmBatch, 'one matMul [32 × d]·[d × N] + top-k'));
+        }
+        for (const [path, t] of Object.entries(tfjs) as Array<[PathName, Tf]>) {
+          if ('error' in t) notes.push(`${path} at ${group}: failed (${t.error}).`);
+        }
+      }
+    }
+
+    const date = new Date().toISOString().slice(0, 10);
+    const cpu = cpus()[0]?.model ?? 'unknown cpu';
+    const machineName = `${cpu}-${cpus().length}c`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const result: BenchResult = {
+      date,
+      machine: { cpu, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, browser: environment.userAgent, crossOriginIsolated: environment.crossOriginIsolated },
+      settings: { k: 100, batch: BATCH, items: ITEMS, dims: DIMS, repetitions: Object.fromEntries(ITEMS.map((n) => [n, plan(n)])), wallSeconds: Math.round((Date.now() - started) / 1000) },
+      notes,
+      rows,
+    };
+    result.targets = targetSummary(result);
+    const dir = join(root, 'bench/results');
+    mkdirSync(dir, { recursive: true });
+    const json = `${JSON.stringify(result, null, 1)}\n`;
+    writeFileSync(join(dir, `${date}-${machineName}.json`), json);
+    writeFileSync(join(dir, 'latest.json'), json);
+    writeFileSync(join(dir, 'latest.svg'), svgChart(result));
+    const table = markdownTable(result);
+    const targets = targetSummary(result);
+    const text = [table, notes.map((n) => `- ${n}`).join('\n'), ...(targets.length > 0 ? [targets.map((t) => `- ${t}`).join('\n')] : [])].join('\n\n') + '\n';
+    writeFileSync(join(dir, 'latest.md'), text);
+    log(`\n${text}`);
+    log(`\nwrote bench/results/${date}-${machineName}.json, latest.json, latest.svg, latest.md in ${result.settings.wallSeconds} s`);
+  } finally {
+    await stop();
+  }
+}
+
+await main();

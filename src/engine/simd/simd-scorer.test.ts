@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Catalog, CatalogItem } from '../../catalog/types.js';
+import type { MaskSpec } from '../mask.js';
+import { referenceRecommend, referenceSimilar } from '../reference-scorer.js';
+import { KERNEL_WAT_SHA256 } from './kernel-wasm.js';
+import type { SimdDtype } from './layout.js';
+import { SimdScorer } from './simd-scorer.js';
+
+// Node runs the same kernel (WebAssembly SIMD is on in Node 20); the browser spec
+// (test/browser/simd.spec.ts) covers the real catalogs in a vite-built worker.
+
+function catalog(n: number, dim: number): Catalog {
+  let seed = 12345;
+  const random = (): number => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296);
+  const vectors = Float32Array.from({ length: n * dim }, () => random() - 0.5);
+  const bias = Float32Array.from({ length: n }, () => 0.1 * (random() - 0.5));
+  const items: CatalogItem[] = Array.from({ length: n }, (_, i) => {
+    const item: CatalogItem = { id: `i${i}`, category: `c${i % 7}`, stock: i % 5 };
+    if (i % 3 !== 0) item.brand = `b${i % 13}`;
+    if (i % 11 !== 0) item.price = (i % 50) + 0.5;
+    return item;
+  });
+  const section = { offset: 0, length: 0 };
+  return {
+    header: { formatVersion: 2, itemCount: n, dim, dtype: 'float32', fields: ['id'], modelId: 't', createdAt: '', bodyLength: 0, bodySha256: '', sections: { embeddings: section, bias: section, metadata: section } },
+    vectors,
+    bias,
+    items,
+    extras: {},
+  };
+}
+
+describe('SimdScorer (Node)', () => {
+  it('ships the wasm assembled from the current kernel.wat', () => {
+    const source = readFileSync(new URL('./kernel.wat', import.meta.url), 'utf8');
+    expect(createHash('sha256').update(source).digest('hex'), 'run node scripts/build-simd-kernel.mjs').toBe(KERNEL_WAT_SHA256);
+  });
+
+  const c = catalog(3001, 37);
+  const u = Float32Array.from({ length: 37 }, (_, j) => Math.cos(j));
+  const masks: MaskSpec[] = [
+    { excludeRows: [] },
+    { excludeRows: [5, 9, 3000, -1, 99_999], categories: ['c1', 'c4', 'nope'], inStock: true, priceMin: 3, priceMax: 30 },
+    { excludeRows: [], brands: ['b1', 'b2', 'b5'], biasWeight: 0.3, boosts: [{ rows: [77, 77, 1234], weight: 2 }, { rows: [1234, 5], weight: -1 }] },
+  ];
+
+  const variants: Array<{ dtype: SimdDtype; refine?: boolean }> = [{ dtype: 'float32' }, { dtype: 'float16' }, { dtype: 'int8' }, { dtype: 'float32', refine: false }];
+  for (const variant of variants) {
+    it(`${variant.dtype}${variant.refine === false ? ' raw scan' : ''}: recommend and similar equal the reference, masks inside the scan`, async () => {
+      const scorer = await SimdScorer.create(c, variant);
+      for (const mask of masks) {
+        const ref = referenceRecommend(c, u, 50, mask);
+        const got = await scorer.recommend(u, 50, mask);
+        expect(Array.from(got.rows)).toEqual(Array.from(ref.rows));
+        got.scores.forEach((s, i) => expect(Math.abs(s - ref.scores[i]!)).toBeLessThan(1e-4));
+        // similar() is cosine: no bias, so bias weight and boosts do not apply, in either.
+        const refSimilar = referenceSimilar(c, 17, 20, mask);
+        expect(Array.from((await scorer.similar(17, 20, mask)).rows)).toEqual(Array.from(refSimilar.rows));
+      }
+      scorer.dispose();
+    });
+  }
+
+  it('handles k = 0, k beyond the catalog, no allowed category, bad rows and dispose', async () => {
+    const scorer = await SimdScorer.create(c, { dtype: 'int8', refine: false });
+    expect((await scorer.recommend(u, 0, { excludeRows: [] })).rows.length).toBe(0);
+    expect((await scorer.recommend(u, 10_000, { excludeRows: [] })).rows.length).toBe(3001);
+    expect((await scorer.recommend(u, 10, { excludeRows: [], categories: [] })).rows.length).toBe(0);
+    await expect(scorer.similar(3001, 5, { excludeRows: [] })).rejects.toThrow(RangeError);
+    await expect(scorer.scoreRows(u, Int32Array.of(0, 3001))).rejects.toThrow(RangeError);
+    await expect(scorer.recommend(u.subarray(0, 3), 5, { excludeRows: [] })).rejects.toThrow(RangeError);
+    scorer.dispose();
+    await expect(scorer.recommend(u, 5, { excludeRows: [] })).rejects.toThrow(/dispose/);
+  });
+
+  it('an empty catalog returns nothing', async () => {
+    const scorer = await SimdScorer.create(catalog(0, 8));
+    expect((await scorer.recommend(new Float32Array(8), 5, { excludeRows: [] })).rows.length).toBe(0);
+    expect((await scorer.scoreRows(new Float32Array(8), new Int32Array(0))).length).toBe(0);
+  });
+});

@@ -1,0 +1,336 @@
+import type { Catalog } from '../../catalog/types.js';
+import { MASKED_SCORE, MASKED_THRESHOLD, type MaskSpec } from '../mask.js';
+import type { RankedRows, Scorer } from '../scorer.js';
+import { halfToFloatTable, writeFloat16Rows, writeFloat32Rows, writeInt8Rows, writeQuery } from './encode.js';
+import { createMemory, instantiateKernel, loadSimdKernel, type KernelExports, type KernelMemory, type KernelModule, type ScanFn } from './kernel.js';
+import { ELEMENT_BYTES, planLayout, SLOT_BYTES, tileIndex, WASM_PAGE, type Layout, type SimdDtype } from './layout.js';
+import { candidateCount, collectBoosts, exactScores, mergeRanked, refineRecommend, refineSimilar, type Boosts } from './refine.js';
+import { clearExcluded, encodeMask, excludeRows, indexValues, writeRowAttributes, type ValueIndexes } from './row-mask.js';
+
+export interface SimdScorerOptions {
+  /**
+   * How the block is stored and scanned. Defaults to the catalog file's dtype: a shop that
+   * ships an int8 catalog scans int8 (a quarter of float32's bytes), a float32 one scores exactly.
+   */
+  dtype?: SimdDtype;
+  /** Score only the first `rows` items (calibration on a sample). */
+  rows?: number;
+  /**
+   * Re-score the scan's best k + margin rows (refine.ts) from the catalog's float32 rows with the
+   * reference's float64 arithmetic: quantised scans then rank as float32 does, and float32 scans
+   * resolve near-ties (≈1e-8 apart) that float32 sums cannot. Default true; false: the raw scan.
+   */
+  refine?: boolean;
+}
+
+/** Queries that share one pass over the block in recommendBatch. */
+export const BATCH_SLOTS = 32;
+/** Rows per batch block: small enough to stay in L2 while every query of the batch reads it. */
+const BLOCK_BYTES = 128 * 1024;
+const TOPK_HEADER = 16;
+/** Top-k buffer size: a selection runs each time it fills (kernel.wat). */
+const topkCapacity = (k: number): number => 2 * k + 16;
+const MAX_PAGES = 65_536;
+/** Room for queries and top-k buffers of typical calls; larger calls grow the memory. */
+const SCRATCH_HEADROOM = 1 << 20;
+const KIND: Readonly<Record<SimdDtype, number>> = { float32: 0, float16: 1, int8: 2 };
+
+const align64 = (n: number): number => Math.ceil(n / 64) * 64;
+const EMPTY: RankedRows = { rows: new Int32Array(0), scores: new Float32Array(0) };
+
+/**
+ * The catalog in a WebAssembly memory of its own, scored by a SIMD kernel (kernel.wat) in one
+ * pass: masks and the top-k inside the scan, no score vector materialised. Synchronous
+ * underneath; the methods are async only to match `Scorer`.
+ */
+export class SimdScorer implements Scorer {
+  readonly itemCount: number;
+  readonly dim: number;
+  readonly dtype: SimdDtype;
+  readonly #layout: Layout;
+  readonly #memory: KernelMemory;
+  readonly #kernel: KernelExports;
+  readonly #scan: ScanFn;
+  readonly #indexes: ValueIndexes;
+  /** The float32 rows and bias, kept for refining (the worker holds the catalog anyway). */
+  readonly #refine: { vectors: Float32Array; bias: Float32Array } | undefined;
+  #normsReady = false;
+  #disposed = false;
+
+  /** Whether the catalog fits one WebAssembly memory (4 GiB) in `options.dtype`; conservative. */
+  static fits(catalog: Catalog, options: SimdScorerOptions = {}): boolean {
+    const n = Math.min(options.rows ?? catalog.header.itemCount, catalog.header.itemCount);
+    const layout = planLayout(options.dtype ?? catalog.header.dtype, n, catalog.header.dim, n, n);
+    return Math.ceil((layout.scratch + SCRATCH_HEADROOM) / WASM_PAGE) <= MAX_PAGES;
+  }
+
+  /** Compiles the kernel (once per realm), then builds the scorer. */
+  static async create(catalog: Catalog, options: SimdScorerOptions = {}): Promise<SimdScorer> {
+    return new SimdScorer(await loadSimdKernel(), catalog, options);
+  }
+
+  /** Synchronous, given the compiled kernel (see loadSimdKernel), e.g. to swap catalogs. */
+  constructor(kernel: KernelModule, catalog: Catalog, options: SimdScorerOptions = {}) {
+    const n = Math.max(0, Math.min(options.rows ?? catalog.header.itemCount, catalog.header.itemCount));
+    const dim = catalog.header.dim;
+    this.itemCount = n;
+    this.dim = dim;
+    this.dtype = options.dtype ?? catalog.header.dtype;
+    this.#indexes = { categories: indexValues(catalog.items, n, 'category'), brands: indexValues(catalog.items, n, 'brand') };
+    this.#refine = options.refine !== false ? { vectors: catalog.vectors, bias: catalog.bias } : undefined;
+    const layout = planLayout(this.dtype, n, dim, this.#indexes.categories.size, this.#indexes.brands.size);
+    this.#layout = layout;
+    const pages = Math.ceil((layout.scratch + SCRATCH_HEADROOM) / WASM_PAGE);
+    if (pages > MAX_PAGES) throw new RangeError(`${n} × ${dim} ${this.dtype} does not fit the 4 GiB of a WebAssembly memory.`);
+    this.#memory = createMemory(pages);
+    this.#kernel = instantiateKernel(kernel, this.#memory);
+    this.#scan = this.dtype === 'float32' ? this.#kernel.scan_f32 : this.dtype === 'float16' ? this.#kernel.scan_f16 : this.#kernel.scan_i8;
+
+    const buffer = this.#memory.buffer;
+    const stride = layout.rowBytes / ELEMENT_BYTES[this.dtype];
+    const recScale = new Float32Array(buffer, layout.recScale, layout.paddedRows);
+    if (this.dtype === 'float32') writeFloat32Rows(catalog.vectors, n, dim, new Float32Array(buffer, layout.vec, layout.paddedRows * stride), stride);
+    if (this.dtype === 'float16') writeFloat16Rows(catalog.vectors, n, dim, new Uint16Array(buffer, layout.vec, layout.paddedRows * stride), stride);
+    if (this.dtype === 'int8') writeInt8Rows(catalog.vectors, n, dim, new Int8Array(buffer, layout.vec, layout.paddedRows * stride), stride, recScale);
+    else recScale.fill(1, 0, n);
+    // Padding rows (scale 0) score exactly MASKED_SCORE, which never beats the top-k threshold.
+    const recBias = new Float32Array(buffer, layout.recBias, layout.paddedRows).fill(MASKED_SCORE);
+    recBias.set(catalog.bias.subarray(0, n));
+    new Float32Array(buffer, layout.simBias, layout.paddedRows).fill(MASKED_SCORE).fill(0, 0, n);
+    writeRowAttributes(buffer, layout, catalog.items, this.#indexes);
+    this.#kernel.set_rows(n, layout.price, layout.attr, layout.category, layout.brand);
+  }
+
+  /** Bytes of the embedding block the kernel streams per query (the bandwidth bound). */
+  get blockBytes(): number {
+    return this.#layout.paddedRows * this.#layout.rowBytes;
+  }
+
+  async recommend(u: Float32Array, k: number, mask: MaskSpec): Promise<RankedRows> {
+    return this.recommendBatchSync([u], k, mask)[0]!;
+  }
+
+  /** One pass over the block for up to 32 queries at a time: the block is read once per group. */
+  async recommendBatch(queries: readonly Float32Array[], k: number, mask: MaskSpec): Promise<RankedRows[]> {
+    return this.recommendBatchSync(queries, k, mask);
+  }
+
+  /** recommendBatch without the promise: what the benchmark times. */
+  recommendBatchSync(queries: readonly Float32Array[], k: number, mask: MaskSpec): RankedRows[] {
+    this.#assertLive();
+    for (const u of queries) this.#checkQuery(u);
+    const out: RankedRows[] = [];
+    const refine = this.#refine;
+    const biasWeight = mask.biasWeight ?? 1;
+    const boosts = collectBoosts(mask.boosts, this.itemCount);
+    const scanK = refine ? candidateCount(this.dtype, k, this.itemCount) : k;
+    for (let start = 0; start < queries.length; start += BATCH_SLOTS) {
+      const group = queries.slice(start, start + BATCH_SLOTS);
+      const found = this.#scanGroup(group, [], scanK, mask, { scale: this.#layout.recScale, bias: this.#layout.recBias, biasWeight, boosts });
+      out.push(...(refine ? found.map((c, q) => refineRecommend(refine.vectors, refine.bias, this.dim, group[q]!, c.rows, k, biasWeight, boosts)) : found));
+    }
+    return refine ? out : out.map((r) => ({ rows: r.rows.slice(0, k), scores: r.scores.slice(0, k) }));
+  }
+
+  async similar(row: number, k: number, mask: MaskSpec): Promise<RankedRows> {
+    this.#assertLive();
+    if (!Number.isInteger(row) || row < 0 || row >= this.itemCount) throw new RangeError(`Row ${row} is outside the catalog (0…${this.itemCount - 1}).`);
+    const simScale = this.#ensureNorms();
+    const query = this.#storedRow(row);
+    // cos = (q·vᵢ) / (‖q‖‖vᵢ‖): 1/‖vᵢ‖ is the per-row scale, 1/‖q‖ joins the query's factor.
+    const invNorm = simScale[row]! / this.#quantScale(row);
+    // Cosine has no bias, so bias weight and boosts do not apply (as in the reference).
+    const masked: MaskSpec = { ...mask, excludeRows: [...mask.excludeRows, row] };
+    const refine = this.#refine;
+    const scanK = refine ? candidateCount(this.dtype, k, this.itemCount) : k;
+    const found = this.#scanGroup([query], [invNorm], scanK, masked, { scale: this.#layout.simScale, bias: this.#layout.simBias, biasWeight: 1, boosts: new Map() })[0]!;
+    return refine ? refineSimilar(refine.vectors, this.dim, row, found.rows, k) : found;
+  }
+
+  async scoreRows(u: Float32Array, rows: Int32Array): Promise<Float32Array> {
+    this.#assertLive();
+    this.#checkQuery(u);
+    if (rows.length === 0) return new Float32Array(0);
+    for (const r of rows) if (r < 0 || r >= this.itemCount) throw new RangeError(`Row ${r} is outside the catalog (0…${this.itemCount - 1}).`);
+    // Refined scorers return the reference's scores from recommend(); rerank must agree with them.
+    if (this.#refine) return Float32Array.from(exactScores(this.#refine.vectors, this.#refine.bias, this.dim, u, rows));
+    const l = this.#layout;
+    const queryAt = l.scratch;
+    const rowsAt = queryAt + align64(l.queryBytes);
+    const outAt = rowsAt + align64(rows.length * 4);
+    this.#ensureScratch(outAt + rows.length * 4 - l.scratch);
+    const buffer = this.#memory.buffer;
+    const g = writeQuery(this.dtype, u, this.dim, buffer, queryAt, l.queryBytes);
+    new Int32Array(buffer, rowsAt, rows.length).set(rows);
+    this.#kernel.set_mask(0, 0, 0, l.excluded, l.allowedCategories, l.allowedBrands, 1); // bias weight 1
+    this.#kernel.score_rows(KIND[this.dtype], rowsAt, rows.length, l.vec, l.rowBytes, queryAt, g, l.recScale, l.recBias, outAt);
+    return new Float32Array(buffer, outAt, rows.length).slice();
+  }
+
+  dispose(): void {
+    // Dropping the memory is all there is: nothing lives outside it.
+    this.#disposed = true;
+  }
+
+  /**
+   * Scans the block for each query of a group (≤ BATCH_SLOTS) with one top-k buffer each.
+   * Boosted rows are left out of the scan and scored on their own (their boosts added), then
+   * merged: every other row's score is unboosted, so the scan's best plus all boosted rows that
+   * pass the mask contain the true top-k.
+   */
+  #scanGroup(queries: readonly ArrayLike<number>[], factors: readonly number[], k: number, mask: MaskSpec, terms: { scale: number; bias: number; biasWeight: number; boosts: Boosts }): RankedRows[] {
+    const l = this.#layout;
+    const kk = Math.min(Math.max(0, Math.floor(k)), this.itemCount);
+    if (kk === 0 || queries.length === 0) return queries.map(() => EMPTY);
+    const boosted = Int32Array.from(terms.boosts.keys());
+    const queryStride = align64(l.queryBytes);
+    const capacity = topkCapacity(kk);
+    const topkStride = align64(TOPK_HEADER + 8 * capacity);
+    const topkBase = l.scratch + queries.length * queryStride;
+    // One query: a single call over the whole block. Several: blocks that stay in cache while
+    // each query reads them, so memory is streamed once for the group. float16 blocks are widened
+    // once into float32 scratch, since its scan is bound by the widening, not by memory.
+    const widen = this.dtype === 'float16' && queries.length > 1;
+    const blockRows = queries.length === 1 ? l.paddedRows : Math.max(4, Math.floor(BLOCK_BYTES / (l.rowBytes * (widen ? 2 : 1)) / 4) * 4);
+    const boostedAt = align64(topkBase + queries.length * topkStride);
+    const widened = align64(boostedAt + 8 * boosted.length);
+    this.#ensureScratch(widened - l.scratch + (widen ? blockRows * l.rowBytes * 2 : 0));
+    const buffer = this.#memory.buffer;
+    const gs = queries.map((u, q) => writeQuery(this.dtype, u, this.dim, buffer, l.scratch + q * queryStride, l.queryBytes) * (factors[q] ?? 1));
+    for (let q = 0; q < queries.length; q++) {
+      const at = topkBase + q * topkStride;
+      new Int32Array(buffer, at, 4).set([0, kk, 0, capacity]);
+      new Float32Array(buffer, at + 8, 1)[0] = MASKED_THRESHOLD;
+    }
+    const m = encodeMask(buffer, l, this.#indexes, mask);
+    const setMask = (): void => this.#kernel.set_mask(m.flags, m.priceMin, m.priceMax, l.excluded, l.allowedCategories, l.allowedBrands, terms.biasWeight);
+    let extra = new Int32Array(0);
+    try {
+      setMask();
+      if (boosted.length > 0) {
+        extra = boosted.filter((r) => this.#kernel.allowed(r) === 1);
+        excludeRows(buffer, l, m, boosted);
+        setMask();
+      }
+      for (let row = 0; row < l.paddedRows; row += blockRows) {
+        const end = Math.min(row + blockRows, l.paddedRows);
+        let vec = l.vec;
+        let rowBytes = l.rowBytes;
+        let scan = this.#scan;
+        if (widen) {
+          this.#kernel.widen_f16(l.vec + row * l.rowBytes, widened, (end - row) * l.rowBytes);
+          rowBytes = 2 * l.rowBytes;
+          // The kernel addresses row r's tile at vec + r × rowBytes; i32 arithmetic wraps, so this
+          // base puts row `row` at the start of the scratch.
+          vec = (widened - row * rowBytes) | 0;
+          scan = this.#kernel.scan_f32;
+        }
+        for (let q = 0; q < queries.length; q++) scan(row, end, vec, rowBytes, l.scratch + q * queryStride, gs[q]!, terms.scale, terms.bias, topkBase + q * topkStride);
+      }
+    } finally {
+      clearExcluded(this.#memory.buffer, l, m);
+    }
+    const found = queries.map((_, q) => this.#readTopK(topkBase + q * topkStride));
+    if (extra.length === 0) return found;
+    // The boosted rows, scored with the scan's arithmetic plus their boosts, join each list.
+    new Int32Array(buffer, boostedAt, extra.length).set(extra);
+    return found.map((list, q) => {
+      const out = boostedAt + 4 * extra.length;
+      this.#kernel.score_rows(KIND[this.dtype], boostedAt, extra.length, l.vec, l.rowBytes, l.scratch + q * queryStride, gs[q]!, terms.scale, terms.bias, out);
+      const scores = Array.from(new Float32Array(buffer, out, extra.length), (s, i) => (terms.boosts.get(extra[i]!) ?? []).reduce((sum, w) => sum + w, s));
+      const rows = new Int32Array(list.rows.length + extra.length);
+      rows.set(list.rows);
+      rows.set(extra, list.rows.length);
+      return mergeRanked(rows, [...list.scores, ...scores], list.rows.length + extra.length);
+    });
+  }
+
+  /** The kept rows best first (score descending, then row ascending, as the reference). */
+  #readTopK(at: number): RankedRows {
+    this.#kernel.finish(at);
+    const buffer = this.#memory.buffer;
+    const [kept, k] = new Int32Array(buffer, at, 2) as unknown as [number, number];
+    const count = Math.min(kept, k);
+    // One native sort of the i64 keys (ascending): high word = the score's bits made monotonic,
+    // low word = ~row (see kernel.wat), so the best is last.
+    const sorted = new BigUint64Array(buffer, at + TOPK_HEADER, count).slice().sort();
+    const words = new Uint32Array(sorted.buffer);
+    const rows = new Int32Array(count);
+    const scores = new Float32Array(count);
+    const bits = new Uint32Array(scores.buffer);
+    for (let rank = 0; rank < count; rank++) {
+      const i = count - 1 - rank;
+      const high = words[2 * i + 1]!;
+      rows[rank] = ~words[2 * i]!;
+      bits[rank] = high & 0x8000_0000 ? high ^ 0x8000_0000 : ~high;
+    }
+    return { rows, scores };
+  }
+
+  #ensureScratch(bytes: number): void {
+    const needed = this.#layout.scratch + bytes;
+    const have = this.#memory.buffer.byteLength;
+    if (needed > have) this.#memory.grow(Math.ceil((needed - have) / WASM_PAGE));
+  }
+
+  /** int8 rows carry a scale; the other types are stored as they are. */
+  #quantScale(row: number): number {
+    return this.dtype === 'int8' ? new Float32Array(this.#memory.buffer, this.#layout.recScale, this.itemCount)[row]! : 1;
+  }
+
+  /** Row `row` as stored (after quantisation), as float32: the query of similar(). */
+  #storedRow(row: number): Float32Array {
+    const values = this.#storedValues();
+    const table = this.dtype === 'float16' ? halfToFloatTable() : undefined;
+    const scale = this.#quantScale(row);
+    const stride = this.#layout.rowBytes / ELEMENT_BYTES[this.dtype];
+    return Float32Array.from({ length: this.dim }, (_, j) => {
+      const x = values[tileIndex(row, j, stride, ELEMENT_BYTES[this.dtype])]!;
+      return table ? table[x]! : x * scale;
+    });
+  }
+
+  /** The block as stored, in its element type (tiled: see tileIndex). */
+  #storedValues(): Float32Array | Uint16Array | Int8Array {
+    const l = this.#layout;
+    const length = (l.paddedRows * l.rowBytes) / ELEMENT_BYTES[this.dtype];
+    const buffer = this.#memory.buffer;
+    if (this.dtype === 'float32') return new Float32Array(buffer, l.vec, length);
+    if (this.dtype === 'float16') return new Uint16Array(buffer, l.vec, length);
+    return new Int8Array(buffer, l.vec, length);
+  }
+
+  /** simScale[i] = (int8 scale) / ‖vᵢ‖ of the stored row; computed on the first similar(). */
+  #ensureNorms(): Float32Array {
+    const l = this.#layout;
+    const simScale = new Float32Array(this.#memory.buffer, l.simScale, this.itemCount);
+    if (this.#normsReady) return simScale;
+    const bytes = ELEMENT_BYTES[this.dtype];
+    const stride = l.rowBytes / bytes;
+    const slot = SLOT_BYTES / bytes;
+    const values = this.#storedValues();
+    const table = this.dtype === 'float16' ? halfToFloatTable() : undefined;
+    const scales = this.dtype === 'int8' ? new Float32Array(this.#memory.buffer, l.recScale, this.itemCount) : undefined;
+    for (let i = 0; i < this.itemCount; i++) {
+      const base = tileIndex(i, 0, stride, bytes);
+      let sum = 0;
+      for (let j = 0; j < this.dim; j++) {
+        const v = values[base + Math.floor(j / slot) * 4 * slot + (j % slot)]!;
+        const x = table ? table[v]! : v;
+        sum += x * x;
+      }
+      const scale = scales ? scales[i]! : 1;
+      simScale[i] = scale / Math.max(Math.sqrt(sum) * scale, 1e-12);
+    }
+    this.#normsReady = true;
+    return simScale;
+  }
+
+  #checkQuery(u: Float32Array): void {
+    if (u.length < this.dim) throw new RangeError(`The query has ${u.length} values; the catalog's dimension is ${this.dim}.`);
+  }
+
+  #assertLive(): void {
+    if (this.#disposed) throw new Error('SimdScorer used after dispose');
+  }
+}
