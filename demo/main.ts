@@ -1,10 +1,23 @@
 // The Vitrine demo shop: every rail is computed in this browser from the shopper's own events.
 // Product text comes from the catalog and is only ever set as text, never parsed as HTML.
-import { createRecommender, type CatalogItem, type Recommendation, type Recommender } from 'vitrine';
+import { createRecommender, type CatalogItem, type ReasonCode, type Recommendation, type Recommender } from 'vitrine';
 
 const CATALOGS: Record<string, { url: string; currency: string; note: string }> = {
   'online-retail': { url: '/catalogs/online-retail.vcat', currency: 'GBP', note: 'UCI Online Retail: real products, prices and baskets of a UK gift shop (2010–2011).' },
   'amazon-beauty': { url: '/catalogs/amazon-beauty.vcat', currency: 'USD', note: 'Amazon Beauty reviews (5-core): real titles; no prices in the data.' },
+};
+const REASONS: Record<ReasonCode, string> = {
+  popular: 'Popular with shoppers here.',
+  trending: 'Selling fast right now.',
+  new: 'New in the shop.',
+  bought_together: 'Often bought together with this.',
+  buy_again: 'You bought this before.',
+  boosted: 'Featured by the shop.',
+  pinned: 'Featured by the shop.',
+  similar_item: 'Similar to this product.',
+  search_match: 'Matches your search.',
+  recently_viewed: 'You viewed this.',
+  similar_to_viewed: 'Matches what you viewed.',
 };
 const PAUSE_KEY = 'vitrine-demo:paused';
 const CART_KEY = 'vitrine-demo:cart';
@@ -73,7 +86,7 @@ const titleOf = (item: CatalogItem): string => item.title ?? `Item ${item.id}`;
 
 async function whyText(r: Recommendation): Promise<string> {
   if (!r.because || r.because.length === 0) {
-    return { popular: 'Popular with shoppers here.', similar_item: 'Similar to this product.', search_match: 'Matches your search.', recently_viewed: 'You viewed this.', similar_to_viewed: 'Matches what you viewed.' }[r.reason];
+    return REASONS[r.reason];
   }
   const items = await rec.items(r.because.map((b) => b.itemId));
   return `Because you viewed ${items.map((item, i) => `${item ? titleOf(item) : r.because![i]!.itemId} (${Math.round(r.because![i]!.weight * 100)}%)`).join(', ')}.`;

@@ -10,11 +10,17 @@ export interface ItemFilters {
   priceMax?: number;
   /** Only items in stock (unknown stock counts as in stock). */
   inStock?: boolean;
+  /** Only items of these brands. */
+  brands?: string[];
 }
 
 export interface MaskSpec extends ItemFilters {
   /** Catalog rows never to return (already bought, the current item…). */
   excludeRows: number[];
+  /** Added to the scores of the given rows before top-k (business rules, feedback). */
+  boosts?: Array<{ rows: number[]; weight: number }>;
+  /** Multiplies the popularity bias (1 − popularity debias). Default 1. */
+  biasWeight?: number;
 }
 
 /** Score given to masked items; anything at or below MASKED_THRESHOLD is dropped from results. */
@@ -28,5 +34,6 @@ export function itemPassesFilters(item: CatalogItem, filters: ItemFilters | unde
   if (filters.priceMin !== undefined && (item.price === undefined || item.price < filters.priceMin)) return false;
   if (filters.priceMax !== undefined && (item.price === undefined || item.price > filters.priceMax)) return false;
   if (filters.categories !== undefined && (item.category === undefined || !filters.categories.includes(item.category))) return false;
+  if (filters.brands !== undefined && (item.brand === undefined || !filters.brands.includes(item.brand))) return false;
   return true;
 }

@@ -9,11 +9,13 @@ import type { RankedRows } from './scorer.js';
 export function referenceRecommend(catalog: Catalog, u: ArrayLike<number>, k: number, mask: MaskSpec): RankedRows {
   const { itemCount: n, dim } = catalog.header;
   const scores = new Float64Array(n);
+  const biasWeight = mask.biasWeight ?? 1;
   for (let i = 0; i < n; i++) {
-    let s = catalog.bias[i]!;
+    let s = catalog.bias[i]! * biasWeight;
     for (let j = 0; j < dim; j++) s += u[j]! * catalog.vectors[i * dim + j]!;
     scores[i] = s;
   }
+  for (const { rows, weight } of mask.boosts ?? []) for (const r of rows) if (r >= 0 && r < n) scores[r]! += weight;
   return referenceTopK(catalog, scores, k, mask);
 }
 

@@ -21,6 +21,8 @@ export class TensorScorer implements Scorer {
   readonly #inStock: tf.Tensor1D;
   readonly #categoryIndex: tf.Tensor1D;
   readonly #categoryNames: Map<string, number>;
+  readonly #brandIndex: tf.Tensor1D;
+  readonly #brandNames: Map<string, number>;
   #disposed = false;
 
   constructor(catalog: Catalog, rows?: number) {
@@ -30,7 +32,9 @@ export class TensorScorer implements Scorer {
     this.dim = dim;
     const items = catalog.items.slice(0, n);
     this.#categoryNames = new Map();
+    this.#brandNames = new Map();
     const categoryIndex = new Int32Array(n);
+    const brandIndex = new Int32Array(n);
     const price = new Float32Array(n);
     const hasPrice = new Uint8Array(n);
     const inStock = new Uint8Array(n);
@@ -38,6 +42,10 @@ export class TensorScorer implements Scorer {
       if (item.category !== undefined) {
         if (!this.#categoryNames.has(item.category)) this.#categoryNames.set(item.category, this.#categoryNames.size + 1);
         categoryIndex[i] = this.#categoryNames.get(item.category)!;
+      }
+      if (item.brand !== undefined) {
+        if (!this.#brandNames.has(item.brand)) this.#brandNames.set(item.brand, this.#brandNames.size + 1);
+        brandIndex[i] = this.#brandNames.get(item.brand)!;
       }
       if (item.price !== undefined) {
         price[i] = item.price;
@@ -52,14 +60,23 @@ export class TensorScorer implements Scorer {
     this.#hasPrice = tf.tensor1d(hasPrice, 'bool');
     this.#inStock = tf.tensor1d(inStock, 'bool');
     this.#categoryIndex = tf.tensor1d(categoryIndex, 'int32');
+    this.#brandIndex = tf.tensor1d(brandIndex, 'int32');
   }
 
   /** Top `k` rows by `u·vᵢ + bᵢ` among unmasked items. */
   async recommend(u: Float32Array, k: number, mask: MaskSpec): Promise<RankedRows> {
     this.#assertLive();
     const scores = tf.tidy(() => {
-      const raw = tf.matMul(this.#vectors, tf.tensor2d(u, [this.dim, 1])).reshape([this.itemCount]).add(this.#bias);
-      return this.#applyMask(raw as tf.Tensor1D, mask);
+      const bias = mask.biasWeight === undefined || mask.biasWeight === 1 ? this.#bias : this.#bias.mul(mask.biasWeight);
+      let raw = tf.matMul(this.#vectors, tf.tensor2d(u, [this.dim, 1])).reshape([this.itemCount]).add(bias) as tf.Tensor1D;
+      const boosts = (mask.boosts ?? []).flatMap(({ rows, weight }) => rows.filter((r) => r >= 0 && r < this.itemCount).map((r) => [r, weight] as const));
+      if (boosts.length > 0) {
+        // scatterND sums duplicates: several rules on one item add up.
+        raw = raw.add(
+          tf.scatterND(tf.tensor2d(Int32Array.from(boosts, ([r]) => r), [boosts.length, 1], 'int32'), tf.tensor1d(Float32Array.from(boosts, ([, w]) => w)), [this.itemCount]),
+        );
+      }
+      return this.#applyMask(raw, mask);
     });
     return this.#topK(scores, k);
   }
@@ -100,15 +117,17 @@ export class TensorScorer implements Scorer {
     if (mask.inStock) and(this.#inStock);
     if (mask.priceMin !== undefined) and(tf.logicalAnd(this.#hasPrice, tf.greaterEqual(this.#price, mask.priceMin)));
     if (mask.priceMax !== undefined) and(tf.logicalAnd(this.#hasPrice, tf.lessEqual(this.#price, mask.priceMax)));
-    if (mask.categories !== undefined) {
-      // allowed[c] says whether category index c passes; index 0 is "no category".
-      const allowed = new Uint8Array(this.#categoryNames.size + 1);
-      for (const name of mask.categories) {
-        const index = this.#categoryNames.get(name);
-        if (index !== undefined) allowed[index] = 1;
+    // allowed[c] says whether attribute index c passes; index 0 is "no value".
+    const attribute = (names: string[], index: Map<string, number>, column: tf.Tensor1D): void => {
+      const allowed = new Uint8Array(index.size + 1);
+      for (const name of names) {
+        const i = index.get(name);
+        if (i !== undefined) allowed[i] = 1;
       }
-      and(tf.gather(tf.tensor1d(allowed, 'bool'), this.#categoryIndex) as tf.Tensor1D);
-    }
+      and(tf.gather(tf.tensor1d(allowed, 'bool'), column) as tf.Tensor1D);
+    };
+    if (mask.categories !== undefined) attribute(mask.categories, this.#categoryNames, this.#categoryIndex);
+    if (mask.brands !== undefined) attribute(mask.brands, this.#brandNames, this.#brandIndex);
     const excluded = mask.excludeRows.filter((r) => r >= 0 && r < this.itemCount);
     if (excluded.length > 0) {
       // scatterND sums duplicate indices, so any count > 0 means excluded.
@@ -143,6 +162,6 @@ export class TensorScorer implements Scorer {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const t of [this.#vectors, this.#bias, this.#norms, this.#price, this.#hasPrice, this.#inStock, this.#categoryIndex]) t.dispose();
+    for (const t of [this.#vectors, this.#bias, this.#norms, this.#price, this.#hasPrice, this.#inStock, this.#categoryIndex, this.#brandIndex]) t.dispose();
   }
 }

@@ -21,6 +21,8 @@ export interface TrackEvent {
   query?: string;
   /** Time spent on the item, in milliseconds (`dwell` events). */
   ms?: number;
+  /** The shopper reached the item through a recommendation (click, view, add_to_cart): counts more. */
+  fromRecommendation?: boolean;
 }
 
 /** An event as stored on the device. `seq` orders events across tabs. */
@@ -31,6 +33,7 @@ export interface StoredEvent {
   itemId?: string;
   query?: string;
   ms?: number;
+  fromRecommendation?: boolean;
 }
 
 export type NewEvent = Omit<StoredEvent, 'seq'>;

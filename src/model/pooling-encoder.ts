@@ -26,6 +26,10 @@ export const DEFAULT_EVENT_WEIGHTS: Readonly<Record<EventType, number>> = {
   impression: 0,
 };
 
+/** An engagement reached through a recommendation counts this much more. */
+export const FROM_RECOMMENDATION_BOOST = 1.5;
+/** A view of the same item again within this time is the same look, counted once. */
+export const REVIEW_DEDUP_MS = 10_000;
 /** Dwell shorter than this is a skim, not interest. */
 const MIN_DWELL_MS = 2_000;
 /** Dwell weight saturates at this length. */
@@ -62,7 +66,18 @@ function typeWeight(event: StoredEvent, weights: Record<EventType, number>): num
     const ms = event.ms ?? 0;
     return ms < MIN_DWELL_MS ? 0 : weights.dwell * Math.min(1, ms / FULL_DWELL_MS);
   }
-  return weights[event.type];
+  return weights[event.type] * (event.fromRecommendation ? FROM_RECOMMENDATION_BOOST : 1);
+}
+
+/** Drops re-views of an item within REVIEW_DEDUP_MS of its previous view (a reload, a back button). */
+function withoutRepeatViews(events: StoredEvent[]): StoredEvent[] {
+  const lastView = new Map<string, number>();
+  return events.filter((e) => {
+    if (e.type !== 'view') return true;
+    const previous = lastView.get(e.itemId!);
+    lastView.set(e.itemId!, e.ts);
+    return previous === undefined || e.ts - previous > REVIEW_DEDUP_MS;
+  });
 }
 
 /**
@@ -77,9 +92,9 @@ export function poolContributions(
   options: ResolvedProfileOptions,
   now: number,
 ): Contribution[] {
-  const itemEvents = events
-    .filter((e) => e.itemId !== undefined && rowOf(e.itemId) !== undefined)
-    .sort((a, b) => a.ts - b.ts || a.seq - b.seq);
+  const itemEvents = withoutRepeatViews(
+    events.filter((e) => e.itemId !== undefined && rowOf(e.itemId) !== undefined).sort((a, b) => a.ts - b.ts || a.seq - b.seq),
+  );
   if (itemEvents.length === 0) return [];
 
   let sessionStart = itemEvents.length - 1;

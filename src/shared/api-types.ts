@@ -20,6 +20,31 @@ export interface EngineOptions {
     maxAgeDays?: number;
   };
   profile?: ProfileOptions;
+  /** Shop-wide business rules, applied to every `recommend()` (see BusinessRule). */
+  rules?: BusinessRule[];
+}
+
+/** Which items a business rule applies to: listed ids, or all items matching every predicate given. */
+export interface RuleTarget {
+  itemIds?: string[];
+  categories?: string[];
+  brands?: string[];
+  priceMin?: number;
+  priceMax?: number;
+}
+
+/**
+ * A rule declared by the shop, applied on the accelerator before top-k (pins afterwards):
+ * - `boost` / `bury`: add / subtract `weight` (default 0.3) to the matching items' scores;
+ * - `filter`: only matching items may be returned;
+ * - `pin`: put `itemId` at `position` (0-based).
+ */
+export interface BusinessRule {
+  action: 'boost' | 'bury' | 'filter' | 'pin';
+  where?: RuleTarget;
+  weight?: number;
+  itemId?: string;
+  position?: number;
 }
 
 export interface RecommendOptions {
@@ -30,6 +55,14 @@ export interface RecommendOptions {
   exclude?: string[];
   /** Leave out items this shopper already bought. Default true. */
   excludePurchased?: boolean;
+  /** Business rules for this call, applied after the shop-wide `rules` option. */
+  rules?: BusinessRule[];
+  /** At most this many items per brand / per category. */
+  cap?: { perBrand?: number; perCategory?: number };
+  /** 0 (default) ranks by relevance only; up to 1 trades relevance for variety (MMR). */
+  diversity?: number;
+  /** 0 (default) keeps the popularity prior; 1 removes it, surfacing the long tail. */
+  popularityDebias?: number;
 }
 
 export interface SimilarOptions {
@@ -39,7 +72,18 @@ export interface SimilarOptions {
 }
 
 /** Why an item was recommended. */
-export type ReasonCode = 'similar_to_viewed' | 'popular' | 'similar_item' | 'search_match' | 'recently_viewed';
+export type ReasonCode =
+  | 'similar_to_viewed'
+  | 'popular'
+  | 'trending'
+  | 'new'
+  | 'bought_together'
+  | 'buy_again'
+  | 'boosted'
+  | 'pinned'
+  | 'similar_item'
+  | 'search_match'
+  | 'recently_viewed';
 
 /** One history item's share in a recommendation's score. */
 export interface Because {
@@ -66,6 +110,12 @@ export interface SearchOptions {
   filters?: ItemFilters;
   /** Order by text match only (false) or blend in this shopper's affinity (true, default). */
   personalize?: boolean;
+}
+
+/** A brand or category and its share of this shopper's interest. */
+export interface AffinityScore {
+  name: string;
+  weight: number;
 }
 
 export interface PopularOptions {

@@ -2,6 +2,7 @@ import { isBackendName } from '../engine/backend-name.js';
 import type { ItemFilters } from '../engine/mask.js';
 import type { EngineOptions, RecommendOptions, SimilarOptions } from '../shared/api-types.js';
 import { VitrineError } from '../shared/errors.js';
+import { validateRules } from './business-rules.js';
 
 const invalid = (why: string): VitrineError => new VitrineError('OPTIONS_INVALID', `Invalid option: ${why}.`);
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -34,6 +35,7 @@ export function validateEngineOptions(options: EngineOptions): EngineOptions & {
       throw invalid('profile.eventWeights must map event types to finite numbers');
     }
   }
+  validateRules(options.rules);
   return { ...options, namespace };
 }
 
@@ -52,6 +54,7 @@ function validateFilters(filters: unknown): ItemFilters | undefined {
     if (f[key] !== undefined && !(typeof f[key] === 'number' && Number.isFinite(f[key]))) throw invalid(`filters.${key} must be a finite number`);
   }
   if (f.inStock !== undefined && typeof f.inStock !== 'boolean') throw invalid('filters.inStock must be a boolean');
+  if (f.brands !== undefined && (!Array.isArray(f.brands) || !f.brands.every((c) => typeof c === 'string'))) throw invalid('filters.brands must be an array of strings');
   return f;
 }
 
@@ -67,6 +70,17 @@ export function validateRecommendOptions(options: RecommendOptions): RecommendOp
   validateFilters(options.filters);
   validateExclude(options.exclude);
   if (options.excludePurchased !== undefined && typeof options.excludePurchased !== 'boolean') throw invalid('excludePurchased must be a boolean');
+  validateRules(options.rules);
+  const unit = (x: unknown): boolean => x === undefined || (typeof x === 'number' && x >= 0 && x <= 1);
+  if (!unit(options.diversity)) throw invalid('diversity must be between 0 and 1');
+  if (!unit(options.popularityDebias)) throw invalid('popularityDebias must be between 0 and 1');
+  const cap = options.cap;
+  if (cap !== undefined) {
+    if (!isObject(cap)) throw invalid('cap must be an object');
+    for (const key of ['perBrand', 'perCategory'] as const) {
+      if (cap[key] !== undefined && (!Number.isInteger(cap[key]) || (cap[key] as number) < 1)) throw invalid(`cap.${key} must be a positive integer`);
+    }
+  }
   return options;
 }
 
