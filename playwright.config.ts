@@ -5,14 +5,17 @@ import { defineConfig } from '@playwright/test';
 // VITRINE_TEST_PORT lets several suites run side by side on one machine.
 const PORT = Number(process.env.VITRINE_TEST_PORT ?? 5174);
 export default defineConfig({
-  testDir: 'test/browser',
+  // test/browser: features; test/robustness: faults, bad input, load, privacy, hostile data.
+  testDir: 'test',
+  testMatch: /\/(browser|robustness)\/.*\.spec\.ts$/,
   globalSetup: './test/global-setup.ts',
   timeout: 120_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  // The counts reporter prints the robustness counts (faults, random inputs, events) last.
+  reporter: [['list'], ['./test/robustness/counts-reporter.ts']],
   outputDir: 'test-results/playwright',
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,

@@ -2,7 +2,10 @@
 export { createRecommender } from './page/recommender.js';
 export type { Recommender, RecommenderOptions } from './page/recommender.js';
 export type {
+  AffinityScore,
   Because,
+  BusinessRule,
+  RuleTarget,
   EngineInfo,
   PopularOptions,
   ReasonCode,

@@ -22,6 +22,8 @@ export const READABLE_VERSIONS: readonly number[] = [1, 2];
 export const PREAMBLE_BYTES = 16;
 const ALIGN = 8;
 const BYTES_PER_ELEMENT: Record<EmbeddingDtype, number> = { float32: 4, float16: 2, int8: 1 };
+/** Far above any real embedding; an empty catalog's dim is otherwise unbounded by the file size. */
+export const MAX_DIM = 65_536;
 
 export interface CatalogInput {
   ids: string[];
@@ -196,7 +198,7 @@ function validateHeader(value: unknown): CatalogHeader {
   const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
   if (h.formatVersion !== 1 && h.formatVersion !== 2) throw new CatalogError('CATALOG_VERSION', `Catalog header says format version ${String(h.formatVersion)}.`);
   if (!isCount(h.itemCount)) throw corrupt('itemCount');
-  if (!isCount(h.dim) || h.dim === 0) throw corrupt('dim');
+  if (!isCount(h.dim) || h.dim === 0 || h.dim > MAX_DIM) throw corrupt('dim');
   if (h.dtype !== 'float32' && h.dtype !== 'float16' && h.dtype !== 'int8') throw corrupt(`unknown dtype ${String(h.dtype)}`);
   if (!Array.isArray(h.fields) || h.fields[0] !== 'id' || !h.fields.every((f) => f === 'id' || (ITEM_FIELDS as readonly string[]).includes(f))) {
     throw corrupt('fields');
@@ -213,12 +215,14 @@ function validateHeader(value: unknown): CatalogHeader {
     ['metadata', undefined],
   ];
   for (const [name, length] of expected) {
-    const section = s[name] as CatalogSection | undefined;
+    // JSON may hold null or a primitive where a section belongs: check the shape before reading it.
+    const raw: unknown = s[name];
+    const section = typeof raw === 'object' && raw !== null ? (raw as CatalogSection) : raw === undefined ? undefined : null;
     if (name === 'scales' && length === undefined) {
       if (section !== undefined) throw corrupt('scales section without int8 dtype');
       continue;
     }
-    if (section === undefined || !isCount(section.offset) || !isCount(section.length)) throw corrupt(`section ${name}`);
+    if (!section || !isCount(section.offset) || !isCount(section.length)) throw corrupt(`section ${name}`);
     if (length !== undefined && section.length !== length) throw corrupt(`section ${name} has ${section.length} bytes, expected ${length}`);
     if (section.offset % 4 !== 0) throw corrupt(`section ${name} is not aligned`);
     if (section.offset + section.length > h.bodyLength) throw corrupt(`section ${name} runs past the body`);

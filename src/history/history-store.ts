@@ -15,6 +15,8 @@ export interface HistoryStore {
   /** False when IndexedDB is unavailable and events live in memory only. */
   readonly persistent: boolean;
   readonly reason?: string;
+  /** Times the oldest events were evicted to make room under a full quota: a reader's copy is stale then. */
+  readonly quotaEvictions: number;
   append(events: NewEvent[]): Promise<StoredEvent[]>;
   readAll(): Promise<StoredEvent[]>;
   /** Events written (by any tab) after `seq`, oldest first. */
@@ -49,6 +51,7 @@ function wrapStorageError(error: unknown): StorageError {
 
 class IdbHistory implements HistoryStore {
   readonly persistent = true;
+  quotaEvictions = 0;
   #db: Promise<IDBPDatabase<HistoryDB>> | undefined;
   readonly #name: string;
   readonly #limits: HistoryLimits;
@@ -88,9 +91,10 @@ class IdbHistory implements HistoryStore {
     } catch (error) {
       const wrapped = wrapStorageError(error);
       if (wrapped.code !== 'STORAGE_QUOTA_EXCEEDED') throw wrapped;
-      // Make room by evicting the oldest tenth, then try once more.
-      await this.#evictOldest(Math.max(events.length, Math.ceil(this.#limits.maxEvents / 10)));
+      // Make room by evicting the oldest tenth, then try once more. Eviction itself writes (and
+      // can hit the quota): every failure leaves as a StorageError, never a bare DOMException.
       try {
+        await this.#evictOldest(Math.max(events.length, Math.ceil(this.#limits.maxEvents / 10)));
         return await this.#write(events);
       } catch (retryError) {
         throw wrapStorageError(retryError);
@@ -133,6 +137,7 @@ class IdbHistory implements HistoryStore {
       cursor = await cursor.continue();
     }
     await tx.done;
+    this.quotaEvictions++;
   }
 
   async readAll(): Promise<StoredEvent[]> {
@@ -169,6 +174,7 @@ class IdbHistory implements HistoryStore {
 class MemoryHistory implements HistoryStore {
   readonly persistent = false;
   readonly reason: string;
+  readonly quotaEvictions = 0;
   #events: StoredEvent[] = [];
   #nextSeq = 1;
   readonly #limits: HistoryLimits;

@@ -5,13 +5,16 @@ const MAX_ID_LENGTH = 256;
 const MAX_QUERY_LENGTH = 500;
 /** Clock skew we tolerate between the page and the worker before calling a timestamp future. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
-const KNOWN_KEYS = new Set(['type', 'itemId', 'ts', 'query', 'ms']);
+const KNOWN_KEYS = new Set(['type', 'itemId', 'ts', 'query', 'ms', 'fromRecommendation']);
+const FROM_RECOMMENDATION_TYPES = new Set(['click', 'view', 'add_to_cart']);
 
 /**
  * Checks an event where it enters, so that nothing malformed is ever stored.
  * Throws EVENT_INVALID for a malformed event and ITEM_UNKNOWN for an id the catalog lacks.
+ * `maxAgeMs` (the history's age bound) rejects events the store would evict on arrival, so that
+ * an event reported as stored is stored.
  */
-export function validateEvent(input: unknown, isKnownItem: (id: string) => boolean, now: number = Date.now()): NewEvent {
+export function validateEvent(input: unknown, isKnownItem: (id: string) => boolean, now: number = Date.now(), maxAgeMs = Number.POSITIVE_INFINITY): NewEvent {
   const invalid = (why: string): EventError => new EventError('EVENT_INVALID', `Event rejected: ${why}.`);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('an event must be an object');
   const raw = input as Record<string, unknown>;
@@ -25,6 +28,7 @@ export function validateEvent(input: unknown, isKnownItem: (id: string) => boole
   if (raw.ts !== undefined) {
     if (typeof raw.ts !== 'number' || !Number.isFinite(raw.ts) || raw.ts < 0) throw invalid('ts must be a finite, non-negative number of milliseconds');
     if (raw.ts > now + FUTURE_TOLERANCE_MS) throw invalid('ts lies in the future');
+    if (raw.ts < now - maxAgeMs) throw invalid('ts is older than the history keeps (history.maxAgeDays)');
     event.ts = raw.ts;
   }
 
@@ -52,6 +56,12 @@ export function validateEvent(input: unknown, isKnownItem: (id: string) => boole
       throw invalid('ms must be a finite number of milliseconds between 0 and one day');
     }
     event.ms = raw.ms;
+  }
+  if (raw.fromRecommendation !== undefined) {
+    if (typeof raw.fromRecommendation !== 'boolean' || !FROM_RECOMMENDATION_TYPES.has(type)) {
+      throw invalid('fromRecommendation is a boolean on click, view and add_to_cart events');
+    }
+    if (raw.fromRecommendation) event.fromRecommendation = true;
   }
   return event;
 }

@@ -2,6 +2,7 @@ import { proxy } from 'comlink';
 import type { CatalogItem } from '../catalog/types.js';
 import type { StoredEvent, TrackEvent } from '../history/events.js';
 import type {
+  AffinityScore,
   EngineInfo,
   EngineOptions,
   HistoryExport,
@@ -12,7 +13,7 @@ import type {
   RerankedItem,
   SimilarOptions,
 } from '../shared/api-types.js';
-import { VitrineError, WorkerError } from '../shared/errors.js';
+import { EventError, fromWireError, VitrineError, WorkerError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
 import { connectWorker, type WorkerRemote } from './connect.js';
 
@@ -66,6 +67,35 @@ export interface Recommender {
    */
   search(query: string, options?: SearchOptions): Promise<Recommendation[]>;
   /**
+   * Best sellers right now: popularity with a 14-day half-life at training time.
+   * @example const hot = await rec.trending({ k: 8, filters: { inStock: true } });
+   */
+  trending(options?: PopularOptions): Promise<Recommendation[]>;
+  /**
+   * Items without interactions yet (embedded from their title, category, brand and price at
+   * training time), ordered by this shopper's affinity.
+   * @example const fresh = await rec.newArrivals({ k: 8 });
+   */
+  newArrivals(options?: PopularOptions): Promise<Recommendation[]>;
+  /**
+   * Frequently bought together with the given items (a product page, or the whole cart), from
+   * co-purchase statistics; same-category substitutes are left out.
+   * @example const addOns = await rec.complements(cartIds, { k: 4 });
+   */
+  complements(itemIds: string[], options?: PopularOptions): Promise<Recommendation[]>;
+  /**
+   * What this shopper bought before, the most re-bought kinds first.
+   * @example const again = await rec.buyItAgain({ k: 6 });
+   */
+  buyItAgain(options?: { k?: number }): Promise<Recommendation[]>;
+  /**
+   * The shopper's favourite categories and their share of interest, for navigation slots.
+   * @example const [top] = await rec.topCategories({ k: 3 }); // { name: 'Tapes', weight: 0.42 }
+   */
+  topCategories(options?: { k?: number }): Promise<AffinityScore[]>;
+  /** The shopper's favourite brands and their share of interest. */
+  topBrands(options?: { k?: number }): Promise<AffinityScore[]>;
+  /**
    * Catalog metadata for ids, in order; `null` for ids the catalog does not know.
    * @example const [item] = await rec.items(['85123A']); // { id, title, price, … }
    */
@@ -87,6 +117,9 @@ const debugHandles = new WeakMap<Recommender, WorkerRemote>();
 export function debugRemote(recommender: Recommender): WorkerRemote | undefined {
   return debugHandles.get(recommender);
 }
+
+const notPlainOptions = (): VitrineError => new VitrineError('OPTIONS_INVALID', 'Arguments must be plain data: no functions, symbols or DOM objects.');
+const notPlainEvent = (): VitrineError => new EventError('EVENT_INVALID', 'Event rejected: it holds a function, symbol or DOM object; nothing was stored.');
 
 const resolveUrl = (url: string | URL): string => new URL(String(url), globalThis.location?.href).href;
 
@@ -113,13 +146,35 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     crash = new WorkerError('WORKER_CRASHED', `The recommender worker stopped: ${event.message || 'unknown error'}.`);
     for (const listener of crashListeners) listener(crash);
   });
+  // Events tracked in one task travel in one message: a Comlink call costs ≈20 µs of page time,
+  // which made a 10,000-event loop one 200 ms task. Any other call sends the queue first (order).
+  let queued: Array<{ event: TrackEvent; resolve: (stored: StoredEvent) => void; reject: (error: unknown) => void }> = [];
+  const uncloneable = notPlainOptions();
+  const sendQueued = (): void => {
+    const batch = queued;
+    queued = [];
+    if (batch.length === 0) return;
+    call(() => remote.trackBatch(batch.map((q) => q.event)), () => uncloneable).then(
+      (results) => results.forEach((r, i) => ('stored' in r ? batch[i]!.resolve(r.stored) : batch[i]!.reject(fromWireError(r.error)))),
+      (error: unknown) => {
+        if (error !== uncloneable) return batch.forEach((q) => q.reject(error));
+        // One event that cannot be cloned must not sink the others: send them one by one.
+        for (const q of batch) call(() => remote.track(q.event), notPlainEvent).then(q.resolve, q.reject);
+      },
+    );
+  };
   // Every call fails fast with a typed error once the worker is gone.
-  const call = async <T>(run: () => Promise<T>): Promise<T> => {
+  const call = async <T>(run: () => Promise<T>, notPlainData: () => VitrineError = notPlainOptions): Promise<T> => {
+    sendQueued();
     if (disposed) throw new WorkerError('DISPOSED', 'This recommender was disposed.');
     if (crash) throw crash;
     let listener: ((error: WorkerError) => void) | undefined;
     try {
       return await Promise.race([run(), new Promise<never>((_, reject) => crashListeners.add((listener = reject)))]);
+    } catch (error) {
+      // postMessage refuses functions, symbols and DOM objects before anything reaches the worker.
+      if (error instanceof DOMException && error.name === 'DataCloneError') throw notPlainData();
+      throw error;
     } finally {
       if (listener) crashListeners.delete(listener);
     }
@@ -135,7 +190,10 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
   }
 
   const recommender: Recommender = {
-    track: (event) => call(() => remote.track(event)),
+    track: (event) =>
+      new Promise<StoredEvent>((resolve, reject) => {
+        if (queued.push({ event, resolve, reject }) === 1) queueMicrotask(sendQueued);
+      }),
     recommend: (o) => call(() => remote.recommend(o)),
     similar: (itemId, o) => call(() => remote.similar(itemId, o)),
     rerank: (itemIds) => call(() => remote.rerank(itemIds)),
@@ -143,6 +201,12 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     recentlyViewed: (o) => call(() => remote.recentlyViewed(o)),
     search: (query, o) => call(() => remote.search(query, o)),
     items: (itemIds) => call(() => remote.items(itemIds)),
+    trending: (o) => call(() => remote.trending(o)),
+    newArrivals: (o) => call(() => remote.newArrivals(o)),
+    complements: (itemIds, o) => call(() => remote.complements(itemIds, o)),
+    buyItAgain: (o) => call(() => remote.buyItAgain(o)),
+    topCategories: (o) => call(() => remote.topCategories(o)),
+    topBrands: (o) => call(() => remote.topBrands(o)),
     loadCatalog: (url) => call(() => remote.loadCatalog(resolveUrl(url), progress)),
     info: () => call(() => remote.info()),
     exportHistory: () => call(() => remote.exportHistory()),

@@ -14,6 +14,7 @@ import {
   type ResolvedProfileOptions,
 } from '../model/pooling-encoder.js';
 import type {
+  AffinityScore,
   Because,
   EngineInfo,
   PopularOptions,
@@ -26,9 +27,13 @@ import type {
   RerankedItem,
   SimilarOptions,
 } from '../shared/api-types.js';
-import { CatalogError, EventError, VitrineError } from '../shared/errors.js';
+import { CatalogError, EventError, toWireError, VitrineError, type WireError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
 import { SearchIndex } from './search-index.js';
+import { compileRules } from './business-rules.js';
+import { ignoredImpressionPenalties } from './feedback.js';
+import { applyCaps, insertPins, maximalMarginalRelevance, type Candidate } from './post-rank.js';
+import { neighbours } from '../catalog/extras.js';
 import { clearCatalogCache, downloadCatalog, readCachedCatalog, type LoadedCatalog } from './catalog-loader.js';
 import { validateEngineOptions, validateRecommendOptions, validateSimilarOptions } from './validate-options.js';
 
@@ -46,6 +51,8 @@ interface Loaded {
   lastCatalogError?: { code: string; message: string };
   /** Built on first search, dropped when the catalog changes. */
   search?: SearchIndex;
+  /** Rows by trending score, built on first use, dropped when the catalog changes. */
+  trendingOrder?: Int32Array;
 }
 
 /** Lexical candidates re-ranked by affinity in search(). */
@@ -59,6 +66,20 @@ const BECAUSE_COUNT = 3;
  * Exact attribution for the pooling encoder: u·v = Σⱼ wⱼ (vⱼ·v), so history item j's share is
  * its positive term over the sum of positive terms (events of the same item are merged).
  */
+function topAttribute(s: Loaded, field: 'category' | 'brand', k: number): AffinityScore[] {
+  const contributions = poolContributions(s.events, (id) => s.rowById.get(id), s.profile, Date.now());
+  const totals = new Map<string, number>();
+  for (const c of contributions) {
+    const name = s.current.catalog.items[c.row]![field];
+    if (name !== undefined && c.weight > 0) totals.set(name, (totals.get(name) ?? 0) + c.weight);
+  }
+  const sum = [...totals.values()].reduce((a, b) => a + b, 0);
+  return [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, k)
+    .map(([name, w]) => ({ name, weight: w / sum }));
+}
+
 function explain(catalog: Catalog, row: number, contributions: readonly Contribution[]): Because[] {
   const { dim } = catalog.header;
   const terms = new Map<string, number>();
@@ -114,8 +135,11 @@ export function createWorkerApi() {
     pending = [];
     const s = ready();
     try {
+      const evictions = s.history.quotaEvictions;
       const stored = await s.history.append(batch.map((p) => p.event));
-      s.events.push(...stored);
+      // A full quota made the store evict its oldest events: re-read rather than keep them in memory.
+      if (s.history.quotaEvictions !== evictions) await reloadEvents(s);
+      else s.events.push(...stored);
       trimMemory(s);
       s.channel?.postMessage({ kind: 'events' } satisfies ChannelMessage);
       stored.forEach((e, i) => batch[i]!.resolve(e));
@@ -174,7 +198,7 @@ export function createWorkerApi() {
       const s = ready();
       try {
         const next = await downloadOrThrow(url, (info) => onProgress?.(info));
-        adopt(s, next);
+        await adopt(s, next);
         return api.info();
       } catch (error) {
         if (error instanceof VitrineError) s.lastCatalogError = { code: error.code, message: error.message };
@@ -184,7 +208,8 @@ export function createWorkerApi() {
 
     async track(event: TrackEvent): Promise<StoredEvent> {
       const s = ready();
-      const valid = validateEvent(event, (id) => s.rowById.has(id));
+      // The age bound too: an event the store would evict on arrival is refused, not reported stored.
+      const valid = validateEvent(event, (id) => s.rowById.has(id), Date.now(), (s.options.history?.maxAgeDays ?? 180) * 86_400_000);
       return new Promise<StoredEvent>((resolve, reject) => {
         pending.push({ event: valid, resolve, reject });
         if (!flushScheduled) {
@@ -194,14 +219,155 @@ export function createWorkerApi() {
       });
     },
 
+    /** track() for the events a page sent in one task, in one message; each settles on its own. */
+    async trackBatch(events: TrackEvent[]): Promise<Array<{ stored: StoredEvent } | { error: WireError }>> {
+      if (!Array.isArray(events)) throw new VitrineError('OPTIONS_INVALID', 'trackBatch() takes an array of events.');
+      return Promise.all(events.map((event) => api.track(event).then((stored) => ({ stored }), (error: unknown) => ({ error: toWireError(error) }))));
+    },
+
     async recommend(options: RecommendOptions = {}): Promise<Recommendation[]> {
       const s = ready();
       const o = validateRecommendOptions(options);
+      const k = o.k ?? 10;
+      const { items } = s.current.catalog;
       const excludeIds = [...(o.exclude ?? [])];
       if (o.excludePurchased !== false) for (const e of s.events) if (e.type === 'purchase' && e.itemId) excludeIds.push(e.itemId);
-      const mask: MaskSpec = { ...o.filters, excludeRows: rowsOf(s, excludeIds) };
+      const rules = compileRules([...(s.options.rules ?? []), ...(o.rules ?? [])], items, s.rowById);
+      const mask: MaskSpec = {
+        ...o.filters,
+        excludeRows: [...rowsOf(s, excludeIds), ...rules.excludeRows],
+        boosts: [...rules.boosts, ...ignoredImpressionPenalties(s.events, (id) => s.rowById.get(id))],
+        biasWeight: 1 - (o.popularityDebias ?? 0),
+      };
       const { u, contributions } = profile(s);
-      return toRecommendations(s, await s.engine.run((scorer) => scorer.recommend(u, o.k ?? 10, mask)), 'similar_to_viewed', contributions);
+      // Caps and diversity re-rank a longer list than they return.
+      const reranks = o.cap !== undefined || (o.diversity ?? 0) > 0;
+      const want = k + rules.pins.length;
+      const ranked = await s.engine.run((scorer) => scorer.recommend(u, reranks ? Math.max(4 * want, 50) : want, mask));
+      let candidates: Candidate[] = Array.from(ranked.rows, (row, i) => ({ row, score: ranked.scores[i]! }));
+      if (o.cap) candidates = applyCaps(candidates, items, o.cap);
+      candidates = maximalMarginalRelevance(candidates, want, o.diversity ?? 0, s.current.catalog.vectors, s.current.catalog.header.dim);
+      candidates = insertPins(candidates, rules.pins, k);
+      const pinned = new Set(rules.pins.map((p) => p.row));
+      const out = toRecommendations(
+        s,
+        { rows: Int32Array.from(candidates, (c) => c.row), scores: Float32Array.from(candidates, (c) => c.score) },
+        'similar_to_viewed',
+        contributions,
+      );
+      out.forEach((r, i) => {
+        const row = candidates[i]!.row;
+        if (pinned.has(row)) r.reason = 'pinned';
+        else if (rules.boostedRows.has(row)) r.reason = 'boosted';
+      });
+      return out;
+    },
+
+    /** Time-decayed best sellers at training time (catalog v2), or the popularity prior for v1. */
+    async trending(options: PopularOptions = {}): Promise<Recommendation[]> {
+      const s = ready();
+      const o = validateSimilarOptions(options);
+      const trending = s.current.catalog.extras.trending;
+      if (!trending) return (await api.popular(options)).map((r) => ({ ...r, reason: 'trending' as const }));
+      s.trendingOrder ??= Int32Array.from(trending.keys()).sort((a, b) => trending[b]! - trending[a]! || a - b);
+      const exclude = new Set(rowsOf(s, o.exclude ?? []));
+      const rows: number[] = [];
+      for (const row of s.trendingOrder) {
+        if (rows.length >= (o.k ?? 10)) break;
+        if (!exclude.has(row) && itemPassesFilters(s.current.catalog.items[row]!, o.filters)) rows.push(row);
+      }
+      return toRecommendations(s, { rows: Int32Array.from(rows), scores: Float32Array.from(rows, (r) => trending[r]!) }, 'trending').map((r) => ({
+        ...r,
+        reason: 'trending' as const,
+      }));
+    },
+
+    /**
+     * Items the model has no interactions for (embedded from their metadata at training time),
+     * ordered by this shopper's affinity, so new products can be recommended from day one.
+     */
+    async newArrivals(options: PopularOptions = {}): Promise<Recommendation[]> {
+      const s = ready();
+      const o = validateSimilarOptions(options);
+      const counts = s.current.catalog.extras.interactions;
+      if (!counts) return [];
+      const exclude = new Set(rowsOf(s, o.exclude ?? []));
+      const rows = Int32Array.from(counts.keys()).filter((r) => counts[r] === 0 && !exclude.has(r) && itemPassesFilters(s.current.catalog.items[r]!, o.filters));
+      const { u, contributions } = profile(s);
+      const scores = await s.engine.run((scorer) => scorer.scoreRows(u, rows));
+      const order = Array.from(rows.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, o.k ?? 10);
+      const ranked = { rows: Int32Array.from(order, (i) => rows[i]!), scores: Float32Array.from(order, (i) => scores[i]!) };
+      return toRecommendations(s, ranked, 'new', contributions).map((r) => ({ ...r, reason: 'new' as const }));
+    },
+
+    /**
+     * Frequently bought together with `itemIds` (a product page or a whole cart), from the
+     * co-purchase statistics in the catalog — not embedding similarity, so a cake stand's
+     * complements are tea sets, not more cake stands. Items sharing a seed's category are
+     * substitutes and left out.
+     */
+    async complements(itemIds: string[], options: PopularOptions = {}): Promise<Recommendation[]> {
+      const s = ready();
+      const o = validateSimilarOptions(options);
+      if (!Array.isArray(itemIds) || itemIds.length === 0 || itemIds.some((id) => typeof id !== 'string')) {
+        throw new VitrineError('OPTIONS_INVALID', 'complements() takes a non-empty array of item ids.');
+      }
+      const seeds = itemIds.map((id) => {
+        const row = s.rowById.get(id);
+        if (row === undefined) throw new EventError('ITEM_UNKNOWN', `Item "${id.slice(0, 80)}" is not in the catalog.`);
+        return row;
+      });
+      const graph = s.current.catalog.extras.graphs?.copurchase;
+      if (!graph) return [];
+      const { items } = s.current.catalog;
+      const seedCategories = new Set(seeds.flatMap((r) => (items[r]!.category === undefined ? [] : [items[r]!.category])));
+      const exclude = new Set([...seeds, ...rowsOf(s, o.exclude ?? [])]);
+      const scores = new Map<number, { score: number; because: Map<number, number> }>();
+      for (const seed of seeds) {
+        for (const { row, weight } of neighbours(graph, seed)) {
+          const item = items[row]!;
+          if (exclude.has(row) || (item.category !== undefined && seedCategories.has(item.category)) || !itemPassesFilters(item, o.filters)) continue;
+          const entry = scores.get(row) ?? { score: 0, because: new Map<number, number>() };
+          entry.score += weight;
+          entry.because.set(seed, (entry.because.get(seed) ?? 0) + weight);
+          scores.set(row, entry);
+        }
+      }
+      const ranked = [...scores].sort((a, b) => b[1].score - a[1].score || a[0] - b[0]).slice(0, o.k ?? 10);
+      return ranked.map(([row, { score, because }]) => ({
+        itemId: items[row]!.id,
+        score,
+        item: { ...items[row]! },
+        reason: 'bought_together' as const,
+        because: [...because].sort((a, b) => b[1] - a[1]).map(([seed, w]) => ({ itemId: items[seed]!.id, weight: w / score })),
+      }));
+    },
+
+    /** What this shopper bought before, the most re-bought kinds of product and latest first. */
+    async buyItAgain(options: { k?: number } = {}): Promise<Recommendation[]> {
+      const s = ready();
+      validateSimilarOptions(options);
+      const repeat = s.current.catalog.extras.repeatRate;
+      const last = new Map<number, number>();
+      for (const e of s.events) if (e.type === 'purchase' && e.itemId && s.rowById.has(e.itemId)) last.set(s.rowById.get(e.itemId)!, Math.max(last.get(s.rowById.get(e.itemId)!) ?? 0, e.ts));
+      // Rank by how often such items are bought again, then by recency.
+      const ranked = [...last].sort((a, b) => (repeat?.[b[0]] ?? 0) - (repeat?.[a[0]] ?? 0) || b[1] - a[1]).slice(0, options.k ?? 10);
+      return ranked.map(([row]) => ({
+        itemId: s.current.catalog.items[row]!.id,
+        score: repeat?.[row] ?? 0,
+        item: { ...s.current.catalog.items[row]! },
+        reason: 'buy_again' as const,
+      }));
+    },
+
+    /** The shopper's favourite categories, from the same weights as their intent vector. */
+    async topCategories(options: { k?: number } = {}): Promise<AffinityScore[]> {
+      return topAttribute(ready(), 'category', options.k ?? 5);
+    },
+
+    /** The shopper's favourite brands, from the same weights as their intent vector. */
+    async topBrands(options: { k?: number } = {}): Promise<AffinityScore[]> {
+      return topAttribute(ready(), 'brand', options.k ?? 5);
     },
 
     /** The popularity prior alone: what a shopper with no history would see. */
@@ -367,19 +533,20 @@ async function downloadOrThrow(url: string, progress: Progress): Promise<LoadedC
   return loaded;
 }
 
-function adopt(s: Loaded, next: LoadedCatalog): void {
-  s.engine.replaceCatalog(next.catalog);
+async function adopt(s: Loaded, next: LoadedCatalog): Promise<void> {
+  await s.engine.replaceCatalog(next.catalog);
   s.current = next;
   s.rowById = indexRows(next.catalog);
   delete s.lastCatalogError;
   delete s.search;
+  delete s.trendingOrder;
 }
 
 /** Served from cache: check for a newer catalog in the background; keep the cached one on any failure. */
 async function revalidate(s: Loaded, progress: Progress): Promise<void> {
   try {
     const result = await downloadCatalog(s.current.url, progress, s.current.etag);
-    if (result !== 'not-modified' && result.catalog.header.bodySha256 !== s.current.catalog.header.bodySha256) adopt(s, result);
+    if (result !== 'not-modified' && result.catalog.header.bodySha256 !== s.current.catalog.header.bodySha256) await adopt(s, result);
   } catch (error) {
     if (error instanceof VitrineError) s.lastCatalogError = { code: error.code, message: error.message };
   }

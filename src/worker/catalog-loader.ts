@@ -19,49 +19,124 @@ function cacheStorage(): CacheStorage | undefined {
   return typeof caches === 'undefined' ? undefined : caches;
 }
 
-/** Downloads a catalog with progress, verifies it completely, and only then caches it. */
-export async function downloadCatalog(url: string, onProgress: Progress, etag?: string): Promise<LoadedCatalog | 'not-modified'> {
+/** How a download retries network failures (never bad data): `attempts` in all, waits doubling from `baseDelayMs`. */
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+}
+/** Four attempts, waiting 0.25 s, 0.5 s and 1 s between them: under 2 s lost to a dead network. */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 250 };
+/** Statuses that say "try again later" rather than "this URL is wrong". */
+const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** A failure worth another attempt; `error` is what the caller sees once attempts run out. */
+class Transient {
+  constructor(readonly error: CatalogError) {}
+}
+
+/** Bytes received so far, kept across attempts so a broken download resumes with a Range request. */
+interface Received {
+  chunks: Uint8Array[];
+  loaded: number;
+  total?: number;
+  /** Validator of the response the chunks came from (If-Range); no resume without one. */
+  validator?: string;
+  etag?: string;
+}
+
+/**
+ * Downloads a catalog with progress, verifies it completely, and only then caches it.
+ * - Network errors, a body that breaks off and 408/429/5xx answers are retried with exponential
+ *   backoff; a retry after a partial body asks for the rest (`Range` + `If-Range`) and restarts
+ *   if the server sends the whole file. The SHA-256 check catches any bad splice.
+ * - 404 and other answers, and corrupt data, fail at once: retrying cannot fix them.
+ */
+export async function downloadCatalog(url: string, onProgress: Progress, etag?: string, retry: RetryPolicy = DEFAULT_RETRY): Promise<LoadedCatalog | 'not-modified'> {
   onProgress({ status: 'download', url });
+  const partial: Received = { chunks: [], loaded: 0 };
+  let received: { bytes: Uint8Array; etag?: string } | 'not-modified';
+  for (let attempt = 1; ; attempt++) {
+    try {
+      received = await fetchOnce(url, onProgress, etag, partial);
+      break;
+    } catch (failure) {
+      if (!(failure instanceof Transient)) throw failure;
+      if (attempt >= retry.attempts) throw failure.error;
+      await new Promise((resolve) => setTimeout(resolve, retry.baseDelayMs * 2 ** (attempt - 1)));
+    }
+  }
+  if (received === 'not-modified') return received;
+  onProgress({ status: 'verify', url });
+  const catalog = await decodeCatalog(received.bytes);
+  await storeInCache(url, received.bytes, received.etag);
+  const loadedCatalog: LoadedCatalog = { catalog, url, source: 'network' };
+  if (received.etag !== undefined) loadedCatalog.etag = received.etag;
+  return loadedCatalog;
+}
+
+async function fetchOnce(url: string, onProgress: Progress, etag: string | undefined, partial: Received): Promise<{ bytes: Uint8Array; etag?: string } | 'not-modified'> {
+  const resuming = partial.loaded > 0 && partial.validator !== undefined;
+  const headers: Record<string, string> = {};
+  if (resuming) Object.assign(headers, { Range: `bytes=${partial.loaded}-`, 'If-Range': partial.validator! });
+  else if (etag && partial.loaded === 0) headers['If-None-Match'] = etag;
   let response: Response;
   try {
-    response = await fetch(url, etag ? { headers: { 'If-None-Match': etag } } : {});
+    response = await fetch(url, { headers });
   } catch (cause) {
-    throw new CatalogError('CATALOG_FETCH_FAILED', `Could not download the catalog ${url}: ${String(cause)}.`, { cause });
+    throw new Transient(new CatalogError('CATALOG_FETCH_FAILED', `Could not download the catalog ${url}: ${String(cause)}.`, { cause }));
   }
-  if (response.status === 304) return 'not-modified';
+  if (response.status === 304 && !resuming) return 'not-modified';
   if (!response.ok || !response.body) {
-    throw new CatalogError('CATALOG_FETCH_FAILED', `Downloading the catalog ${url} failed with HTTP ${response.status}.`);
+    const error = new CatalogError('CATALOG_FETCH_FAILED', `Downloading the catalog ${url} failed with HTTP ${response.status}.`);
+    throw RETRYABLE_STATUS.has(response.status) ? new Transient(error) : error;
   }
-  const lengthHeader = response.headers.get('content-length');
-  // A compressed transfer's length is not the body's length: report progress without a total.
-  const total = lengthHeader !== null && !response.headers.get('content-encoding') ? Number(lengthHeader) : undefined;
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
+  const resumed = response.status === 206 && resuming && rangeStart(response) === partial.loaded;
+  if (response.status === 206 && !resumed) {
+    // A range we did not ask for: drop what we have and ask for the whole file next time.
+    await response.body.cancel();
+    Object.assign(partial, { chunks: [], loaded: 0, validator: undefined });
+    throw new Transient(new CatalogError('CATALOG_FETCH_FAILED', `The server sent an unexpected range of ${url}.`));
+  }
+  if (!resumed) {
+    const lengthHeader = response.headers.get('content-length');
+    // A compressed transfer's length is not the body's length: report progress without a total.
+    const total = lengthHeader !== null && !response.headers.get('content-encoding') ? Number(lengthHeader) : undefined;
+    Object.assign(partial, { chunks: [], loaded: 0, total, validator: strongValidator(response), etag: response.headers.get('etag') ?? undefined });
+  }
   const reader = response.body.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      chunks.push(value);
-      loaded += value.byteLength;
+      partial.chunks.push(value);
+      partial.loaded += value.byteLength;
+      const { loaded, total } = partial;
       onProgress(total !== undefined ? { status: 'progress', url, loaded, total } : { status: 'progress', url, loaded });
     }
   } catch (cause) {
-    throw new CatalogError('CATALOG_TRUNCATED', `The catalog download from ${url} broke off after ${loaded} bytes.`, { cause });
+    throw new Transient(new CatalogError('CATALOG_TRUNCATED', `The catalog download from ${url} broke off after ${partial.loaded} bytes.`, { cause }));
   }
-  const bytes = new Uint8Array(loaded);
+  const bytes = new Uint8Array(partial.loaded);
   let offset = 0;
-  for (const chunk of chunks) {
+  for (const chunk of partial.chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  onProgress({ status: 'verify', url });
-  const catalog = await decodeCatalog(bytes);
-  const newEtag = response.headers.get('etag') ?? undefined;
-  await storeInCache(url, bytes, newEtag);
-  const loadedCatalog: LoadedCatalog = { catalog, url, source: 'network' };
-  if (newEtag !== undefined) loadedCatalog.etag = newEtag;
-  return loadedCatalog;
+  const out: { bytes: Uint8Array; etag?: string } = { bytes };
+  if (partial.etag !== undefined) out.etag = partial.etag;
+  return out;
+}
+
+/** `If-Range` needs a strong validator: a strong ETag, else Last-Modified. */
+function strongValidator(response: Response): string | undefined {
+  const tag = response.headers.get('etag');
+  if (tag && !tag.startsWith('W/')) return tag;
+  return response.headers.get('last-modified') ?? undefined;
+}
+
+function rangeStart(response: Response): number | undefined {
+  const match = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '');
+  return match ? Number(match[1]) : undefined;
 }
 
 async function storeInCache(url: string, bytes: Uint8Array, etag: string | undefined): Promise<void> {
