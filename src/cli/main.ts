@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { VitrineError } from '../shared/errors.js';
 import { CliError } from './cli-error.js';
 import { buildCatalog } from './commands/build-catalog.js';
+import { evaluate } from './commands/evaluate.js';
 import { train } from './commands/train.js';
 import { LOG_FORMATS } from './read-log.js';
 
@@ -44,6 +45,21 @@ program
   .option('--quiet', 'no progress bar')
   .requiredOption('--out <file>', 'catalog file to write')
   .action(async (options) => console.log(await train(options)));
+
+program
+  .command('evaluate')
+  .description('Score recommenders on a log with leave-one-out: full ranking and/or 99 sampled negatives.')
+  .requiredOption('--log <file>', 'interaction log')
+  .addOption(new Option('--format <format>', 'log format').choices([...LOG_FORMATS]).default('sequences'))
+  .option('--models <list>', 'comma-separated model specs, e.g. popularity,item-knn-recency:decay=0.6', 'popularity,item-knn,item-knn-recency,transition-knn')
+  .addOption(new Option('--protocol <protocol>', 'ranking protocol').choices(['loo-full', 'loo-s99', 'both']).default('loo-full'))
+  .addOption(new Option('--split <split>', 'score the validation item (to choose settings) or the test item').choices(['valid', 'test']).default('test'))
+  .addOption(new Option('--fit-on <set>', 'default: train for valid, train+validation for test').choices(['train', 'train+validation']))
+  .option('--dataset <name>', "recorded with the results (default: the log's folder name)")
+  .option('--seed <n>', 'seed for the sampled negatives', integer, 42)
+  .option('--json <file>', 'write the results as JSON records')
+  .option('--markdown <file>', 'write the Markdown table to a file')
+  .action(async (options) => console.log(await evaluate(options)));
 
 try {
   await program.parseAsync();
