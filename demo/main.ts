@@ -89,12 +89,15 @@ async function whyText(r: Recommendation): Promise<string> {
     return REASONS[r.reason];
   }
   const items = await rec.items(r.because.map((b) => b.itemId));
-  return `Because you viewed ${items.map((item, i) => `${item ? titleOf(item) : r.because![i]!.itemId} (${Math.round(r.because![i]!.weight * 100)}%)`).join(', ')}.`;
+  const names = items.map((item, i) => (item ? titleOf(item) : r.because![i]!.itemId));
+  if (r.reason === 'bought_together') return `Often bought together with ${names.join(', ')}.`;
+  return `Because you viewed ${names.map((name, i) => `${name} (${Math.round(r.because![i]!.weight * 100)}%)`).join(', ')}.`;
 }
 
 function card(r: Recommendation | { item: CatalogItem }, testid: string): HTMLElement {
   const { item } = r;
-  const link = h('a', { class: 'title', href: `#/p/${encodeURIComponent(item.id)}` }, titleOf(item));
+  // A click on a recommendation counts more than a plain view (the feedback loop): say where it came from.
+  const link = h('a', { class: 'title', href: `#/p/${encodeURIComponent(item.id)}${'reason' in r ? '?from=rec' : ''}` }, titleOf(item));
   const children: Child[] = [thumb(item), link, item.price !== undefined && h('span', { class: 'price' }, price(item))];
   if ('reason' in r) {
     const summary = h('summary', {}, 'Why this?');
@@ -117,25 +120,37 @@ function rail(title: string, testid: string, list: Array<Recommendation | { item
   );
 }
 
+/** The For-you cards shown are impressions: shown again and again without a click, they sink. */
+function trackImpressions(list: Recommendation[]): void {
+  for (const r of list) void track({ type: 'impression', itemId: r.item.id });
+}
+
 async function renderHome(): Promise<void> {
-  const [forYou, popular, recent] = await timed(() => Promise.all([rec.recommend({ k: 12 }), rec.popular({ k: 6 }), rec.recentlyViewed({ k: 6 })]));
+  const [forYou, trending, recent, fresh, again] = await timed(() =>
+    Promise.all([rec.recommend({ k: 12 }), rec.trending({ k: 6 }), rec.recentlyViewed({ k: 6 }), rec.newArrivals({ k: 6 }), rec.buyItAgain({ k: 6 })]),
+  );
   main.replaceChildren(
     h('h1', {}, 'For you'),
     h('p', { class: 'empty' }, CATALOGS[shop]!.note),
     rail('Recommended for you', 'for-you', forYou, ''),
+    ...(again.length > 0 ? [rail('Buy it again', 'again', again, '')] : []),
+    rail('Trending now', 'trending', trending, ''),
     rail('Recently viewed', 'recent', recent, 'Nothing yet: open a product.'),
-    rail('Best sellers', 'popular', popular, ''),
+    rail('New in the shop', 'new', fresh, 'No new products.'),
   );
+  trackImpressions(forYou);
 }
 
-async function renderProduct(id: string): Promise<void> {
+async function renderProduct(id: string, fromRecommendation: boolean): Promise<void> {
   const [item] = await rec.items([id]);
   if (!item) {
     main.replaceChildren(h('h1', {}, 'Product not found'));
     return;
   }
-  await track({ type: 'view', itemId: id });
-  const [alike, forYou] = await timed(() => Promise.all([rec.similar(id, { k: 6 }), rec.recommend({ k: 6, exclude: [id] })]));
+  await track({ type: 'view', itemId: id, ...(fromRecommendation ? { fromRecommendation } : {}) });
+  const [alike, together, forYou] = await timed(() =>
+    Promise.all([rec.similar(id, { k: 6 }), rec.complements([id], { k: 4 }), rec.recommend({ k: 6, exclude: [id] })]),
+  );
   const add = h('button', { type: 'button', 'data-testid': 'add-to-cart' }, 'Add to cart');
   add.addEventListener('click', () => {
     setCart([...cart(), id]);
@@ -150,6 +165,7 @@ async function renderProduct(id: string): Promise<void> {
   main.replaceChildren(
     h('div', { class: 'product' }, thumb(item), h('div', {}, h('h1', { 'data-testid': 'product-title' }, titleOf(item)), h('p', { class: 'price' }, price(item)), h('div', { class: 'actions' }, add, fav))),
     rail('Similar items', 'similar', alike, ''),
+    rail('Frequently bought together', 'together', together, 'No baskets with this product yet.'),
     rail('Because you viewed…', 'because', forYou, ''),
   );
 }
@@ -175,7 +191,12 @@ async function renderCart(): Promise<void> {
     setCart([]);
     main.replaceChildren(h('h1', {}, 'Thank you!'), h('p', {}, 'Your order is recorded on this device only.'));
   });
-  main.replaceChildren(h('h1', {}, 'Your cart'), rail('In your cart', 'cart', items.map((item) => ({ item })), 'Your cart is empty.'), ...(items.length > 0 ? [checkout] : []));
+  const addOns = items.length > 0 ? await timed(() => rec.complements(ids, { k: 4 })) : [];
+  main.replaceChildren(
+    h('h1', {}, 'Your cart'),
+    rail('In your cart', 'cart', items.map((item) => ({ item })), 'Your cart is empty.'),
+    ...(items.length > 0 ? [checkout, rail('Complete your basket', 'complements', addOns, '')] : []),
+  );
 }
 
 async function renderPrivacy(): Promise<void> {
@@ -224,7 +245,7 @@ async function route(): Promise<void> {
   const [path, query = ''] = hash.split('?');
   const params = new URLSearchParams(query);
   try {
-    if (path!.startsWith('/p/')) await renderProduct(decodeURIComponent(path!.slice(3)));
+    if (path!.startsWith('/p/')) await renderProduct(decodeURIComponent(path!.slice(3)), params.get('from') === 'rec');
     else if (path === '/search') await renderSearch(params.get('q') ?? '', params.get('plain') !== '1');
     else if (path === '/cart') await renderCart();
     else if (path === '/privacy') await renderPrivacy();
@@ -249,7 +270,8 @@ async function start(): Promise<void> {
   });
   rec = recommender;
   const info = await rec.info();
-  backend = `${info.backend} (${info.reason})`;
+  const label: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', simd: 'WebAssembly SIMD', wasm: 'WASM (tfjs)', cpu: 'CPU' };
+  backend = `${label[info.backend] ?? info.backend} (${info.reason})`;
   itemCount = info.catalog.items;
   setCart(cart());
   renderStatus();
