@@ -43,6 +43,7 @@ program
   .option('--no-cold-start', 'drop metadata items with too few interactions instead of embedding them from their metadata')
   .addOption(dtypeOption())
   .option('--quiet', 'no progress bar')
+  .addOption(new Option('--holdout <split>', "leave out each user's evaluation items (valid: last two, test: last one), to evaluate the catalog honestly").choices(['valid', 'test']))
   .requiredOption('--out <file>', 'catalog file to write')
   .action(async (options) => console.log(await train(options)));
 
@@ -59,6 +60,7 @@ program
   .option('--seed <n>', 'seed for the sampled negatives', integer, 42)
   .option('--json <file>', 'write the results as JSON records')
   .option('--markdown <file>', 'write the Markdown table to a file')
+  .option('--catalog <file>', 'catalog for the catalog[:diversity=λ][:debias=β][:feedback=1] models: the on-device scorer')
   .action(async (options) => console.log(await evaluate(options)));
 
 try {

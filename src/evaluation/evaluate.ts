@@ -1,3 +1,4 @@
+import { selfInformation } from './metrics.js';
 import { runProtocol, type ProtocolName, type RecommenderModel } from './protocols.js';
 import type { LeaveOneOutSplit } from './split.js';
 
@@ -29,7 +30,7 @@ export interface EvaluationResult {
   model: string;
   /** Users evaluated. */
   users: number;
-  /** HR@5/10/20, NDCG@5/10/20, MRR, Coverage@10. */
+  /** HR@5/10/20, NDCG@5/10/20, MRR, Coverage@10, Novelty@10. */
   metrics: Record<string, number>;
   trainSeconds: number;
   evaluateSeconds: number;
@@ -41,12 +42,14 @@ export function evaluateModel(model: RecommenderModel, data: LeaveOneOutSplit, i
   // The validation target sits in train+validation: fitting on it would leak the answer.
   if (options.split === 'valid' && fitOn !== 'train') throw new RangeError('the validation split must be fitted on train only');
   const fitStarted = performance.now();
-  model.fit(fitOn === 'train' ? data.train : data.trainValidation, itemCount);
+  const fitSequences = fitOn === 'train' ? data.train : data.trainValidation;
+  model.fit(fitSequences, itemCount);
   const trainSeconds = (performance.now() - fitStarted) / 1000;
   const cases = options.split === 'valid' ? data.validation : data.test;
+  const information = selfInformation(fitSequences, itemCount);
   return options.protocols.map((protocol) => {
     const started = performance.now();
-    const metrics = runProtocol(protocol, model, cases, itemCount, options.seed);
+    const metrics = runProtocol(protocol, model, cases, itemCount, options.seed, information);
     return {
       protocol,
       split: options.split,

@@ -65,7 +65,16 @@ export class MetricAccumulator {
   private mrr = 0;
   private shown: Uint8Array;
 
-  constructor(private readonly itemCount: number) {
+  private novelty = 0;
+
+  /**
+   * `selfInformation[i]` = −log2(share of training users who had item i), for Novelty@10
+   * (Zhou et al., 2010): the mean over users of the mean self-information of their top 10.
+   */
+  constructor(
+    private readonly itemCount: number,
+    private readonly selfInformation?: Float64Array,
+  ) {
     this.shown = new Uint8Array(itemCount);
   }
 
@@ -77,7 +86,13 @@ export class MetricAccumulator {
       this.ndcg[i]! += ndcgAt(rank, k);
     });
     this.mrr += reciprocalRank(rank);
-    for (let i = 0; i < Math.min(top.length, COVERAGE_DEPTH); i++) this.shown[top[i]!] = 1;
+    const depth = Math.min(top.length, COVERAGE_DEPTH);
+    let information = 0;
+    for (let i = 0; i < depth; i++) {
+      this.shown[top[i]!] = 1;
+      information += this.selfInformation?.[top[i]!] ?? 0;
+    }
+    if (depth > 0) this.novelty += information / depth;
   }
 
   get count(): number {
@@ -94,6 +109,15 @@ export class MetricAccumulator {
     let distinct = 0;
     for (const s of this.shown) distinct += s;
     out[`Coverage@${COVERAGE_DEPTH}`] = this.itemCount > 0 ? distinct / this.itemCount : 0;
+    if (this.selfInformation) out[`Novelty@${COVERAGE_DEPTH}`] = this.novelty / n;
     return out;
   }
+}
+
+/** −log2 of the share of users who had each item in `fitSequences` (unseen items: as if seen once). */
+export function selfInformation(fitSequences: readonly number[][], itemCount: number): Float64Array {
+  const users = new Float64Array(itemCount);
+  for (const sequence of fitSequences) for (const item of new Set(sequence)) users[item]! += 1;
+  const total = Math.max(fitSequences.length, 1);
+  return Float64Array.from(users, (u) => -Math.log2(Math.max(u, 1) / total));
 }

@@ -1,6 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { decodeCatalog } from '../../catalog/codec.js';
 import { createModel } from '../../evaluation/baselines.js';
+import { createCatalogModel } from '../../evaluation/catalog-model.js';
 import { evaluateModel, type EvaluationResult, type EvaluationSplit, type FitSet } from '../../evaluation/evaluate.js';
 import { CUTOFFS, TIE_POLICY } from '../../evaluation/metrics.js';
 import { PROTOCOL_DESCRIPTIONS, PROTOCOLS, type ProtocolName } from '../../evaluation/protocols.js';
@@ -22,6 +24,8 @@ export interface EvaluateOptions {
   dataset?: string;
   json?: string;
   markdown?: string;
+  /** A catalog file for the `catalog[:…]` models (the shipped on-device scorer). */
+  catalog?: string;
 }
 
 /** One line of the JSON results: enough to compare runs and to rerun this one. */
@@ -49,14 +53,23 @@ export async function evaluate(options: EvaluateOptions): Promise<string> {
   if (!protocols.every((p) => (PROTOCOLS as readonly string[]).includes(p))) throw new CliError(`unknown protocol "${options.protocol}"; choose loo-full, loo-s99 or both`);
   const specs = options.models.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (specs.length === 0) throw new CliError('--models lists no model');
-  const models = specs.map(createModel); // fail on a typo before reading the log
+  const isCatalogSpec = (spec: string): boolean => spec.split(':')[0] === 'catalog';
+  if (specs.some(isCatalogSpec) && !options.catalog) throw new CliError('the catalog models need --catalog <file> (trained with vitrine train --holdout)');
+  const baselines = new Map(specs.filter((s) => !isCatalogSpec(s)).map((s) => [s, createModel(s)])); // fail on a typo before reading the log
   if (options.split === 'valid' && options.fitOn === 'train+validation') throw new CliError('--split valid must be fitted on train only: train+validation holds the validation targets');
 
-  const { sequences, itemCount } = toRows(readLog(options.log, options.format));
+  const { sequences, itemCount, ids } = toRows(readLog(options.log, options.format));
   const data = leaveOneOut(sequences);
   if (data.test.length === 0) throw new CliError(`${options.log}: no user has 3 or more items, nothing to evaluate`);
   const dataset = options.dataset ?? basename(dirname(resolve(options.log)));
 
+  let catalogRowOf: Int32Array | undefined;
+  const catalog = options.catalog ? await decodeCatalog(new Uint8Array(readFileSync(options.catalog))) : undefined;
+  if (catalog) {
+    const rowOfId = new Map(catalog.items.map((item, r) => [item.id, r]));
+    catalogRowOf = Int32Array.from(ids, (id) => rowOfId.get(id) ?? -1);
+  }
+  const models = specs.map((spec) => (isCatalogSpec(spec) ? createCatalogModel(spec, catalog!, catalogRowOf!, `catalog(${basename(options.catalog!)})`) : baselines.get(spec)!));
   const records: EvaluationRecord[] = [];
   for (const model of models) {
     for (const result of evaluateModel(model, data, itemCount, { protocols, split: options.split, seed: options.seed, fitOn: options.fitOn })) {
@@ -71,7 +84,7 @@ export async function evaluate(options: EvaluateOptions): Promise<string> {
 }
 
 /** Item ids → dense rows in order of first appearance. */
-function toRows(sequences: string[][]): { sequences: number[][]; itemCount: number } {
+function toRows(sequences: string[][]): { sequences: number[][]; itemCount: number; ids: string[] } {
   const row = new Map<string, number>();
   const rows = sequences.map((items) =>
     items.map((id) => {
@@ -80,20 +93,21 @@ function toRows(sequences: string[][]): { sequences: number[][]; itemCount: numb
       return r;
     }),
   );
-  return { sequences: rows, itemCount: row.size };
+  return { sequences: rows, itemCount: row.size, ids: [...row.keys()] };
 }
 
 /** The command that reproduces one record. */
 function commandLine(options: EvaluateOptions, result: EvaluationResult): string {
   const defaultFit = result.split === 'valid' ? 'train' : 'train+validation';
   return [
-    `vitrine evaluate --log ${options.log} --format ${options.format} --models ${result.model} --protocol ${result.protocol}`,
+    `vitrine evaluate --log ${options.log} --format ${options.format} --models ${result.model.replace(/^catalog\([^)]*\)/, 'catalog')} --protocol ${result.protocol}`,
+    ...(result.model.startsWith('catalog(') ? [`--catalog ${options.catalog}`] : []),
     `--split ${result.split} --seed ${options.seed}`,
     ...(result.fitOn === defaultFit ? [] : [`--fit-on ${result.fitOn}`]),
   ].join(' ');
 }
 
-const METRIC_COLUMNS = [...CUTOFFS.map((k) => `HR@${k}`), ...CUTOFFS.map((k) => `NDCG@${k}`), 'MRR', 'Coverage@10'];
+const METRIC_COLUMNS = [...CUTOFFS.map((k) => `HR@${k}`), ...CUTOFFS.map((k) => `NDCG@${k}`), 'MRR', 'Coverage@10', 'Novelty@10'];
 
 function markdownReport(records: EvaluationRecord[], dataset: string, split: EvaluationSplit): string {
   const first = records[0]!;

@@ -6,7 +6,8 @@ import { trainItem2Vec } from '../../training/item2vec.js';
 import { popularityBias } from '../../training/popularity-bias.js';
 import { trendingScores } from '../../training/trending.js';
 import { CliError } from '../cli-error.js';
-import { readInteractionLog, type LogFormat } from '../read-log.js';
+import { readInteractionLog, type InteractionLog, type LogFormat } from '../read-log.js';
+import { MIN_EVALUATION_LENGTH } from '../../evaluation/split.js';
 import { readMetadata } from '../read-metadata.js';
 import { alignMetadata, parseWhere, writeCatalogFile } from './build-catalog.js';
 
@@ -26,6 +27,8 @@ export interface TrainOptions {
   coldStart?: boolean;
   out: string;
   quiet?: boolean;
+  /** Leave out what `vitrine evaluate --split <holdout>` scores: the last item (test) or last two (valid). */
+  holdout?: 'valid' | 'test';
 }
 
 /**
@@ -37,7 +40,7 @@ export interface TrainOptions {
 export async function train(options: TrainOptions): Promise<string> {
   const started = Date.now();
   const metadata = options.metadata ? readMetadata(options.metadata, options.columns, parseWhere(options.where)) : undefined;
-  const log = readInteractionLog(options.log, options.format);
+  const log = withHoldout(readInteractionLog(options.log, options.format), options.holdout);
   const counts = new Map<string, number>();
   for (const seq of log.sequences) for (const item of seq) if (!metadata || metadata.items.has(item)) counts.set(item, (counts.get(item) ?? 0) + 1);
   const warmIds = [...counts.keys()].filter((id) => counts.get(id)! >= options.minCount);
@@ -100,4 +103,16 @@ export async function train(options: TrainOptions): Promise<string> {
   });
   const interactions = trainable.reduce((s, q) => s + q.length, 0);
   return `Trained on ${trainable.length} shoppers, ${interactions} interactions, ${warmIds.length} items (+${coldIds.length} cold-start from metadata) in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${options.out} (${(size / 1024).toFixed(0)} KiB).`;
+}
+
+/**
+ * The log without the items `vitrine evaluate` will ask about, cut as its leave-one-out split
+ * cuts (users shorter than MIN_EVALUATION_LENGTH are never scored and keep everything). Basket
+ * logs keep their baskets: hold out on sequence logs.
+ */
+function withHoldout(log: InteractionLog, holdout: 'valid' | 'test' | undefined): InteractionLog {
+  if (!holdout) return log;
+  const drop = holdout === 'test' ? 1 : 2;
+  const cut = <T>(xs: T[]): T[] => (xs.length >= MIN_EVALUATION_LENGTH ? xs.slice(0, xs.length - drop) : xs);
+  return { ...log, sequences: log.sequences.map(cut), ...(log.timestamps ? { timestamps: log.timestamps.map(cut) } : {}) };
 }
