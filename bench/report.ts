@@ -1,3 +1,4 @@
+import type { EndToEndResult } from './page/e2e.js';
 // Turns benchmark rows into the README's Markdown table and an SVG chart (hand-written SVG: no
 // charting dependency for one picture).
 
@@ -34,6 +35,29 @@ export interface BenchResult {
   /** The issue's 1M × 64 targets, met or missed in this run. */
   targets?: string[];
   rows: BenchRow[];
+  /** The library end to end (page → Comlink → worker), per catalog and backend. */
+  endToEnd?: EndToEndRow[];
+}
+
+export interface EndToEndRow extends EndToEndResult {
+  items: number;
+  dim: number;
+  dtype: DtypeLabel;
+  requested: string;
+  catalogBytes: number;
+}
+
+/** The end-to-end table: start-up, latency through Comlink, long tasks and memory. */
+export function endToEndTable(rows: EndToEndRow[]): string {
+  const lines = [
+    '| catalog | backend (asked → used) | cold start ms | warm start ms | recommend p50 / p95 ms | event → results p50 / p95 ms | similar p50 ms | long tasks (browsing) | page heap MB | tfjs tensors (MB) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${size(r.items)} × ${r.dim} ${r.dtype} (${(r.catalogBytes / 2 ** 20).toFixed(1)} MB) | ${r.requested} → ${r.backend} | ${ms(r.coldStartMs)} | ${ms(r.warmStartMs)} | ${ms(r.recommend.p50Ms)} / ${ms(r.recommend.p95Ms)} | ${ms(r.eventToResults.p50Ms)} / ${ms(r.eventToResults.p95Ms)} | ${ms(r.similar.p50Ms)} | ${r.browsing.longTasks} in ${r.browsing.actions} actions / ${r.browsing.seconds.toFixed(0)} s | ${r.memory.pageHeapMB?.toFixed(1) ?? '–'} | ${r.memory.tensors} (${r.memory.tensorMB.toFixed(1)}) |`,
+    ),
+  ];
+  return lines.join('\n');
 }
 
 const ms = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));

@@ -1,17 +1,19 @@
-// npm run bench [-- --items 10000,100000 --dims 64 --no-gpu]
+// npm run bench [-- --items 10000,100000 --dims 64 --no-gpu --e2e-only]
 // Serves the repo with vite (its own server, on 5180 or the next free port), drives Debian's
 // Chromium headless through Playwright, and times every compute path in one browser session.
 // Writes bench/results/<date>-<machine>.json, latest.json, latest.svg, latest.md and prints the
 // Markdown table.
 import { chromium, type Page } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createServer } from 'vite';
 import type { Timing } from './page/bench-worker.js';
-import { markdownTable, svgChart, targetSummary, type BenchResult, type BenchRow, type DtypeLabel, type PathName } from './report.js';
+import { encodeCatalog } from '../src/catalog/codec.js';
+import { syntheticCatalog } from '../test/fixtures/synthetic-catalog.js';
+import { endToEndTable, markdownTable, svgChart, targetSummary, type BenchResult, type BenchRow, type DtypeLabel, type EndToEndRow, type PathName } from './report.js';
 
 type Dtype = 'float32' | 'float16' | 'int8';
 const LABEL: Record<Dtype, DtypeLabel> = { float32: 'f32', float16: 'f16', int8: 'int8' };
@@ -24,8 +26,15 @@ const { values: args } = parseArgs({
     dims: { type: 'string', default: '32,64,128' },
     'no-gpu': { type: 'boolean', default: false },
     port: { type: 'string', default: '5180' },
+    'e2e-only': { type: 'boolean', default: false },
+    'browse-seconds': { type: 'string', default: '20' },
   },
 });
+/** End-to-end cases: the library as shipped, on a 100k × 64 catalog served by vite. */
+const E2E_CASES: Array<{ items: number; dim: number; dtype: Dtype; backends: string[] }> = [
+  { items: 100_000, dim: 64, dtype: 'int8', backends: ['auto', 'wasm'] },
+  { items: 100_000, dim: 64, dtype: 'float32', backends: ['auto'] },
+];
 const ITEMS = args.items.split(',').map(Number);
 const DIMS = args.dims.split(',').map(Number);
 
@@ -79,6 +88,7 @@ async function main(): Promise<void> {
     const environment = await callWorker<Record<string, unknown>>(page, 'environment');
     log(`browser: ${String(environment.userAgent)}; crossOriginIsolated ${String(environment.crossOriginIsolated)}`);
 
+    const endToEnd = await runEndToEnd(browser, base);
     const rows: BenchRow[] = [];
     const notes: string[] = [
       'Times are the raw scoring call in a module worker (top-100, one query; batch rows: 32 queries in one call, p50 of the whole batch). SIMD rows are the path as shipped: scan + float64 re-scoring of the best k + margin rows (f32 +8, f16 +k/4+8, int8 +k/2+16).',
@@ -87,7 +97,7 @@ async function main(): Promise<void> {
       'tfjs WebGL/WebGPU are measured only at 10k items: on this machine both run on SwiftShader (software), far slower than WASM; the engine skips them by design.',
       'Batch-32 for plain JS is measured at ≤ 100k only and for tfjs CPU at ≤ 100k only (at 1M each batch takes seconds); 1M cases use fewer repetitions (p95 of ≤ 7 samples is close to the max).',
     ];
-    for (const items of ITEMS) {
+    for (const items of args['e2e-only'] ? [] : ITEMS) {
       const reps = plan(items);
       for (const dim of DIMS) {
         const group = `${items} × ${dim}`;
@@ -168,6 +178,7 @@ async function main(): Promise<void> {
       settings: { k: 100, batch: BATCH, items: ITEMS, dims: DIMS, repetitions: Object.fromEntries(ITEMS.map((n) => [n, plan(n)])), wallSeconds: Math.round((Date.now() - started) / 1000) },
       notes,
       rows,
+      endToEnd,
     };
     result.targets = targetSummary(result);
     const dir = join(root, 'bench/results');
@@ -178,13 +189,45 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, 'latest.svg'), svgChart(result));
     const table = markdownTable(result);
     const targets = targetSummary(result);
-    const text = [table, notes.map((n) => `- ${n}`).join('\n'), ...(targets.length > 0 ? [targets.map((t) => `- ${t}`).join('\n')] : [])].join('\n\n') + '\n';
+    const text = [table, `### End to end (the library through Comlink)\n\n${endToEndTable(endToEnd)}`, notes.map((n) => `- ${n}`).join('\n'), ...(targets.length > 0 ? [targets.map((t) => `- ${t}`).join('\n')] : [])].join('\n\n') + '\n';
     writeFileSync(join(dir, 'latest.md'), text);
     log(`\n${text}`);
     log(`\nwrote bench/results/${date}-${machineName}.json, latest.json, latest.svg, latest.md in ${result.settings.wallSeconds} s`);
   } finally {
     await stop();
   }
+}
+
+/**
+ * The library as a shop uses it: a catalog file served by vite, createRecommender in the page,
+ * every call through Comlink. Catalog files are written under public/bench/ (not committed).
+ */
+async function runEndToEnd(browser: import('@playwright/test').Browser, base: string): Promise<EndToEndRow[]> {
+  const dir = join(root, 'public/bench');
+  mkdirSync(dir, { recursive: true });
+  const out: EndToEndRow[] = [];
+  for (const c of E2E_CASES) {
+    const catalog = syntheticCatalog({ items: c.items, dim: c.dim, dtype: c.dtype, metadata: true });
+    const bytes = await encodeCatalog({ ids: catalog.items.map((i) => i.id), vectors: catalog.vectors, dim: c.dim, bias: catalog.bias, items: catalog.items, dtype: c.dtype, modelId: 'synthetic' });
+    const name = `synthetic-${c.items}-${c.dim}-${c.dtype}.vcat`;
+    writeFileSync(join(dir, name), bytes);
+    const ids = catalog.items.slice(0, 5000).map((i) => i.id);
+    for (const backend of c.backends) {
+      // A fresh browser context per case: nothing cached, no worker or heap carried over.
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      page.on('pageerror', (e) => log(`[page error] ${e.message}`));
+      await page.goto(`${base}bench/page/e2e.html`);
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+      const r = await page.evaluate(([url, b, list, seconds]) => window.e2e.run(url, b, list, seconds), [`/bench/${name}`, backend, ids, Number(args['browse-seconds'])] as const);
+      const row: EndToEndRow = { items: c.items, dim: c.dim, dtype: LABEL[c.dtype], requested: backend, catalogBytes: bytes.length, ...r };
+      log(`e2e ${name} ${backend}→${r.backend}: cold ${r.coldStartMs.toFixed(0)} ms, warm ${r.warmStartMs.toFixed(0)} ms, recommend p50 ${r.recommend.p50Ms.toFixed(2)} ms, event→results p50 ${r.eventToResults.p50Ms.toFixed(2)} ms, long tasks ${r.browsing.longTasks}`);
+      out.push(row);
+      await context.close();
+    }
+    rmSync(join(dir, name));
+  }
+  return out;
 }
 
 await main();

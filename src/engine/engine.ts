@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/types.js';
 import { EngineError } from '../shared/errors.js';
 import { BACKEND_ORDER, type BackendName } from './backend-name.js';
 import { activateBackend, whenDeviceLost, type BackendProbe } from './backends.js';
+import { calibrationKey, type CalibrationCache } from './calibration-cache.js';
 import type { Scorer } from './scorer.js';
 import { loadSimdKernel } from './simd/kernel.js';
 import { SimdScorer } from './simd/simd-scorer.js';
@@ -89,7 +90,8 @@ export class Engine {
     return this.#backend;
   }
 
-  static async start(catalog: Catalog, preference: BackendPreference): Promise<Engine> {
+  /** `cache`: reuse this device's last measurement for the same catalog shape (auto only). */
+  static async start(catalog: Catalog, preference: BackendPreference, cache?: CalibrationCache): Promise<Engine> {
     if (preference !== 'auto') {
       const probe = await activate(preference);
       if (!probe.ok) throw new EngineError('BACKEND_UNAVAILABLE', `Backend ${preference} cannot run here: ${probe.error}.`);
@@ -99,6 +101,10 @@ export class Engine {
       const chosen: BackendReport = { backend: preference, status: 'chosen', reason: 'forced by the backend option', ...describe(probe) };
       return new Engine(preference, catalog, await createScorer(preference, catalog), [chosen, ...others]);
     }
+    const key = calibrationKey(catalog);
+    const cached = await cache?.get(key).catch(() => undefined);
+    const reused = cached ? await Engine.#reuse(catalog, cached.reports, cached.measuredAt) : undefined;
+    if (reused) return reused;
     const reports: BackendReport[] = [];
     for (const backend of BACKEND_ORDER) {
       const probe = await activate(backend);
@@ -133,7 +139,23 @@ export class Engine {
     best.status = 'chosen';
     const probe = await activate(best.backend);
     if (!probe.ok) throw new EngineError('BACKEND_UNAVAILABLE', `Backend ${best.backend} failed after calibration: ${probe.error}.`);
-    return new Engine(best.backend, catalog, await createScorer(best.backend, catalog), reports);
+    const engine = new Engine(best.backend, catalog, await createScorer(best.backend, catalog), reports);
+    await cache?.set(key, { reports: reports.map((r) => ({ ...r })), measuredAt: new Date().toISOString() }).catch(() => undefined);
+    return engine;
+  }
+
+  /** The cached choice, if its backend still starts and holds the catalog; else undefined (measure again). */
+  static async #reuse(catalog: Catalog, cached: BackendReport[], measuredAt: string): Promise<Engine | undefined> {
+    const chosen = cached.find((r) => r.status === 'chosen');
+    if (!chosen || !(BACKEND_ORDER as readonly string[]).includes(chosen.backend)) return undefined;
+    if (!(await activate(chosen.backend)).ok) return undefined;
+    try {
+      const scorer = await createScorer(chosen.backend, catalog);
+      const reports = cached.map((r) => (r === chosen ? { ...r, reason: `${r.reason} (measured on this device ${measuredAt}, reused)` } : { ...r }));
+      return new Engine(chosen.backend, catalog, scorer, reports);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Runs a scoring call; if the GPU fails under it, falls back and runs it again. */

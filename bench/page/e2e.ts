@@ -1,0 +1,111 @@
+// The end-to-end benchmark page: the library as a shop uses it (createRecommender → Comlink →
+// worker), timed from the page. bench/run.ts drives it through `window.e2e`.
+import { createRecommender, type Recommender } from '../../src/index.js';
+import { debugRemote } from '../../src/page/recommender.js';
+
+export interface Timing {
+  p50Ms: number;
+  p95Ms: number;
+  reps: number;
+}
+
+export interface EndToEndResult {
+  backend: string;
+  reason: string;
+  /** createRecommender → first recommend() resolved, nothing cached (download + verify + upload). */
+  coldStartMs: number;
+  /** The same with the catalog in the cache (a second visit). */
+  warmStartMs: number;
+  /** recommend({ k: 10 }) through Comlink with 20 events of history. */
+  recommend: Timing;
+  /** track(view) then recommend(): the shopper's event to fresh results. */
+  eventToResults: Timing;
+  similar: Timing;
+  /** Main-thread long tasks (> 50 ms) while a shopper browses: one action every 250 ms. */
+  browsing: { actions: number; seconds: number; longTasks: number; longestTaskMs: number };
+  memory: { pageHeapMB: number | null; tensors: number; tensorMB: number };
+}
+
+const quantile = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+const timing = (xs: number[]): Timing => ({ p50Ms: quantile(xs, 0.5), p95Ms: quantile(xs, 0.95), reps: xs.length });
+
+async function time(reps: number, run: (i: number) => Promise<unknown>): Promise<Timing> {
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const start = performance.now();
+    await run(i);
+    times.push(performance.now() - start);
+  }
+  return timing(times);
+}
+
+async function start(url: string, backend: string, namespace: string): Promise<{ rec: Recommender; ms: number }> {
+  const t0 = performance.now();
+  const rec = await createRecommender({ catalog: url, backend: backend as 'auto', namespace });
+  await rec.recommend({ k: 10 });
+  return { rec, ms: performance.now() - t0 };
+}
+
+const e2e = {
+  async run(url: string, backend: string, ids: string[], browseSeconds: number): Promise<EndToEndResult> {
+    const namespace = `bench-${backend}-${url.replace(/\W+/g, '-')}`;
+    // A cold start: nothing of ours cached from an earlier run.
+    for (const key of await caches.keys()) await caches.delete(key);
+    const cold = await start(url, backend, namespace);
+    await cold.rec.dispose();
+    const warm = await start(url, backend, namespace);
+    const rec = warm.rec;
+    const info = await rec.info();
+    for (let i = 0; i < 20; i++) await rec.track({ type: 'view', itemId: ids[i]! });
+    for (let i = 0; i < 10; i++) await rec.recommend({ k: 10 }); // warm-up
+    const recommend = await time(200, () => rec.recommend({ k: 10 }));
+    const eventToResults = await time(100, async (i) => {
+      await rec.track({ type: i % 5 === 0 ? 'add_to_cart' : 'view', itemId: ids[(i * 7919) % ids.length]! });
+      await rec.recommend({ k: 10 });
+    });
+    const similar = await time(100, (i) => rec.similar(ids[(i * 104_729) % ids.length]!, { k: 10 }));
+
+    // A browsing session: every 250 ms a view, then the page's rails (for you + similar).
+    const longTasks: number[] = [];
+    const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push(e.duration)));
+    observer.observe({ type: 'longtask', buffered: false });
+    const started = performance.now();
+    let actions = 0;
+    while (performance.now() - started < browseSeconds * 1000) {
+      const id = ids[(actions * 31_337) % ids.length]!;
+      await rec.track({ type: 'view', itemId: id });
+      await Promise.all([rec.recommend({ k: 12 }), rec.similar(id, { k: 6 })]);
+      actions++;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    observer.disconnect();
+
+    const stats = await debugRemote(rec)!.debugStats();
+    const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+    await rec.eraseHistory();
+    await rec.dispose();
+    return {
+      backend: info.backend,
+      reason: info.reason,
+      coldStartMs: cold.ms,
+      warmStartMs: warm.ms,
+      recommend,
+      eventToResults,
+      similar,
+      browsing: { actions, seconds: (performance.now() - started) / 1000, longTasks: longTasks.length, longestTaskMs: Math.max(0, ...longTasks) },
+      memory: { pageHeapMB: heap ? heap.usedJSHeapSize / 2 ** 20 : null, tensors: stats.numTensors, tensorMB: stats.numBytes / 2 ** 20 },
+    };
+  },
+};
+
+declare global {
+  interface Window {
+    e2e: typeof e2e;
+  }
+}
+window.e2e = e2e;
+document.getElementById('status')!.textContent = 'ready';
