@@ -221,7 +221,7 @@ async function runEndToEnd(browser: import('@playwright/test').Browser, base: st
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
       const r = await page.evaluate(([url, b, list, seconds]) => window.e2e.run(url, b, list, seconds), [`/bench/${name}`, backend, ids, Number(args['browse-seconds'])] as const);
       const row: EndToEndRow = { items: c.items, dim: c.dim, dtype: LABEL[c.dtype], requested: backend, catalogBytes: bytes.length, ...r };
-      log(`e2e ${name} ${backend}→${r.backend}: cold ${r.coldStartMs.toFixed(0)} ms, warm ${r.warmStartMs.toFixed(0)} ms, recommend p50 ${r.recommend.p50Ms.toFixed(2)} ms, event→results p50 ${r.eventToResults.p50Ms.toFixed(2)} ms, long tasks ${r.browsing.longTasks}`);
+      log(`e2e ${name} ${backend}→${r.backend}: cold ${r.coldStartMs.toFixed(0)} ms, warm ${r.warmStartMs.toFixed(0)} ms ${JSON.stringify(r.warmSteps)}, recommend p50 ${r.recommend.p50Ms.toFixed(2)} ms, event→results p50 ${r.eventToResults.p50Ms.toFixed(2)} ms, long tasks ${r.browsing.longTasks}`);
       out.push(row);
       await context.close();
     }

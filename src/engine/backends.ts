@@ -119,6 +119,8 @@ export function loseDevice(): boolean {
 }
 
 export function tensorMemory(): { numTensors: number; numBytes: number } {
+  // The SIMD path may run without tfjs ever starting a backend: then there are no tensors.
+  if (!tf.getBackend()) return { numTensors: 0, numBytes: 0 };
   const { numTensors, numBytes } = tf.memory();
   return { numTensors, numBytes };
 }
