@@ -20,6 +20,10 @@ export const CATALOGS = {
     '--metadata', `${data}/amazon-scientific-unisrec/items.tsv`, '--columns', 'id=item_index,category=category_path',
     '--dim', '32', '--epochs', '10', '--quiet',
   ],
+  // Hand-made Chinese titles (test/fixtures/zh/README.md): search segmentation without spaces.
+  'chinese.vcat': [
+    'build-catalog', '--embeddings', join(root, 'test/fixtures/zh/embeddings.csv'), '--metadata', join(root, 'test/fixtures/zh/products.csv'),
+  ],
 };
 // Only the demo's catalog switch needs Amazon Beauty (real titles, 12k items): `--demo` adds it.
 if (process.argv.includes('--demo')) {

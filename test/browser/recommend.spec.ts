@@ -170,3 +170,28 @@ test('search finds titles, folds case and diacritics, and personalises the order
   for (const r of result.cheap) expect(r.item.price).toBeLessThanOrEqual(1);
   expect(result.nothing).toEqual([]);
 });
+
+test('search segments Chinese titles and queries (no spaces) and personalises them too', async ({ page }) => {
+  const result = await page.evaluate(async (url) => {
+    const rec = await window.harness.createRecommender({ catalog: url, namespace: 'search-zh', backend: 'cpu' });
+    const lunchBags = await rec.search('午餐袋', { k: 10, personalize: false });
+    const cups = await rec.search('咖啡杯', { k: 10, personalize: false });
+    const mixed = await rec.search('CAFE', { k: 10, personalize: false });
+    const plainBags = await rec.search('袋', { k: 10, personalize: false });
+    for (const id of ['zh05', 'zh01']) await rec.track({ type: 'view', itemId: id });
+    const personal = await rec.search('杯', { k: 10 });
+    await rec.eraseHistory();
+    await rec.dispose();
+    const ids = (list: Array<{ itemId: string }>): string[] => list.map((r) => r.itemId);
+    return { lunchBags: ids(lunchBags), cups: ids(cups), mixed: ids(mixed), plainBags: ids(plainBags), personal: personal.map((r) => r.item.title) };
+  }, '/catalogs/chinese.vcat');
+  // 午餐袋 (lunch bag) sits inside titles like 红色波点午餐袋 with no space: the segmenter splits
+  // query and titles alike (午餐 + 袋), so lunch bags match every word and rank first; other 袋 follow.
+  expect(new Set(result.lunchBags.slice(0, 3))).toEqual(new Set(['zh01', 'zh02', 'zh05']));
+  expect(result.lunchBags.slice(3).every((id) => ['zh03', 'zh04'].includes(id))).toBe(true);
+  expect(result.cups.slice(0, 2).sort()).toEqual(['zh06', 'zh16']);
+  expect(result.mixed).toEqual(['zh16']); // "café" folded to "cafe"
+  expect(result.plainBags.length).toBeGreaterThan(0);
+  expect(result.personal.length).toBeGreaterThan(0);
+  for (const title of result.personal) expect(title).toContain('杯');
+});
