@@ -119,5 +119,5 @@ export function selfInformation(fitSequences: readonly number[][], itemCount: nu
   const users = new Float64Array(itemCount);
   for (const sequence of fitSequences) for (const item of new Set(sequence)) users[item]! += 1;
   const total = Math.max(fitSequences.length, 1);
-  return Float64Array.from(users, (u) => -Math.log2(Math.max(u, 1) / total));
+  return Float64Array.from(users, (u) => Math.log2(total / Math.max(u, 1)));
 }
