@@ -74,7 +74,7 @@ describe('vitrine evaluate (command)', () => {
     const records = JSON.parse(readFileSync(json, 'utf8'));
     expect(records).toHaveLength(4);
     expect(records[0]).toMatchObject({ dataset: basename(dir), protocol: 'loo-full', model: 'popularity', split: 'test', fitOn: 'train+validation', users: 30, ties: 'ties counted against the target' });
-    expect(Object.keys(records[0].metrics)).toEqual(['HR@5', 'HR@10', 'HR@20', 'NDCG@5', 'NDCG@10', 'NDCG@20', 'MRR', 'Coverage@10']);
+    expect(Object.keys(records[0].metrics)).toEqual(['HR@5', 'HR@10', 'HR@20', 'NDCG@5', 'NDCG@10', 'NDCG@20', 'MRR', 'Coverage@10', 'Novelty@10']);
     expect(records[0].command).toBe(`vitrine evaluate --log ${log} --format sequences --models popularity --protocol loo-full --split test --seed 5`);
     expect(typeof records[0].trainSeconds).toBe('number');
     const [popularity, , blend] = records;
