@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/types.js';
 import type { StoredEvent } from '../history/events.js';
+import { graphAffinity, graphBoosts, type GraphBlend } from '../model/graph-affinity.js';
 import { poolContributions, resolveProfileOptions, shopperVector } from '../model/pooling-encoder.js';
 import { VitrineError } from '../shared/errors.js';
 import { ignoredImpressionPenalties, IGNORED_IMPRESSIONS_THRESHOLD } from '../worker/feedback.js';
@@ -18,9 +19,12 @@ export interface OnDeviceSettings {
    * event IGNORED_IMPRESSIONS_THRESHOLD times and engaged with none but that last event.
    */
   feedback: boolean;
+  /** The catalog's item-to-item graphs in the score (recommend() uses DEFAULT_GRAPH_BLEND). */
+  graphs: GraphBlend;
 }
 
-const DEFAULT_SETTINGS: OnDeviceSettings = { diversity: 0, popularityDebias: 0, feedback: false };
+/** Embeddings only, as the pooling encoder alone scores; `catalog:copurchase=1:transition=1` adds the graphs. */
+const DEFAULT_SETTINGS: OnDeviceSettings = { diversity: 0, popularityDebias: 0, feedback: false, graphs: { copurchase: 0, transition: 0 } };
 /** As recommend(): re-ranking looks at max(4k, 50) candidates, k = 10 here. */
 const RERANK_CANDIDATES = 50;
 const SHOWN = 10;
@@ -47,7 +51,13 @@ export class CatalogModel implements RecommenderModel {
     this.#catalogRow = catalogRowOf;
     this.#settings = { ...DEFAULT_SETTINGS, ...settings };
     const s = this.#settings;
-    const knobs = [s.diversity > 0 && `diversity=${s.diversity}`, s.popularityDebias > 0 && `debias=${s.popularityDebias}`, s.feedback && 'feedback=1'].filter(Boolean);
+    const knobs = [
+      s.graphs.copurchase > 0 && `copurchase=${s.graphs.copurchase}`,
+      s.graphs.transition > 0 && `transition=${s.graphs.transition}`,
+      s.diversity > 0 && `diversity=${s.diversity}`,
+      s.popularityDebias > 0 && `debias=${s.popularityDebias}`,
+      s.feedback && 'feedback=1',
+    ].filter(Boolean);
     this.name = [label, ...knobs].join(':');
   }
 
@@ -91,7 +101,9 @@ export class CatalogModel implements RecommenderModel {
       for (let j = 0, base = r * dim; j < dim; j++) dot += u[j]! * vectors[base + j]!;
       scores[r] = dot + biasWeight * bias[r]!;
     }
-    for (const { rows, weight } of penalties) for (const r of rows) scores[r]! += weight;
+    const graph = this.#settings.graphs;
+    const boosts = graph.copurchase > 0 || graph.transition > 0 ? graphBoosts(graphAffinity(contributions, this.#catalog.extras, graph)) : [];
+    for (const { rows, weight } of [...penalties, ...boosts]) for (const r of rows) scores[r]! += weight;
     for (let i = 0; i < out.length; i++) {
       const r = this.#catalogRow[i]!;
       out[i] = r < 0 ? -Infinity : scores[r]!;
@@ -123,21 +135,25 @@ export class CatalogModel implements RecommenderModel {
 }
 
 /**
- * `catalog[:diversity=0.3][:debias=0.5][:feedback=1]` → a CatalogModel. `label` names the
+ * `catalog[:copurchase=1][:transition=1][:diversity=0.3][:debias=0.5][:feedback=1]` → a CatalogModel. `label` names the
  * catalog file in the results.
  */
 export function createCatalogModel(spec: string, catalog: Catalog, catalogRowOf: Int32Array, label: string): CatalogModel {
   const [name, ...pairs] = spec.trim().split(':');
   if (name !== 'catalog') throw new VitrineError('OPTIONS_INVALID', `not a catalog model spec: "${spec}"`);
   const settings: Partial<OnDeviceSettings> = {};
+  const graphs: GraphBlend = { copurchase: 0, transition: 0 };
   for (const pair of pairs) {
     const [key = '', value = ''] = pair.split('=');
     const n = Number(value);
-    if (value === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new VitrineError('OPTIONS_INVALID', `catalog: ${key} must be a number in [0, 1], got "${value}"`);
+    const max = key === 'copurchase' || key === 'transition' ? 100 : 1;
+    if (value === '' || !Number.isFinite(n) || n < 0 || n > max) throw new VitrineError('OPTIONS_INVALID', `catalog: ${key} must be a number in [0, ${max}], got "${value}"`);
     if (key === 'diversity') settings.diversity = n;
     else if (key === 'debias') settings.popularityDebias = n;
     else if (key === 'feedback') settings.feedback = n > 0;
-    else throw new VitrineError('OPTIONS_INVALID', `catalog has no parameter "${key}"; choose diversity, debias or feedback`);
+    else if (key === 'copurchase' || key === 'transition') graphs[key] = n;
+    else throw new VitrineError('OPTIONS_INVALID', `catalog has no parameter "${key}"; choose copurchase, transition, diversity, debias or feedback`);
   }
+  settings.graphs = graphs;
   return new CatalogModel(catalog, catalogRowOf, settings, label);
 }

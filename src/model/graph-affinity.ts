@@ -1,0 +1,46 @@
+import type { CatalogExtras, ItemGraph } from '../catalog/extras.js';
+import type { Contribution } from './pooling-encoder.js';
+
+/** How much the catalog's item-to-item graphs add to `u·vᵢ + bᵢ`. */
+export interface GraphBlend {
+  /** × Σⱼ wⱼ · bought-together(j → i) over the pooled history (wⱼ sum to 1). */
+  copurchase: number;
+  /** × P(i follows the most recent item), from the bought-next graph. */
+  transition: number;
+}
+
+/**
+ * Chosen on the amazon-beauty validation split (never on test) with `vitrine evaluate
+ * --models catalog:copurchase=…:transition=…`; see README "Accuracy".
+ */
+export const DEFAULT_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 1, transition: 1 };
+
+/** Target row → (history item id → its share of the graph score). Sparse: only graph neighbours. */
+export type GraphAffinity = Map<number, Map<string, number>>;
+
+/**
+ * The item-to-item part of the score: what shoppers bought together with the items in this
+ * history, and what they went on to next from the most recent one. Exact per source item, so
+ * explanations can name them. `contributions` in event order, as poolContributions gives them.
+ */
+export function graphAffinity(contributions: readonly Contribution[], extras: CatalogExtras, blend: GraphBlend = DEFAULT_GRAPH_BLEND): GraphAffinity {
+  const out: GraphAffinity = new Map();
+  const add = (graph: ItemGraph | undefined, source: Contribution, scale: number): void => {
+    if (!graph || scale === 0) return;
+    for (let k = graph.offsets[source.row]!; k < graph.offsets[source.row + 1]!; k++) {
+      const target = graph.rows[k]!;
+      const sources = out.get(target) ?? new Map<string, number>();
+      sources.set(source.itemId, (sources.get(source.itemId) ?? 0) + scale * graph.weights[k]!);
+      out.set(target, sources);
+    }
+  };
+  for (const c of contributions) if (c.weight > 0) add(extras.graphs?.copurchase, c, blend.copurchase * c.weight);
+  const last = contributions.at(-1);
+  if (last && last.weight > 0) add(extras.graphs?.transition, last, blend.transition);
+  return out;
+}
+
+/** As scorer boosts: one per target row, the sum over its sources. */
+export function graphBoosts(affinity: GraphAffinity): Array<{ rows: number[]; weight: number }> {
+  return Array.from(affinity, ([row, sources]) => ({ rows: [row], weight: [...sources.values()].reduce((a, b) => a + b, 0) }));
+}
