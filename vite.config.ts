@@ -7,6 +7,8 @@ import { defineConfig } from 'vite';
 //   worker chunk that bundles tfjs, idb and comlink.
 export default defineConfig({
   appType: 'mpa',
+  // Relative asset URLs: dist/ works wherever a shop serves it, not only at the site root.
+  base: './',
   // The demo imports the library by name, as a shop would.
   resolve: { alias: { vitrine: new URL('./src/index.ts', import.meta.url).pathname } },
   server: { port: 5173, strictPort: false, open: false },

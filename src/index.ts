@@ -5,6 +5,7 @@ export type {
   AffinityScore,
   Because,
   BusinessRule,
+  ConsentInfo,
   RuleTarget,
   EngineInfo,
   PopularOptions,

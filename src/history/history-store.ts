@@ -1,5 +1,6 @@
 import { deleteDB, openDB, type IDBPDatabase } from 'idb';
 import { StorageError } from '../shared/errors.js';
+import { createEventCipher, HISTORY_KEY_DB_PREFIX, isSealed, type EventCipher } from './encryption.js';
 import type { NewEvent, StoredEvent } from './events.js';
 import { HISTORY_DB_PREFIX, HISTORY_SCHEMA_VERSION, MIGRATIONS, type HistoryDB } from './schema.js';
 
@@ -15,6 +16,8 @@ export interface HistoryStore {
   /** False when IndexedDB is unavailable and events live in memory only. */
   readonly persistent: boolean;
   readonly reason?: string;
+  /** True when events are stored AES-GCM encrypted (see encryption.ts). */
+  readonly encrypted?: boolean;
   /** Times the oldest events were evicted to make room under a full quota: a reader's copy is stale then. */
   readonly quotaEvictions: number;
   append(events: NewEvent[]): Promise<StoredEvent[]>;
@@ -31,8 +34,8 @@ export function historyDbName(namespace: string): string {
 }
 
 /** Opens the IndexedDB history, or an in-memory one (with the reason) when IndexedDB fails. */
-export async function openHistory(namespace: string, limits: HistoryLimits): Promise<HistoryStore> {
-  const store = new IdbHistory(historyDbName(namespace), limits);
+export async function openHistory(namespace: string, limits: HistoryLimits, options: { encrypt?: boolean } = {}): Promise<HistoryStore> {
+  const store = new IdbHistory(historyDbName(namespace), limits, options.encrypt ? createEventCipher(namespace) : undefined);
   try {
     await store.connect();
     return store;
@@ -40,6 +43,26 @@ export async function openHistory(namespace: string, limits: HistoryLimits): Pro
     const reason = `IndexedDB unavailable (${error instanceof Error ? error.message : String(error)}); history is kept in memory for this session.`;
     return new MemoryHistory(limits, reason);
   }
+}
+
+/**
+ * Deletes the history and key databases of `namespace` without opening them (deleting one that
+ * does not exist creates nothing). A no-op where IndexedDB is missing or refuses.
+ */
+export async function eraseHistoryDatabases(namespace: string): Promise<void> {
+  if (typeof indexedDB === 'undefined') return;
+  for (const name of [historyDbName(namespace), HISTORY_KEY_DB_PREFIX + namespace]) {
+    try {
+      await deleteDB(name);
+    } catch {
+      // Storage blocked: there is nothing of ours in it either.
+    }
+  }
+}
+
+/** A history that writes nothing to the device (no consent yet, or Global Privacy Control). */
+export function openMemoryHistory(limits: HistoryLimits, reason: string): HistoryStore {
+  return new MemoryHistory(limits, reason);
 }
 
 function wrapStorageError(error: unknown): StorageError {
@@ -55,10 +78,21 @@ class IdbHistory implements HistoryStore {
   #db: Promise<IDBPDatabase<HistoryDB>> | undefined;
   readonly #name: string;
   readonly #limits: HistoryLimits;
+  readonly #cipher: EventCipher | undefined;
 
-  constructor(name: string, limits: HistoryLimits) {
+  constructor(name: string, limits: HistoryLimits, cipher?: EventCipher) {
     this.#name = name;
     this.#limits = limits;
+    this.#cipher = cipher;
+  }
+
+  get encrypted(): boolean {
+    return this.#cipher !== undefined;
+  }
+
+  /** Plain rows as they are; sealed ones decrypted, or left out when the history is not encrypted. */
+  async #open(rows: unknown[]): Promise<StoredEvent[]> {
+    return this.#cipher ? this.#cipher.open(rows) : (rows.filter((row) => !isSealed(row)) as StoredEvent[]);
   }
 
   async connect(): Promise<IDBPDatabase<HistoryDB>> {
@@ -103,12 +137,14 @@ class IdbHistory implements HistoryStore {
   }
 
   async #write(events: NewEvent[]): Promise<StoredEvent[]> {
+    // Encrypt before the transaction opens: awaiting WebCrypto inside it would auto-commit it.
+    const records = this.#cipher ? await this.#cipher.seal(events) : events;
     const db = await this.connect();
     // One transaction for the batch and its eviction: about 1 ms per transaction here.
     const tx = db.transaction('events', 'readwrite');
     const stored: StoredEvent[] = [];
-    for (const event of events) {
-      const seq = await tx.store.add(event as StoredEvent);
+    for (const [i, event] of events.entries()) {
+      const seq = await tx.store.add(records[i] as StoredEvent);
       stored.push({ ...event, seq });
     }
     const cutoff = Date.now() - this.#limits.maxAgeMs;
@@ -142,7 +178,7 @@ class IdbHistory implements HistoryStore {
 
   async readAll(): Promise<StoredEvent[]> {
     try {
-      return await (await this.connect()).getAll('events');
+      return await this.#open(await (await this.connect()).getAll('events'));
     } catch (error) {
       throw wrapStorageError(error);
     }
@@ -150,7 +186,7 @@ class IdbHistory implements HistoryStore {
 
   async readAfter(seq: number): Promise<StoredEvent[]> {
     try {
-      return await (await this.connect()).getAll('events', IDBKeyRange.lowerBound(seq, true));
+      return await this.#open(await (await this.connect()).getAll('events', IDBKeyRange.lowerBound(seq, true)));
     } catch (error) {
       throw wrapStorageError(error);
     }
@@ -160,6 +196,8 @@ class IdbHistory implements HistoryStore {
     this.#drop();
     try {
       await deleteDB(this.#name);
+      // The key goes too: nothing encrypted with it is left to read.
+      await this.#cipher?.erase();
     } catch (error) {
       throw wrapStorageError(error);
     }

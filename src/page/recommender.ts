@@ -16,8 +16,11 @@ import type {
 import { EventError, fromWireError, VitrineError, WorkerError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
 import { connectWorker, type WorkerRemote } from './connect.js';
+import { watchLifeline } from './worker-lifeline.js';
 
-export interface RecommenderOptions extends Omit<EngineOptions, 'catalog'> {
+export interface RecommenderOptions extends Omit<EngineOptions, 'catalog' | 'encoder'> {
+  /** URL of a sequence encoder file trained with the catalog (see EngineOptions.encoder). */
+  encoder?: string | URL;
   /** URL of the catalog file built by `vitrine build-catalog`. Relative URLs resolve against the page. */
   catalog: string | URL;
   /** Called with download, verification and start-up progress. */
@@ -100,8 +103,24 @@ export interface Recommender {
    * @example const [item] = await rec.items(['85123A']); // { id, title, price, … }
    */
   items(itemIds: string[]): Promise<Array<CatalogItem | null>>;
-  /** Switches to another catalog; on failure the current one keeps serving and the error is thrown. */
-  loadCatalog(url: string | URL): Promise<EngineInfo>;
+  /**
+   * Switches to another catalog; on failure the current one keeps serving and the error is thrown.
+   * `sha256` pins the file's hash (as the `catalogSha256` option does for the first catalog).
+   */
+  loadCatalog(url: string | URL, options?: { sha256?: string }): Promise<EngineInfo>;
+  /**
+   * The shopper agreed to be remembered: events are stored on the device from now on (with
+   * `consent: 'required'`, or to opt in despite Global Privacy Control). Events tracked before
+   * are not stored. Not remembered by Vitrine: call it on each page load once your consent
+   * manager says yes.
+   * @example if (cmp.hasConsent('personalisation')) await rec.grantConsent();
+   */
+  grantConsent(): Promise<EngineInfo>;
+  /**
+   * The shopper withdrew consent: storing stops and everything stored is erased (as
+   * `eraseHistory()`); recommendations go on from this page's memory only.
+   */
+  revokeConsent(): Promise<EngineInfo>;
   /** Backend in use and why, catalog and history state. */
   info(): Promise<EngineInfo>;
   /** Everything stored about the shopper, as JSON they can keep. */
@@ -112,10 +131,11 @@ export interface Recommender {
   dispose(): Promise<void>;
 }
 
-const debugHandles = new WeakMap<Recommender, WorkerRemote>();
+const debugHandles = new WeakMap<Recommender, () => WorkerRemote>();
 /** @internal Test hooks (tensor counts, simulated device loss); not part of the public API. */
 export function debugRemote(recommender: Recommender): WorkerRemote | undefined {
-  return debugHandles.get(recommender);
+  // The worker in use now: a crashed worker is replaced by a new one.
+  return debugHandles.get(recommender)?.();
 }
 
 const notPlainOptions = (): VitrineError => new VitrineError('OPTIONS_INVALID', 'Arguments must be plain data: no functions, symbols or DOM objects.');
@@ -136,16 +156,26 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     throw new VitrineError('OPTIONS_INVALID', 'createRecommender() needs { catalog: url }.');
   }
   if (typeof Worker === 'undefined') throw new VitrineError('OPTIONS_INVALID', 'This environment has no Web Workers.');
-  const { onProgress, worker: injected, catalog, ...rest } = options;
-  const { worker, remote, release } = connectWorker(injected);
+  const { onProgress, worker: injected, catalog, encoder, ...others } = options;
+  const rest = encoder === undefined ? others : { ...others, encoder: resolveUrl(encoder) };
+  let { worker, remote, release } = connectWorker(injected);
 
   let disposed = false;
   let crash: WorkerError | undefined;
   const crashListeners = new Set<(error: WorkerError) => void>();
-  worker.addEventListener('error', (event) => {
-    crash = new WorkerError('WORKER_CRASHED', `The recommender worker stopped: ${event.message || 'unknown error'}.`);
+  const crashed = (from: Worker, why: string): void => {
+    if (from !== worker || crash) return;
+    crash = new WorkerError('WORKER_CRASHED', `The recommender worker stopped: ${why}.`);
     for (const listener of crashListeners) listener(crash);
-  });
+  };
+  // A worker that throws fires `error`; one that ends (self.close(), killed) fires nothing, so it
+  // holds a Web Lock for its life and we wait on the same lock (see worker-lifeline.ts).
+  const watch = (): void => {
+    const current = worker;
+    current.addEventListener('error', (event) => crashed(current, event.message || 'unknown error'));
+    watchLifeline(remote, () => crashed(current, 'the worker ended'));
+  };
+  watch();
   // Events tracked in one task travel in one message: a Comlink call costs ≈20 µs of page time,
   // which made a 10,000-event loop one 200 ms task. Any other call sends the queue first (order).
   let queued: Array<{ event: TrackEvent; resolve: (stored: StoredEvent) => void; reject: (error: unknown) => void }> = [];
@@ -167,7 +197,7 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
   const call = async <T>(run: () => Promise<T>, notPlainData: () => VitrineError = notPlainOptions): Promise<T> => {
     sendQueued();
     if (disposed) throw new WorkerError('DISPOSED', 'This recommender was disposed.');
-    if (crash) throw crash;
+    if (crash || restarting) await restart();
     let listener: ((error: WorkerError) => void) | undefined;
     try {
       return await Promise.race([run(), new Promise<never>((_, reject) => crashListeners.add((listener = reject)))]);
@@ -181,8 +211,46 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
   };
 
   const progress = onProgress ? proxy(onProgress) : undefined;
+  // What a restarted worker needs to pick up where the crashed one was.
+  let catalogUrl = resolveUrl(catalog);
+  let catalogPin = rest.catalogSha256;
+  let consentCall: 'grant' | 'revoke' | undefined;
+  let restarting: Promise<void> | undefined;
+  /**
+   * A crashed worker is replaced on the next call, with the same options, the catalog in use
+   * (from Cache Storage) and the consent given; calls wait for it. Contract:
+   * - calls pending at the crash (tracks included) reject with WORKER_CRASHED and are never
+   *   replayed: an acknowledged event is stored once, and re-read from IndexedDB by the new worker;
+   * - a worker the shop injected (`worker` option) cannot be re-created: calls keep rejecting.
+   */
+  const restart = (): Promise<void> => {
+    if (injected) return Promise.reject(crash);
+    restarting ??= (async () => {
+      release();
+      worker.terminate();
+      ({ worker, remote, release } = connectWorker());
+      crash = undefined;
+      watch();
+      let listener: ((error: WorkerError) => void) | undefined;
+      const died = new Promise<never>((_, reject) => crashListeners.add((listener = reject)));
+      try {
+        await Promise.race([remote.init({ ...rest, catalog: catalogUrl, catalogSha256: catalogPin }, progress), died]);
+        if (consentCall === 'grant') await Promise.race([remote.grantConsent(), died]);
+        else if (consentCall === 'revoke') await Promise.race([remote.revokeConsent({ erase: false }), died]);
+      } catch (error) {
+        // Leave it crashed: the next call tries again with a fresh worker.
+        crash ??= new WorkerError('WORKER_CRASHED', `The recommender worker could not be restarted: ${error instanceof Error ? error.message : String(error)}.`);
+        throw error;
+      } finally {
+        if (listener) crashListeners.delete(listener);
+      }
+    })().finally(() => {
+      restarting = undefined;
+    });
+    return restarting;
+  };
   try {
-    await call(() => remote.init({ ...rest, catalog: resolveUrl(catalog) }, progress));
+    await call(() => remote.init({ ...rest, catalog: catalogUrl }, progress));
   } catch (error) {
     release();
     worker.terminate();
@@ -207,7 +275,21 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     buyItAgain: (o) => call(() => remote.buyItAgain(o)),
     topCategories: (o) => call(() => remote.topCategories(o)),
     topBrands: (o) => call(() => remote.topBrands(o)),
-    loadCatalog: (url) => call(() => remote.loadCatalog(resolveUrl(url), progress)),
+    loadCatalog: async (url, o) => {
+      const next = resolveUrl(url);
+      const info = await call(() => remote.loadCatalog(next, progress, o));
+      [catalogUrl, catalogPin] = [next, o?.sha256 ?? (next === catalogUrl ? catalogPin : undefined)];
+      return info;
+    },
+    grantConsent: async () => {
+      const info = await call(() => remote.grantConsent());
+      consentCall = 'grant';
+      return info;
+    },
+    revokeConsent: async () => {
+      consentCall = 'revoke';
+      return call(() => remote.revokeConsent());
+    },
     info: () => call(() => remote.info()),
     exportHistory: () => call(() => remote.exportHistory()),
     eraseHistory: () => call(() => remote.eraseHistory()),
@@ -215,7 +297,8 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
       if (disposed) return;
       disposed = true;
       try {
-        await remote.dispose();
+        // A crashed worker never answers: do not wait for it.
+        if (!crash) await Promise.race([remote.dispose(), new Promise<never>((_, reject) => crashListeners.add(reject))]);
       } catch {
         // The worker may already be gone; terminating below is what matters.
       }
@@ -223,6 +306,6 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
       worker.terminate();
     },
   };
-  debugHandles.set(recommender, remote);
+  debugHandles.set(recommender, () => remote);
   return recommender;
 }

@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   CATALOG_CORRUPT: 'The catalog file is corrupt (bad magic, header or checksum).',
   CATALOG_TRUNCATED: 'The catalog file is shorter than its header says.',
   CATALOG_VERSION: 'The catalog format version is not supported by this library.',
+  CATALOG_INTEGRITY: 'The catalog does not match the SHA-256 the shop pinned in the options.',
   CATALOG_NOT_LOADED: 'No catalog is loaded yet.',
   STORAGE_UNAVAILABLE: 'IndexedDB is not available; history is kept in memory only.',
   STORAGE_QUOTA_EXCEEDED: 'The browser refused to store more data (quota exceeded).',
@@ -18,6 +19,7 @@ export const ERROR_CODES = {
   DEVICE_LOST: 'The GPU device was lost.',
   WORKER_CRASHED: 'The recommender worker stopped unexpectedly.',
   DISPOSED: 'The recommender was disposed.',
+  ENCODER_INVALID: 'The encoder file is malformed or does not match the catalog.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,6 +2,7 @@ import { decodeCatalog } from '../catalog/codec.js';
 import type { Catalog } from '../catalog/types.js';
 import { CatalogError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
+import { checkPin } from './integrity.js';
 
 export const CATALOG_CACHE_NAME = 'vitrine-catalog-v1';
 const ETAG_HEADER = 'x-vitrine-etag';
@@ -11,6 +12,8 @@ export interface LoadedCatalog {
   url: string;
   source: 'network' | 'cache';
   etag?: string;
+  /** The shop's pin this file was checked against: revalidations of the URL must match it too. */
+  pin?: string;
 }
 
 type Progress = (info: ProgressInfo) => void;
@@ -23,6 +26,8 @@ function cacheStorage(): CacheStorage | undefined {
 export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
+  /** An attempt that receives no bytes for this long is aborted (and retried like a network failure). */
+  stallMs?: number;
 }
 /** Four attempts, waiting 0.25 s, 0.5 s and 1 s between them: under 2 s lost to a dead network. */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 250 };
@@ -51,13 +56,20 @@ interface Received {
  *   if the server sends the whole file. The SHA-256 check catches any bad splice.
  * - 404 and other answers, and corrupt data, fail at once: retrying cannot fix them.
  */
-export async function downloadCatalog(url: string, onProgress: Progress, etag?: string, retry: RetryPolicy = DEFAULT_RETRY): Promise<LoadedCatalog | 'not-modified'> {
+export async function downloadCatalog(
+  url: string,
+  onProgress: Progress,
+  etag?: string,
+  retry: RetryPolicy = DEFAULT_RETRY,
+  /** SHA-256 of the whole file the shop pinned: anything else fails with CATALOG_INTEGRITY, uncached. */
+  pin?: string,
+): Promise<LoadedCatalog | 'not-modified'> {
   onProgress({ status: 'download', url });
   const partial: Received = { chunks: [], loaded: 0 };
   let received: { bytes: Uint8Array; etag?: string } | 'not-modified';
   for (let attempt = 1; ; attempt++) {
     try {
-      received = await fetchOnce(url, onProgress, etag, partial);
+      received = await fetchOnce(url, onProgress, etag, partial, retry.stallMs);
       break;
     } catch (failure) {
       if (!(failure instanceof Transient)) throw failure;
@@ -67,23 +79,58 @@ export async function downloadCatalog(url: string, onProgress: Progress, etag?: 
   }
   if (received === 'not-modified') return received;
   onProgress({ status: 'verify', url });
+  await checkPin(received.bytes, pin, url);
   const catalog = await decodeCatalog(received.bytes);
   await storeInCache(url, received.bytes, received.etag);
   const loadedCatalog: LoadedCatalog = { catalog, url, source: 'network' };
   if (received.etag !== undefined) loadedCatalog.etag = received.etag;
+  if (pin !== undefined) loadedCatalog.pin = pin;
   return loadedCatalog;
 }
 
-async function fetchOnce(url: string, onProgress: Progress, etag: string | undefined, partial: Received): Promise<{ bytes: Uint8Array; etag?: string } | 'not-modified'> {
+async function fetchOnce(
+  url: string,
+  onProgress: Progress,
+  etag: string | undefined,
+  partial: Received,
+  stallMs?: number,
+): Promise<{ bytes: Uint8Array; etag?: string } | 'not-modified'> {
+  // A server that stops sending without closing would hang us forever: a watchdog, re-armed by
+  // every chunk, aborts the attempt; the abort surfaces below as a retryable failure.
+  const watchdog = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (): void => {
+    if (stallMs === undefined) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => watchdog.abort(), stallMs);
+  };
+  const stalled = (): string => (watchdog.signal.aborted ? ` (stalled: no bytes for ${stallMs} ms)` : '');
+  arm();
+  try {
+    return await fetchAttempt(url, onProgress, etag, partial, watchdog.signal, arm, stalled);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function fetchAttempt(
+  url: string,
+  onProgress: Progress,
+  etag: string | undefined,
+  partial: Received,
+  signal: AbortSignal,
+  arm: () => void,
+  stalled: () => string,
+): Promise<{ bytes: Uint8Array; etag?: string } | 'not-modified'> {
   const resuming = partial.loaded > 0 && partial.validator !== undefined;
   const headers: Record<string, string> = {};
   if (resuming) Object.assign(headers, { Range: `bytes=${partial.loaded}-`, 'If-Range': partial.validator! });
   else if (etag && partial.loaded === 0) headers['If-None-Match'] = etag;
   let response: Response;
   try {
-    response = await fetch(url, { headers });
+    response = await fetch(url, { headers, signal });
   } catch (cause) {
-    throw new Transient(new CatalogError('CATALOG_FETCH_FAILED', `Could not download the catalog ${url}: ${String(cause)}.`, { cause }));
+    throw new Transient(new CatalogError('CATALOG_FETCH_FAILED', `Could not download the catalog ${url}: ${String(cause)}${stalled()}.`, { cause }));
   }
   if (response.status === 304 && !resuming) return 'not-modified';
   if (!response.ok || !response.body) {
@@ -108,12 +155,14 @@ async function fetchOnce(url: string, onProgress: Progress, etag: string | undef
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      arm();
       partial.chunks.push(value);
       partial.loaded += value.byteLength;
       const { loaded, total } = partial;
       onProgress(total !== undefined ? { status: 'progress', url, loaded, total } : { status: 'progress', url, loaded });
     }
   } catch (cause) {
+    if (signal.aborted) throw new Transient(new CatalogError('CATALOG_FETCH_FAILED', `The catalog download from ${url} broke off after ${partial.loaded} bytes${stalled()}.`, { cause }));
     throw new Transient(new CatalogError('CATALOG_TRUNCATED', `The catalog download from ${url} broke off after ${partial.loaded} bytes.`, { cause }));
   }
   const bytes = new Uint8Array(partial.loaded);
@@ -153,17 +202,21 @@ async function storeInCache(url: string, bytes: Uint8Array, etag: string | undef
 }
 
 /** The cached copy of `url`, verified; a cached copy that fails verification is deleted. */
-export async function readCachedCatalog(url: string, onProgress: Progress): Promise<LoadedCatalog | undefined> {
+export async function readCachedCatalog(url: string, onProgress: Progress, pin?: string): Promise<LoadedCatalog | undefined> {
   const storage = cacheStorage();
   if (!storage) return undefined;
   try {
     const cache = await storage.open(CATALOG_CACHE_NAME);
     const response = await cache.match(url);
     if (!response) return undefined;
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    // A cached copy the shop's pin does not match is not used (and not deleted: it is intact).
+    if (pin !== undefined && (await checkPin(bytes, pin, url).then(() => false, () => true))) return undefined;
     onProgress({ status: 'cached', url });
     try {
-      const catalog = await decodeCatalog(new Uint8Array(await response.arrayBuffer()));
+      const catalog = await decodeCatalog(bytes);
       const loaded: LoadedCatalog = { catalog, url, source: 'cache' };
+      if (pin !== undefined) loaded.pin = pin;
       const etag = response.headers.get(ETAG_HEADER);
       if (etag) loaded.etag = etag;
       return loaded;

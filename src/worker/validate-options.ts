@@ -3,6 +3,7 @@ import type { ItemFilters } from '../engine/mask.js';
 import type { EngineOptions, RecommendOptions, SimilarOptions } from '../shared/api-types.js';
 import { VitrineError } from '../shared/errors.js';
 import { validateRules } from './business-rules.js';
+import { validatePin } from './integrity.js';
 
 const invalid = (why: string): VitrineError => new VitrineError('OPTIONS_INVALID', `Invalid option: ${why}.`);
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -36,6 +37,12 @@ export function validateEngineOptions(options: EngineOptions): EngineOptions & {
     }
   }
   validateRules(options.rules);
+  if (options.consent !== undefined && options.consent !== 'granted' && options.consent !== 'required') throw invalid("consent must be 'granted' or 'required'");
+  for (const key of ['respectGlobalPrivacyControl', 'encryptHistory'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw invalid(`${key} must be a boolean`);
+  }
+  validatePin(options.catalogSha256);
+  if (options.catalogStallTimeoutMs !== undefined && !isPositive(options.catalogStallTimeoutMs)) throw invalid('catalogStallTimeoutMs must be a positive number of milliseconds');
   return { ...options, namespace };
 }
 

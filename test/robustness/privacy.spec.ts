@@ -32,7 +32,7 @@ test('a whole shopping session sends nothing about the shopper: only same-origin
   await expect(similar).toBeVisible();
   const secondId = (await similar.getAttribute('data-item-id'))!;
   await similar.locator('a.title').click();
-  await expect(page).toHaveURL(new RegExp(`#/p/${encodeURIComponent(secondId)}$`));
+  await expect(page).toHaveURL(new RegExp(`#/p/${encodeURIComponent(secondId)}(\\?from=rec)?$`));
   await page.getByTestId('favourite').click();
   await page.getByTestId('add-to-cart').click();
   await page.getByTestId('cart-link').click();
