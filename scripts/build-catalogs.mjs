@@ -25,6 +25,12 @@ export const CATALOGS = {
     'build-catalog', '--embeddings', join(root, 'test/fixtures/zh/embeddings.csv'), '--metadata', join(root, 'test/fixtures/zh/products.csv'),
   ],
 };
+// A tiny SASRec encoder (a few seconds) for the encoder parity tests: writes scientific-encoder.vcat.encoder too.
+CATALOGS['scientific-encoder.vcat'] = [
+  'train', '--log', `${data}/amazon-scientific-unisrec/Scientific.test.inter`, '--format', 'unisrec',
+  '--metadata', `${data}/amazon-scientific-unisrec/items.tsv`, '--columns', 'id=item_index,category=category_path',
+  '--dim', '16', '--encoder', 'sasrec', '--max-len', '20', '--blocks', '1', '--encoder-epochs', '2', '--negatives', '128', '--validation-users', '500', '--quiet',
+];
 // Only the demo's catalog switch needs Amazon Beauty (real titles, 12k items): `--demo` adds it.
 if (process.argv.includes('--demo')) {
   CATALOGS['amazon-beauty.vcat'] = [

@@ -45,6 +45,19 @@ program
   .option('--quiet', 'no progress bar')
   .addOption(new Option('--holdout <split>', "leave out each user's evaluation items (valid: last two, test: last one), to evaluate the catalog honestly").choices(['valid', 'test']))
   .requiredOption('--out <file>', 'catalog file to write')
+  .addOption(new Option('--encoder <kind>', 'also train a sequence encoder; its item table and bias become the catalog embeddings').choices(['none', 'sasrec']).default('none'))
+  .option('--encoder-out <file>', 'encoder file to write (default: <out>.encoder)')
+  .option('--max-len <n>', 'encoder: most recent items read', integer)
+  .option('--blocks <n>', 'encoder: self-attention blocks', integer)
+  .option('--heads <n>', 'encoder: attention heads', integer)
+  .option('--encoder-epochs <n>', 'encoder: most epochs', integer)
+  .option('--patience <n>', 'encoder: stop after n epochs without a better validation NDCG@10', integer)
+  .option('--negatives <n>', 'encoder: sampled negatives per batch (0 = full softmax)', Number)
+  .option('--batch-size <n>', 'encoder: sequences per step', integer)
+  .option('--dropout <rate>', 'encoder: dropout rate', Number)
+  .option('--learning-rate <lr>', 'encoder: Adam learning rate', Number)
+  .option('--validation-users <n>', 'encoder: validation users scored per epoch (0 = all)', Number)
+  .option('--checkpoint <dir>', 'encoder: keep resumable state here; rerunning the same command resumes')
   .action(async (options) => console.log(await train(options)));
 
 program

@@ -1,5 +1,6 @@
 import { VitrineError } from '../shared/errors.js';
 import type { RecommenderModel } from './protocols.js';
+import { createEncoderModel } from './encoder-models.js';
 
 /** Sparse item × item weights in CSR form: row i's entries are columns[offsets[i]..offsets[i+1]). */
 export interface SparseRows {
@@ -206,6 +207,7 @@ export const MODEL_DEFAULTS: Record<ModelName, Record<string, number>> = {
  */
 export function createModel(spec: string): RecommenderModel {
   const [name = '', ...pairs] = spec.trim().split(':');
+  if (name === 'sasrec' || name === 'sasrec-blend') return createEncoderModel(spec);
   if (!isModelName(name)) throw invalid(`unknown model "${name}"; choose from ${MODEL_NAMES.join(', ')}`);
   const params = { ...MODEL_DEFAULTS[name] };
   for (const pair of pairs) {

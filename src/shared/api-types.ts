@@ -9,6 +9,12 @@ import type { ProfileOptions } from '../model/pooling-encoder.js';
 export interface EngineOptions {
   /** URL of the catalog file (resolved against the page). */
   catalog: string;
+  /**
+   * URL of a sequence encoder file (`vitrine train --encoder sasrec`, docs/encoder-format.md)
+   * trained with this catalog: the shopper vector becomes its output over the recent history.
+   * Without it, the weighted-pooling encoder is used. A bad file fails with `ENCODER_INVALID`.
+   */
+  encoder?: string;
   /** Keeps histories of different shops (or catalogs) apart. Default `'default'`. */
   namespace?: string;
   /** `'auto'` (default) measures the device; a name forces that backend. */
@@ -22,6 +28,48 @@ export interface EngineOptions {
   profile?: ProfileOptions;
   /** Shop-wide business rules, applied to every `recommend()` (see BusinessRule). */
   rules?: BusinessRule[];
+  /**
+   * `'granted'` (default): the history is stored from the start. `'required'`: nothing is written
+   * to the device (no IndexedDB database is even created) until `grantConsent()`; events tracked
+   * before that live in worker memory for this page only and are never written. See docs/security.md.
+   */
+  consent?: 'granted' | 'required';
+  /**
+   * Honour the Global Privacy Control signal: when `navigator.globalPrivacyControl === true`,
+   * storing is paused as if consent were not granted, until the shopper explicitly opts in
+   * (`grantConsent()`). Default false.
+   */
+  respectGlobalPrivacyControl?: boolean;
+  /**
+   * SHA-256 (64 hex digits) of the whole catalog file as served (`sha256sum catalog.vcat`).
+   * A catalog that hashes otherwise is refused with `CATALOG_INTEGRITY`; the last good one keeps serving.
+   */
+  catalogSha256?: string;
+  /** A catalog download that receives no bytes for this long is aborted and retried. Default 30,000 ms. */
+  catalogStallTimeoutMs?: number;
+  /**
+   * Store events AES-GCM encrypted with a non-extractable key generated on this device and kept
+   * in IndexedDB (`vitrine-key:<namespace>`). Timestamps stay in clear (age eviction). Default false.
+   */
+  encryptHistory?: boolean;
+}
+
+/** Where storing stands. `storing` is false in every state but `granted`. */
+export interface ConsentInfo {
+  /** The `consent` option. */
+  mode: 'granted' | 'required';
+  /**
+   * - `granted`: events are stored (default mode, or `grantConsent()` was called);
+   * - `pending`: `consent: 'required'` and `grantConsent()` not called yet;
+   * - `revoked`: `revokeConsent()` was called (the stored history was erased);
+   * - `gpc`: paused by the Global Privacy Control signal (`respectGlobalPrivacyControl`).
+   */
+  state: 'granted' | 'pending' | 'revoked' | 'gpc';
+  storing: boolean;
+  /** `navigator.globalPrivacyControl` as the worker sees it (undefined where the browser has no GPC). */
+  globalPrivacyControl: boolean | undefined;
+  /** Whether the shop asked to honour GPC. */
+  respectGlobalPrivacyControl: boolean;
 }
 
 /** Which items a business rule applies to: listed ids, or all items matching every predicate given. */
@@ -155,7 +203,10 @@ export interface EngineInfo {
     persistent: boolean;
     reason?: string;
     events: number;
+    /** True when stored events are AES-GCM encrypted (`encryptHistory`). */
+    encrypted: boolean;
   };
+  consent: ConsentInfo;
 }
 
 /** What `exportHistory()` returns: everything stored about the shopper, as JSON. */

@@ -1,10 +1,11 @@
 import type { Catalog, CatalogItem } from '../catalog/types.js';
 import { loseDevice, tensorMemory } from '../engine/backends.js';
+import { clearCalibrationCache, indexedDbCalibrationCache } from '../engine/calibration-cache.js';
 import { Engine } from '../engine/engine.js';
 import { itemPassesFilters, type MaskSpec } from '../engine/mask.js';
 import type { RankedRows } from '../engine/scorer.js';
 import type { NewEvent, StoredEvent, TrackEvent } from '../history/events.js';
-import { openHistory, type HistoryStore } from '../history/history-store.js';
+import { eraseHistoryDatabases, openHistory, openMemoryHistory, type HistoryLimits, type HistoryStore } from '../history/history-store.js';
 import { validateEvent } from '../history/validate-event.js';
 import {
   poolContributions,
@@ -32,9 +33,13 @@ import type { ProgressInfo } from '../shared/progress.js';
 import { SearchIndex } from './search-index.js';
 import { compileRules } from './business-rules.js';
 import { ignoredImpressionPenalties } from './feedback.js';
+import { graphAffinity, graphBoosts, type GraphAffinity } from '../model/graph-affinity.js';
 import { applyCaps, insertPins, maximalMarginalRelevance, type Candidate } from './post-rank.js';
 import { neighbours } from '../catalog/extras.js';
-import { clearCatalogCache, downloadCatalog, readCachedCatalog, type LoadedCatalog } from './catalog-loader.js';
+import { clearCatalogCache, DEFAULT_RETRY, downloadCatalog, readCachedCatalog, type LoadedCatalog, type RetryPolicy } from './catalog-loader.js';
+import { consentInfo, initialConsent, notStoringReason, type ConsentState } from './consent.js';
+import { DEFAULT_STALL_TIMEOUT_MS, validatePin } from './integrity.js';
+import { encoderShopperVector, loadEncoder, type LoadedEncoder } from './encoder-loader.js';
 import { validateEngineOptions, validateRecommendOptions, validateSimilarOptions } from './validate-options.js';
 
 type Progress = (info: ProgressInfo) => void;
@@ -48,11 +53,15 @@ interface Loaded {
   history: HistoryStore;
   events: StoredEvent[];
   channel: BroadcastChannel | undefined;
+  /** Whether the history is written to the device (consent.ts). */
+  consent: ConsentState;
   lastCatalogError?: { code: string; message: string };
   /** Built on first search, dropped when the catalog changes. */
   search?: SearchIndex;
   /** Rows by trending score, built on first use, dropped when the catalog changes. */
   trendingOrder?: Int32Array;
+  /** The shop's sequence encoder (options.encoder); without it the pooling encoder makes u. */
+  encoder?: LoadedEncoder;
 }
 
 /** Lexical candidates re-ranked by affinity in search(). */
@@ -80,7 +89,7 @@ function topAttribute(s: Loaded, field: 'category' | 'brand', k: number): Affini
     .map(([name, w]) => ({ name, weight: w / sum }));
 }
 
-function explain(catalog: Catalog, row: number, contributions: readonly Contribution[]): Because[] {
+function explain(catalog: Catalog, row: number, contributions: readonly Contribution[], affinity?: GraphAffinity): Because[] {
   const { dim } = catalog.header;
   const terms = new Map<string, number>();
   for (const c of contributions) {
@@ -88,6 +97,8 @@ function explain(catalog: Catalog, row: number, contributions: readonly Contribu
     for (let j = 0; j < dim; j++) dot += catalog.vectors[c.row * dim + j]! * catalog.vectors[row * dim + j]!;
     terms.set(c.itemId, (terms.get(c.itemId) ?? 0) + c.weight * dot);
   }
+  // The item-to-item part of the score is a sum over history items too: exact as well.
+  for (const [itemId, score] of affinity?.get(row) ?? []) terms.set(itemId, (terms.get(itemId) ?? 0) + score);
   const positive = [...terms].filter(([, t]) => t > 0);
   const total = positive.reduce((sum, [, t]) => sum + t, 0);
   return positive
@@ -97,7 +108,7 @@ function explain(catalog: Catalog, row: number, contributions: readonly Contribu
 }
 
 
-type ChannelMessage = { kind: 'events' } | { kind: 'erased' };
+type ChannelMessage = { kind: 'events' } | { kind: 'erased' } | { kind: 'revoked' };
 
 const indexRows = (catalog: Catalog): Map<string, number> => new Map(catalog.items.map((item, row) => [item.id, row]));
 
@@ -114,18 +125,19 @@ export function createWorkerApi() {
 
   const rowsOf = (s: Loaded, ids: readonly string[]): number[] => ids.flatMap((id) => (s.rowById.has(id) ? [s.rowById.get(id)!] : []));
 
-  const toRecommendations = (s: Loaded, ranked: RankedRows, reason: ReasonCode, contributions?: Contribution[]): Recommendation[] =>
+  const toRecommendations = (s: Loaded, ranked: RankedRows, reason: ReasonCode, contributions?: Contribution[], affinity?: GraphAffinity): Recommendation[] =>
     Array.from(ranked.rows, (row, i) => {
       const item: CatalogItem = s.current.catalog.items[row]!;
-      const because = contributions ? explain(s.current.catalog, row, contributions) : [];
+      const because = contributions ? explain(s.current.catalog, row, contributions, affinity) : [];
       const recommendation: Recommendation = { itemId: item.id, score: ranked.scores[i]!, item: { ...item }, reason: because.length > 0 ? reason : 'popular' };
       if (because.length > 0) recommendation.because = because;
       return recommendation;
     });
 
-  const profile = (s: Loaded): { u: Float32Array; contributions: Contribution[] } => {
+  const profile = async (s: Loaded): Promise<{ u: Float32Array; contributions: Contribution[] }> => {
     const contributions = poolContributions(s.events, (id) => s.rowById.get(id), s.profile, Date.now());
-    return { u: shopperVector(contributions, s.current.catalog.vectors, s.current.catalog.header.dim), contributions };
+    const encoded = await encoderShopperVector(s.encoder, s.current.catalog, s.events, (id) => s.rowById.get(id));
+    return { u: encoded ?? shopperVector(contributions, s.current.catalog.vectors, s.current.catalog.header.dim), contributions };
   };
 
   // Events arriving together are written in one IndexedDB transaction (≈1 ms each otherwise).
@@ -148,6 +160,11 @@ export function createWorkerApi() {
     }
   };
 
+  /** Writes the events already tracked to the store in use now, before consent changes it. */
+  const flushPending = async (): Promise<void> => {
+    if (pending.length > 0) await flush();
+  };
+
   const trimMemory = (s: Loaded): void => {
     const maxEvents = s.options.history?.maxEvents ?? 5_000;
     if (s.events.length > maxEvents) s.events.splice(0, s.events.length - maxEvents);
@@ -162,13 +179,14 @@ export function createWorkerApi() {
       if (state) throw new VitrineError('OPTIONS_INVALID', 'init() was already called on this worker.');
       const options = validateEngineOptions(rawOptions);
       const progress: Progress = (info) => onProgress?.(info);
-      const current = (await readCachedCatalog(options.catalog, progress)) ?? (await downloadOrThrow(options.catalog, progress));
+      const pin = validatePin(options.catalogSha256);
+      const current = (await readCachedCatalog(options.catalog, progress, pin)) ?? (await downloadOrThrow(options.catalog, progress, retryPolicy(options), pin));
       progress({ status: 'calibrate' });
-      const engine = await Engine.start(current.catalog, options.backend ?? 'auto');
-      const history = await openHistory(options.namespace, {
-        maxEvents: options.history?.maxEvents ?? 5_000,
-        maxAgeMs: (options.history?.maxAgeDays ?? 180) * 86_400_000,
-      });
+      // The device's last calibration for this catalog shape is reused (kept only with consent).
+      const engine = await Engine.start(current.catalog, options.backend ?? 'auto', initialConsent(options) === 'granted' ? indexedDbCalibrationCache() : undefined);
+      // Without consent (or under GPC) not even the database is opened: nothing touches the disk.
+      const consent = initialConsent(options);
+      const history = consent === 'granted' ? await openStoredHistory(options) : openMemoryHistory(historyLimits(options), notStoringReason(consent));
       const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(`vitrine:${options.namespace}`);
       const s: Loaded = {
         options,
@@ -179,11 +197,15 @@ export function createWorkerApi() {
         history,
         events: [],
         channel,
+        consent,
       };
+      if (options.encoder !== undefined) s.encoder = await loadEncoder(options.encoder, current.catalog);
       await reloadEvents(s);
       if (channel) {
         channel.onmessage = (message: MessageEvent<ChannelMessage>) => {
           if (message.data.kind === 'erased') s.events = [];
+          // The shopper withdrew consent in another tab: stop storing here too (it erased already).
+          else if (message.data.kind === 'revoked') void api.revokeConsent({ erase: false }).catch(() => undefined);
           else void reloadEvents(s).catch(() => undefined);
         };
       }
@@ -193,11 +215,81 @@ export function createWorkerApi() {
       return api.info();
     },
 
+    /**
+     * The shopper agreed: from now on events are written to the device (the database is created
+     * now). Events tracked before are not written. Overrides a Global Privacy Control pause.
+     */
+    async grantConsent(): Promise<EngineInfo> {
+      const s = ready();
+      if (s.consent !== 'granted') {
+        await flushPending();
+        s.history.close();
+        s.history = await openStoredHistory(s.options);
+        s.consent = 'granted';
+        await reloadEvents(s);
+      }
+      return api.info();
+    },
+
+    /**
+     * The shopper withdrew consent: storing stops and what was stored is erased (history, its
+     * key, the catalog cache), as a shopper withdrawing consent expects. `erase: false` is for
+     * the page's restart of a crashed worker, where it was erased already.
+     */
+    async revokeConsent(options: { erase?: boolean } = {}): Promise<EngineInfo> {
+      const s = ready();
+      await flushPending();
+      if (options.erase !== false) {
+        await s.history.erase();
+        // Also what earlier visits stored, when this page never opened it (consent pending).
+        await eraseHistoryDatabases(s.options.namespace);
+        await clearCatalogCache();
+        await clearCalibrationCache();
+        s.channel?.postMessage({ kind: 'revoked' } satisfies ChannelMessage);
+      }
+      s.history.close();
+      s.consent = 'revoked';
+      s.history = openMemoryHistory(historyLimits(s.options), notStoringReason('revoked'));
+      s.events = [];
+      return api.info();
+    },
+
+    /**
+     * Holds a Web Lock named `name` for the worker's whole life. The browser releases it when
+     * the worker ends (self.close(), terminate, a crash of its process), and the page, waiting on
+     * the same lock, learns of it: no event tells the page that a worker closed itself.
+     */
+    async holdLifeline(name: string): Promise<boolean> {
+      const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+      if (typeof name !== 'string' || !locks) return false;
+      return new Promise<boolean>((resolve) => {
+        void locks.request(name, () => {
+          resolve(true);
+          return new Promise<never>(() => undefined);
+        });
+      });
+    },
+
+    /**
+     * Test hook: ends the worker as a crash would. `'close'` stops it at once (events tracked and
+     * not yet written are lost, no answer goes out); `'throw'` raises an uncaught error in the
+     * next task (the worker's `error` event; writes already started may still finish).
+     */
+    async debugCrash(mode: 'close' | 'throw'): Promise<void> {
+      if (mode === 'close') self.close();
+      else
+        setTimeout(() => {
+          throw new Error('debugCrash: simulated worker crash');
+        }, 0);
+    },
+
     /** Replaces the catalog. On any failure the previous catalog keeps serving. */
-    async loadCatalog(url: string, onProgress?: Progress): Promise<EngineInfo> {
+    async loadCatalog(url: string, onProgress?: Progress, options: { sha256?: string } = {}): Promise<EngineInfo> {
       const s = ready();
       try {
-        const next = await downloadOrThrow(url, (info) => onProgress?.(info));
+        // The option's pin holds for its URL; another URL is pinned only by this call's sha256.
+        const pin = validatePin(options.sha256) ?? (url === s.options.catalog ? validatePin(s.options.catalogSha256) : undefined);
+        const next = await downloadOrThrow(url, (info) => onProgress?.(info), retryPolicy(s.options), pin);
         await adopt(s, next);
         return api.info();
       } catch (error) {
@@ -233,13 +325,15 @@ export function createWorkerApi() {
       const excludeIds = [...(o.exclude ?? [])];
       if (o.excludePurchased !== false) for (const e of s.events) if (e.type === 'purchase' && e.itemId) excludeIds.push(e.itemId);
       const rules = compileRules([...(s.options.rules ?? []), ...(o.rules ?? [])], items, s.rowById);
+      const { u, contributions } = await profile(s);
+      // What shoppers bought together with this history, and went on to next: sparse, exact.
+      const affinity = graphAffinity(contributions, s.current.catalog.extras);
       const mask: MaskSpec = {
         ...o.filters,
         excludeRows: [...rowsOf(s, excludeIds), ...rules.excludeRows],
-        boosts: [...rules.boosts, ...ignoredImpressionPenalties(s.events, (id) => s.rowById.get(id))],
+        boosts: [...rules.boosts, ...ignoredImpressionPenalties(s.events, (id) => s.rowById.get(id)), ...graphBoosts(affinity)],
         biasWeight: 1 - (o.popularityDebias ?? 0),
       };
-      const { u, contributions } = profile(s);
       // Caps and diversity re-rank a longer list than they return.
       const reranks = o.cap !== undefined || (o.diversity ?? 0) > 0;
       const want = k + rules.pins.length;
@@ -254,6 +348,7 @@ export function createWorkerApi() {
         { rows: Int32Array.from(candidates, (c) => c.row), scores: Float32Array.from(candidates, (c) => c.score) },
         'similar_to_viewed',
         contributions,
+        affinity,
       );
       out.forEach((r, i) => {
         const row = candidates[i]!.row;
@@ -293,7 +388,7 @@ export function createWorkerApi() {
       if (!counts) return [];
       const exclude = new Set(rowsOf(s, o.exclude ?? []));
       const rows = Int32Array.from(counts.keys()).filter((r) => counts[r] === 0 && !exclude.has(r) && itemPassesFilters(s.current.catalog.items[r]!, o.filters));
-      const { u, contributions } = profile(s);
+      const { u, contributions } = await profile(s);
       const scores = await s.engine.run((scorer) => scorer.scoreRows(u, rows));
       const order = Array.from(rows.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, o.k ?? 10);
       const ranked = { rows: Int32Array.from(order, (i) => rows[i]!), scores: Float32Array.from(order, (i) => scores[i]!) };
@@ -409,7 +504,7 @@ export function createWorkerApi() {
       const hits = s.search.search(query, SEARCH_CANDIDATES).filter(({ row }) => itemPassesFilters(items[row]!, o.filters));
       if (hits.length === 0) return [];
       const best = hits[0]!.score;
-      const { u, contributions } = profile(s);
+      const { u, contributions } = await profile(s);
       const personal = options.personalize !== false && contributions.length > 0;
       const affinity = personal ? await s.engine.run((scorer) => scorer.scoreRows(u, Int32Array.from(hits, (h) => h.row))) : undefined;
       const ranked = hits
@@ -445,7 +540,7 @@ export function createWorkerApi() {
       }
       const known = itemIds.filter((id) => s.rowById.has(id));
       const unknown = itemIds.filter((id) => !s.rowById.has(id));
-      const { u } = profile(s);
+      const { u } = await profile(s);
       const scores = await s.engine.run((scorer) => scorer.scoreRows(u, Int32Array.from(known, (id) => s.rowById.get(id)!)));
       const ranked = known.map((itemId, i) => ({ itemId, score: scores[i]!, position: i }));
       // Stable: equal scores keep the shop's order.
@@ -481,7 +576,8 @@ export function createWorkerApi() {
           sha256: header.bodySha256,
           source: s.current.source,
         },
-        history: { persistent: s.history.persistent, events: s.events.length },
+        history: { persistent: s.history.persistent, events: s.events.length, encrypted: s.history.encrypted === true },
+        consent: consentInfo(s.options, s.consent),
       };
       if (s.engine.fallbackReason) info.fallback = s.engine.fallbackReason;
       if (s.lastCatalogError) info.catalog.lastError = s.lastCatalogError;
@@ -499,7 +595,11 @@ export function createWorkerApi() {
     async eraseHistory(): Promise<void> {
       const s = ready();
       await s.history.erase();
+      // Without consent (or under GPC) this page keeps events in memory: earlier visits' database
+      // is deleted without being opened.
+      await eraseHistoryDatabases(s.options.namespace);
       await clearCatalogCache();
+      await clearCalibrationCache();
       s.events = [];
       s.channel?.postMessage({ kind: 'erased' } satisfies ChannelMessage);
     },
@@ -527,8 +627,18 @@ export function createWorkerApi() {
   return api;
 }
 
-async function downloadOrThrow(url: string, progress: Progress): Promise<LoadedCatalog> {
-  const loaded = await downloadCatalog(url, progress);
+const historyLimits = (options: EngineOptions): HistoryLimits => ({
+  maxEvents: options.history?.maxEvents ?? 5_000,
+  maxAgeMs: (options.history?.maxAgeDays ?? 180) * 86_400_000,
+});
+
+const openStoredHistory = (options: EngineOptions & { namespace: string }): Promise<HistoryStore> =>
+  openHistory(options.namespace, historyLimits(options), { encrypt: options.encryptHistory === true });
+
+const retryPolicy = (options: EngineOptions): RetryPolicy => ({ ...DEFAULT_RETRY, stallMs: options.catalogStallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS });
+
+async function downloadOrThrow(url: string, progress: Progress, retry?: RetryPolicy, pin?: string): Promise<LoadedCatalog> {
+  const loaded = await downloadCatalog(url, progress, undefined, retry, pin);
   if (loaded === 'not-modified') throw new CatalogError('CATALOG_FETCH_FAILED', `The server answered 304 for ${url} without a cached copy.`);
   return loaded;
 }
@@ -545,7 +655,7 @@ async function adopt(s: Loaded, next: LoadedCatalog): Promise<void> {
 /** Served from cache: check for a newer catalog in the background; keep the cached one on any failure. */
 async function revalidate(s: Loaded, progress: Progress): Promise<void> {
   try {
-    const result = await downloadCatalog(s.current.url, progress, s.current.etag);
+    const result = await downloadCatalog(s.current.url, progress, s.current.etag, retryPolicy(s.options), s.current.pin);
     if (result !== 'not-modified' && result.catalog.header.bodySha256 !== s.current.catalog.header.bodySha256) await adopt(s, result);
   } catch (error) {
     if (error instanceof VitrineError) s.lastCatalogError = { code: error.code, message: error.message };

@@ -52,7 +52,9 @@ for (const backend of BACKENDS) {
           const u = h.shopperVector(contributions, catalog.vectors, catalog.header.dim);
           const excludeRows = [...(options.exclude ?? [])].map((id) => rowOf.get(id)!);
           if (options.excludePurchased !== false) excludeRows.push(13);
-          const ref = h.referenceRecommend(catalog, u, options.k, { ...options.filters, excludeRows });
+          // recommend() adds the catalog's bought-together / bought-next neighbours of the history.
+          const boosts = h.graphBoosts(h.graphAffinity(contributions, catalog.extras));
+          const ref = h.referenceRecommend(catalog, u, options.k, { ...options.filters, excludeRows, boosts });
           out.push({
             label: `recommend ${JSON.stringify(options)}`,
             actual: { ids: actual.map((r) => r.itemId), scores: actual.map((r) => r.score) },
@@ -97,6 +99,26 @@ test('automatic choice measures the device, explains itself, and skips software 
   expect(chosen.medianMs).toBe(Math.min(...measured.map((b) => b.medianMs!)));
   // Here both GPU backends are SwiftShader; on a machine with a real GPU they are measured instead.
   for (const b of info.backends.filter((b) => b.software)) expect(b.status).toBe('skipped');
+});
+
+test('the next visit reuses this device\'s calibration for the same catalog shape; erase forgets it', async ({ page }) => {
+  const result = await page.evaluate(async (url) => {
+    const first = await window.harness.createRecommender({ catalog: url, namespace: 'calibration' });
+    const measured = await first.info();
+    await first.dispose();
+    const second = await window.harness.createRecommender({ catalog: url, namespace: 'calibration' });
+    const reused = await second.info();
+    const before = (await indexedDB.databases()).map((d) => d.name);
+    await second.eraseHistory();
+    const after = (await indexedDB.databases()).map((d) => d.name);
+    await second.dispose();
+    return { measured, reused, before, after };
+  }, SCIENTIFIC);
+  expect(result.reused.backend).toBe(result.measured.backend);
+  expect(result.reused.reason).toContain('reused');
+  expect(result.reused.backends.map((b) => [b.backend, b.status, b.medianMs])).toEqual(result.measured.backends.map((b) => [b.backend, b.status, b.medianMs]));
+  expect(result.before).toContain('vitrine-device');
+  expect(result.after).not.toContain('vitrine-device');
 });
 
 test('no tensor leaks: 1,000 calls leave the tensor count unchanged', async ({ page }) => {

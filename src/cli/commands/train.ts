@@ -3,6 +3,8 @@ import type { CatalogItem, EmbeddingDtype } from '../../catalog/types.js';
 import { coldStartVectors } from '../../training/cold-start.js';
 import { copurchaseGraph, transitionGraph, windowBaskets } from '../../training/item-graphs.js';
 import { trainItem2Vec } from '../../training/item2vec.js';
+import { trainEncoder, type EncoderTrainResult } from '../../training/sasrec/train-encoder.js';
+import { encoderOptions, writeEncoderFile, type EncoderCliOptions } from './train-encoder-options.js';
 import { popularityBias } from '../../training/popularity-bias.js';
 import { trendingScores } from '../../training/trending.js';
 import { CliError } from '../cli-error.js';
@@ -11,7 +13,7 @@ import { MIN_EVALUATION_LENGTH } from '../../evaluation/split.js';
 import { readMetadata } from '../read-metadata.js';
 import { alignMetadata, parseWhere, writeCatalogFile } from './build-catalog.js';
 
-export interface TrainOptions {
+export interface TrainOptions extends EncoderCliOptions {
   log: string;
   format: LogFormat;
   metadata?: string;
@@ -52,9 +54,13 @@ export async function train(options: TrainOptions): Promise<string> {
   const sequences = log.sequences.map(toRows);
   const trainable = sequences.filter((s) => s.length > 1);
 
-  const bar = options.quiet ? undefined : new SingleBar({ format: 'item2vec {bar} epoch {value}/{total} | loss {loss} | ETA {eta}s' }, Presets.shades_classic);
+  // With --encoder sasrec the catalog's embeddings and bias are the encoder's shared item table
+  // and output bias, so the worker's u·v + b scores exactly what the encoder was trained for.
+  let encoded: EncoderTrainResult | undefined;
+  if (options.encoder === 'sasrec') encoded = await trainEncoder(sequences, warmIds.length, ids.length, encoderOptions(options));
+  const bar = options.quiet || encoded ? undefined : new SingleBar({ format: 'item2vec {bar} epoch {value}/{total} | loss {loss} | ETA {eta}s' }, Presets.shades_classic);
   bar?.start(options.epochs, 0, { loss: '-' });
-  const warmVectors = trainItem2Vec(trainable, warmIds.length, {
+  const warmVectors = encoded?.vectors ?? trainItem2Vec(trainable, warmIds.length, {
     dim: options.dim,
     epochs: options.epochs,
     window: options.window,
@@ -75,7 +81,7 @@ export async function train(options: TrainOptions): Promise<string> {
     ),
     warmIds.length * options.dim,
   );
-  const warmBias = popularityBias(warmIds.map((id) => counts.get(id)!));
+  const warmBias = encoded?.bias ?? popularityBias(warmIds.map((id) => counts.get(id)!));
   const bias = new Float32Array(ids.length).fill(Math.min(...warmBias));
   bias.set(warmBias);
 
@@ -92,7 +98,7 @@ export async function train(options: TrainOptions): Promise<string> {
     bias,
     items,
     dtype: options.dtype,
-    modelId: `item2vec-d${options.dim}-e${options.epochs}-w${options.window}-s${options.seed}`,
+    modelId: encoded?.modelId ?? `item2vec-d${options.dim}-e${options.epochs}-w${options.window}-s${options.seed}`,
     extras: {
       trending: trendingScores(sequences, log.timestamps?.map((times, u) => times.filter((_, i) => row.get(log.sequences[u]![i]!)! < warmIds.length)), itemCount),
       // Interactions the embedding was learnt from: 0 marks a cold-start item (metadata only).
@@ -102,7 +108,8 @@ export async function train(options: TrainOptions): Promise<string> {
     },
   });
   const interactions = trainable.reduce((s, q) => s + q.length, 0);
-  return `Trained on ${trainable.length} shoppers, ${interactions} interactions, ${warmIds.length} items (+${coldIds.length} cold-start from metadata) in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${options.out} (${(size / 1024).toFixed(0)} KiB).`;
+  const encoderNote = encoded ? ' ' + writeEncoderFile(options, encoded) : '';
+  return `Trained on ${trainable.length} shoppers, ${interactions} interactions, ${warmIds.length} items (+${coldIds.length} cold-start from metadata) in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${options.out} (${(size / 1024).toFixed(0)} KiB).${encoderNote}`;
 }
 
 /**
