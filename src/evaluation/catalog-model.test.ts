@@ -43,16 +43,6 @@ describe('CatalogModel', () => {
     expect(order(diverse)[1]).not.toBe(order(plain)[1]);
   });
 
-  it('simulated ignored impressions lower what was shown before the last event', () => {
-    const plain = new Float32Array(4);
-    const feedback = new Float32Array(4);
-    new CatalogModel(tinyCatalog(), rowOf).score([3, 2], plain);
-    createCatalogModel('catalog:feedback=1', tinyCatalog(), rowOf, 'tiny').score([3, 2], feedback);
-    // The top 10 for history [a] held every item; all but b (engaged with) were ignored three times.
-    expect(feedback[0]).toBeCloseTo(plain[0]! - 0.1, 6);
-    expect(feedback[1]).toBeCloseTo(plain[1]! - 0.1, 6);
-  });
-
   it('rejects unknown knobs and out-of-range values', () => {
     expect(() => createCatalogModel('catalog:colour=1', tinyCatalog(), rowOf, 'x')).toThrow(/no parameter/);
     expect(() => createCatalogModel('catalog:diversity=2', tinyCatalog(), rowOf, 'x')).toThrow(/\[0, 1\]/);

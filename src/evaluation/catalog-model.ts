@@ -3,7 +3,7 @@ import type { StoredEvent } from '../history/events.js';
 import { graphAffinity, graphBoosts, type GraphBlend } from '../model/graph-affinity.js';
 import { poolContributions, resolveProfileOptions, shopperVector } from '../model/pooling-encoder.js';
 import { VitrineError } from '../shared/errors.js';
-import { ignoredImpressionPenalties, IGNORED_IMPRESSIONS_THRESHOLD } from '../worker/feedback.js';
+import { demote, ignoredImpressionDemotions, IGNORED_IMPRESSIONS_THRESHOLD } from '../worker/feedback.js';
 import { maximalMarginalRelevance, type Candidate } from '../worker/post-rank.js';
 import { topItems } from './metrics.js';
 import type { RecommenderModel } from './protocols.js';
@@ -66,15 +66,15 @@ export class CatalogModel implements RecommenderModel {
   }
 
   score(history: number[], out: Float32Array): void {
-    const penalties = this.#settings.feedback && history.length > 1 ? this.#ignoredImpressions(history) : [];
-    this.#scoreAll(history, out, penalties);
-    if (this.#settings.diversity <= 0) return;
-    // MMR over the best candidates the shopper has not had, as recommend() re-ranks its long list.
+    const demotions = this.#settings.feedback && history.length > 1 ? this.#ignoredImpressions(history) : new Map<number, number>();
+    this.#scoreAll(history, out);
+    if (this.#settings.diversity <= 0 && demotions.size === 0) return;
+    // Demotions and MMR over the best candidates the shopper has not had, as recommend() re-ranks its long list.
     const had = new Set(history);
     const masked = Float32Array.from(out, (s, i) => (had.has(i) ? -Infinity : s));
     const candidates: Candidate[] = topItems(masked, RERANK_CANDIDATES).map((i) => ({ row: i, score: out[i]! }));
     const picked = maximalMarginalRelevance(
-      candidates.map((c) => ({ row: this.#catalogRow[c.row]!, score: c.score })),
+      demote(candidates.map((c) => ({ row: this.#catalogRow[c.row]!, score: c.score })), demotions),
       SHOWN,
       this.#settings.diversity,
       this.#catalog.vectors,
@@ -86,8 +86,8 @@ export class CatalogModel implements RecommenderModel {
     picked.forEach((p, j) => (out[evaluatorRow.get(p.row)!] = top + (SHOWN - j)));
   }
 
-  /** u·vᵢ + (1 − debias)·bᵢ + penalties for every evaluated item; −∞ where the catalog lacks it. */
-  #scoreAll(history: number[], out: Float32Array, penalties: Array<{ rows: number[]; weight: number }>): void {
+  /** u·vᵢ + (1 − debias)·bᵢ + graph terms for every evaluated item; −∞ where the catalog lacks it. */
+  #scoreAll(history: number[], out: Float32Array): void {
     const { vectors, bias, header } = this.#catalog;
     const dim = header.dim;
     const events = this.#events(history);
@@ -103,7 +103,7 @@ export class CatalogModel implements RecommenderModel {
     }
     const graph = this.#settings.graphs;
     const boosts = graph.copurchase > 0 || graph.transition > 0 ? graphBoosts(graphAffinity(contributions, this.#catalog.extras, graph)) : [];
-    for (const { rows, weight } of [...penalties, ...boosts]) for (const r of rows) scores[r]! += weight;
+    for (const { rows, weight } of boosts) for (const r of rows) scores[r]! += weight;
     for (let i = 0; i < out.length; i++) {
       const r = this.#catalogRow[i]!;
       out[i] = r < 0 ? -Infinity : scores[r]!;
@@ -111,17 +111,17 @@ export class CatalogModel implements RecommenderModel {
   }
 
   /** The top 10 shown for history[:-1], ignored IGNORED_IMPRESSIONS_THRESHOLD times except the item then engaged with. */
-  #ignoredImpressions(history: number[]): Array<{ rows: number[]; weight: number }> {
+  #ignoredImpressions(history: number[]): Map<number, number> {
     const before = history.slice(0, -1);
     const scores = new Float32Array(this.#catalogRow.length);
-    this.#scoreAll(before, scores, []);
+    this.#scoreAll(before, scores);
     for (const i of before) scores[i] = -Infinity;
     const shown = topItems(scores, SHOWN);
     const events: StoredEvent[] = [];
     let seq = 0;
     for (let n = 0; n < IGNORED_IMPRESSIONS_THRESHOLD; n++) for (const i of shown) events.push({ seq: seq++, ts: seq, type: 'impression', itemId: String(i) });
     events.push({ seq: seq++, ts: seq, type: 'view', itemId: String(history.at(-1)!) });
-    return ignoredImpressionPenalties(events, (id) => (this.#catalogRow[Number(id)]! >= 0 ? this.#catalogRow[Number(id)] : undefined));
+    return ignoredImpressionDemotions(events, (id) => (this.#catalogRow[Number(id)]! >= 0 ? this.#catalogRow[Number(id)] : undefined));
   }
 
   #events(history: number[]): StoredEvent[] {

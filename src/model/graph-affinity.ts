@@ -13,7 +13,7 @@ export interface GraphBlend {
  * Chosen on the amazon-beauty validation split (never on test) with `vitrine evaluate
  * --models catalog:copurchase=…:transition=…`; see README "Accuracy".
  */
-export const DEFAULT_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 1, transition: 1 };
+export const DEFAULT_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 10, transition: 30 };
 
 /** Target row → (history item id → its share of the graph score). Sparse: only graph neighbours. */
 export type GraphAffinity = Map<number, Map<string, number>>;
@@ -43,4 +43,20 @@ export function graphAffinity(contributions: readonly Contribution[], extras: Ca
 /** As scorer boosts: one per target row, the sum over its sources. */
 export function graphBoosts(affinity: GraphAffinity): Array<{ rows: number[]; weight: number }> {
   return Array.from(affinity, ([row, sources]) => ({ rows: [row], weight: [...sources.values()].reduce((a, b) => a + b, 0) }));
+}
+
+/**
+ * The whole query for the scorer: `(u·vᵢ + w·bᵢ + graphᵢ) / S`, with S = 1 + the largest graph
+ * term of this history. Dividing by one number leaves the ranking as it was, but keeps scores
+ * on one scale (the best item near 1 whether or not the history has graph neighbours), so a
+ * business rule's weight means the same for every shopper.
+ */
+export function blendedQuery(u: Float32Array, biasWeight: number, affinity: GraphAffinity): { u: Float32Array; biasWeight: number; boosts: Array<{ rows: number[]; weight: number }> } {
+  const boosts = graphBoosts(affinity);
+  const scale = 1 / (1 + boosts.reduce((max, b) => Math.max(max, b.weight), 0));
+  return {
+    u: Float32Array.from(u, (x) => x * scale),
+    biasWeight: biasWeight * scale,
+    boosts: boosts.map((b) => ({ rows: b.rows, weight: b.weight * scale })),
+  };
 }

@@ -32,8 +32,8 @@ import { CatalogError, EventError, toWireError, VitrineError, type WireError } f
 import type { ProgressInfo } from '../shared/progress.js';
 import { SearchIndex } from './search-index.js';
 import { compileRules } from './business-rules.js';
-import { ignoredImpressionPenalties } from './feedback.js';
-import { graphAffinity, graphBoosts, type GraphAffinity } from '../model/graph-affinity.js';
+import { demote, ignoredImpressionDemotions } from './feedback.js';
+import { blendedQuery, graphAffinity, type GraphAffinity } from '../model/graph-affinity.js';
 import { applyCaps, insertPins, maximalMarginalRelevance, type Candidate } from './post-rank.js';
 import { neighbours } from '../catalog/extras.js';
 import { clearCatalogCache, DEFAULT_RETRY, downloadCatalog, readCachedCatalog, type LoadedCatalog, type RetryPolicy } from './catalog-loader.js';
@@ -325,20 +325,24 @@ export function createWorkerApi() {
       const excludeIds = [...(o.exclude ?? [])];
       if (o.excludePurchased !== false) for (const e of s.events) if (e.type === 'purchase' && e.itemId) excludeIds.push(e.itemId);
       const rules = compileRules([...(s.options.rules ?? []), ...(o.rules ?? [])], items, s.rowById);
-      const { u, contributions } = await profile(s);
+      const shopper = await profile(s);
+      const { contributions } = shopper;
       // What shoppers bought together with this history, and went on to next: sparse, exact.
       const affinity = graphAffinity(contributions, s.current.catalog.extras);
+      const query = blendedQuery(shopper.u, 1 - (o.popularityDebias ?? 0), affinity);
+      const u = query.u;
       const mask: MaskSpec = {
         ...o.filters,
         excludeRows: [...rowsOf(s, excludeIds), ...rules.excludeRows],
-        boosts: [...rules.boosts, ...ignoredImpressionPenalties(s.events, (id) => s.rowById.get(id)), ...graphBoosts(affinity)],
-        biasWeight: 1 - (o.popularityDebias ?? 0),
+        boosts: [...query.boosts, ...rules.boosts],
+        biasWeight: query.biasWeight,
       };
-      // Caps and diversity re-rank a longer list than they return.
-      const reranks = o.cap !== undefined || (o.diversity ?? 0) > 0;
+      // Ignored impressions, caps and diversity re-rank a longer list than they return.
+      const demotions = ignoredImpressionDemotions(s.events, (id) => s.rowById.get(id));
+      const reranks = o.cap !== undefined || (o.diversity ?? 0) > 0 || demotions.size > 0;
       const want = k + rules.pins.length;
       const ranked = await s.engine.run((scorer) => scorer.recommend(u, reranks ? Math.max(4 * want, 50) : want, mask));
-      let candidates: Candidate[] = Array.from(ranked.rows, (row, i) => ({ row, score: ranked.scores[i]! }));
+      let candidates: Candidate[] = demote(Array.from(ranked.rows, (row, i) => ({ row, score: ranked.scores[i]! })), demotions);
       if (o.cap) candidates = applyCaps(candidates, items, o.cap);
       candidates = maximalMarginalRelevance(candidates, want, o.diversity ?? 0, s.current.catalog.vectors, s.current.catalog.header.dim);
       candidates = insertPins(candidates, rules.pins, k);

@@ -53,8 +53,8 @@ for (const backend of BACKENDS) {
           const excludeRows = [...(options.exclude ?? [])].map((id) => rowOf.get(id)!);
           if (options.excludePurchased !== false) excludeRows.push(13);
           // recommend() adds the catalog's bought-together / bought-next neighbours of the history.
-          const boosts = h.graphBoosts(h.graphAffinity(contributions, catalog.extras));
-          const ref = h.referenceRecommend(catalog, u, options.k, { ...options.filters, excludeRows, boosts });
+          const q = h.blendedQuery(u, 1, h.graphAffinity(contributions, catalog.extras));
+          const ref = h.referenceRecommend(catalog, q.u, options.k, { ...options.filters, excludeRows, boosts: q.boosts, biasWeight: q.biasWeight });
           out.push({
             label: `recommend ${JSON.stringify(options)}`,
             actual: { ids: actual.map((r) => r.itemId), scores: actual.map((r) => r.score) },

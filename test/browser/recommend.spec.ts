@@ -85,14 +85,19 @@ test('filters and exclusions hold: price range, excluded and purchased items nev
     const excluded = await rec.recommend({ k: 20, exclude: [popular[1]!.itemId] });
     const cheap = await rec.recommend({ k: 50, filters: { priceMin: 1, priceMax: 2 } });
     const none = await rec.recommend({ k: 5, filters: { priceMin: 1e9 } });
-    const keepBought = await rec.recommend({ k: 20, excludePurchased: false });
+    // Among the items at exactly the bought item's price, it returns only when asked to.
+    const price = popular[0]!.item.price!;
+    const samePrice = { k: 200, filters: { priceMin: price, priceMax: price } };
+    const samePriceBought = await rec.recommend({ ...samePrice, excludePurchased: false });
+    const samePriceNotBought = await rec.recommend(samePrice);
     await rec.eraseHistory();
     await rec.dispose();
-    return { popular, afterPurchase, excluded, cheap, none, keepBought };
+    return { popular, afterPurchase, excluded, cheap, none, keepBought: samePriceBought, samePriceNotBought };
   }, RETAIL);
   const ids = (list: Array<{ itemId: string }>): string[] => list.map((r) => r.itemId);
   expect(ids(result.afterPurchase)).not.toContain(result.popular[0]!.itemId);
   expect(ids(result.keepBought)).toContain(result.popular[0]!.itemId);
+  expect(ids(result.samePriceNotBought)).not.toContain(result.popular[0]!.itemId);
   expect(ids(result.excluded)).not.toContain(result.popular[1]!.itemId);
   expect(result.cheap).toHaveLength(50);
   for (const r of result.cheap) expect(r.item.price).toBeGreaterThanOrEqual(1), expect(r.item.price).toBeLessThanOrEqual(2);
