@@ -1,12 +1,16 @@
 import type { Catalog } from '../catalog/types.js';
 import { EngineError } from '../shared/errors.js';
 import { BACKEND_ORDER, type BackendName } from './backend-name.js';
-import { activateBackend, whenDeviceLost, type BackendProbe } from './backends.js';
+import type { BackendProbe } from './backends.js';
 import { calibrationKey, type CalibrationCache } from './calibration-cache.js';
 import type { Scorer } from './scorer.js';
 import { loadSimdKernel } from './simd/kernel.js';
 import { SimdScorer } from './simd/simd-scorer.js';
-import { TensorScorer } from './tensor-scorer.js';
+
+type TfjsRuntime = typeof import('./tfjs-runtime.js');
+let runtime: Promise<TfjsRuntime> | undefined;
+/** tfjs and its backends, loaded the first time a tfjs path (or the encoder) needs them. */
+const tfjs = (): Promise<TfjsRuntime> => (runtime ??= import('./tfjs-runtime.js'));
 
 /** What happened to one backend when the engine chose where to run. */
 export interface BackendReport {
@@ -27,7 +31,7 @@ const CALIBRATION_RUNS = 5;
 
 /** Makes a path ready: a tfjs backend, or the SIMD kernel compiled (fails where SIMD is missing). */
 async function activate(backend: BackendName): Promise<BackendProbe> {
-  if (backend !== 'simd') return activateBackend(backend);
+  if (backend !== 'simd') return (await tfjs()).activateBackend(backend);
   try {
     await loadSimdKernel();
     return { ok: true };
@@ -38,7 +42,7 @@ async function activate(backend: BackendName): Promise<BackendProbe> {
 
 /** The catalog resident on a path (all of it, or its first `rows` for calibration). */
 async function createScorer(backend: BackendName, catalog: Catalog, rows?: number): Promise<Scorer> {
-  if (backend !== 'simd') return new TensorScorer(catalog, rows);
+  if (backend !== 'simd') return new (await tfjs()).TensorScorer(catalog, rows);
   const options = rows === undefined ? {} : { rows };
   if (!SimdScorer.fits(catalog, options)) throw new Error('the catalog does not fit one WebAssembly memory (4 GiB)');
   return SimdScorer.create(catalog, options);
@@ -183,7 +187,7 @@ export class Engine {
     const backend = this.#backend;
     // Only GPU paths have a device to lose (and asking tfjs on others would start a backend).
     if (backend !== 'webgpu' && backend !== 'webgl') return;
-    void whenDeviceLost(backend).then((reason) => {
+    void tfjs().then(({ whenDeviceLost }) => whenDeviceLost(backend)).then((reason) => {
       if (this.#backend === backend) void this.#fallBack(reason);
     });
   }
@@ -222,6 +226,28 @@ export class Engine {
 
   dispose(): void {
     this.#scorer.dispose();
+  }
+
+  /**
+   * Makes sure a tfjs backend is active for work outside the engine (the sequence encoder): the
+   * engine's own when it runs on tfjs, else WASM (or CPU where WASM cannot start).
+   */
+  async prepareTfjs(): Promise<void> {
+    const { activateBackend } = await tfjs();
+    if (this.#backend !== 'simd') return;
+    if (!(await activateBackend('wasm')).ok && !(await activateBackend('cpu')).ok) {
+      throw new EngineError('BACKEND_UNAVAILABLE', 'Neither tfjs WASM nor CPU can start here, and the encoder needs one.');
+    }
+  }
+
+  /** Live tensors and their bytes (zero when tfjs never started). */
+  async tensorMemory(): Promise<{ numTensors: number; numBytes: number }> {
+    return runtime ? (await runtime).tensorMemory() : { numTensors: 0, numBytes: 0 };
+  }
+
+  /** Test hook: destroys the active GPU device or context, as a driver reset would. */
+  async loseDevice(): Promise<boolean> {
+    return runtime ? (await runtime).loseDevice() : false;
   }
 }
 

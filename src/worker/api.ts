@@ -1,5 +1,4 @@
 import type { Catalog, CatalogItem } from '../catalog/types.js';
-import { loseDevice, tensorMemory } from '../engine/backends.js';
 import { clearCalibrationCache, indexedDbCalibrationCache } from '../engine/calibration-cache.js';
 import { Engine } from '../engine/engine.js';
 import { itemPassesFilters, type MaskSpec } from '../engine/mask.js';
@@ -199,7 +198,10 @@ export function createWorkerApi() {
         channel,
         consent,
       };
-      if (options.encoder !== undefined) s.encoder = await loadEncoder(options.encoder, current.catalog);
+      if (options.encoder !== undefined) {
+        await engine.prepareTfjs();
+        s.encoder = await loadEncoder(options.encoder, current.catalog);
+      }
       await reloadEvents(s);
       if (channel) {
         channel.onmessage = (message: MessageEvent<ChannelMessage>) => {
@@ -610,13 +612,13 @@ export function createWorkerApi() {
 
     /** Diagnostics for tests: live tensors and bytes on the backend. */
     async debugStats(): Promise<{ numTensors: number; numBytes: number; backend: string }> {
-      return { ...tensorMemory(), backend: ready().engine.backend };
+      return { ...(await ready().engine.tensorMemory()), backend: ready().engine.backend };
     },
 
     /** Test hook: destroys the GPU device under the engine, as a driver reset would. */
     async debugLoseDevice(): Promise<boolean> {
       ready();
-      return loseDevice();
+      return ready().engine.loseDevice();
     },
 
     async dispose(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/types.js';
 import type { StoredEvent } from '../history/events.js';
-import { createSasrecEncoder, historyRows, type SasrecEncoder } from '../model/sasrec/encoder.js';
+import type { SasrecEncoder } from '../model/sasrec/encoder.js';
 import { VitrineError } from '../shared/errors.js';
 
 /** The shop's sequence encoder, bound to the catalog whose item table it reads. */
@@ -25,6 +25,8 @@ export async function loadEncoder(url: string, catalog: Catalog): Promise<Loaded
   } catch (error) {
     throw new VitrineError('ENCODER_INVALID', `The encoder could not be downloaded from ${url}.`, { cause: error });
   }
+  // tfjs comes with the encoder module: a shop without an encoder never loads it for this.
+  const { createSasrecEncoder } = await import('../model/sasrec/encoder.js');
   return { url, bytes, catalog, encoder: createSasrecEncoder(bytes, catalog.vectors, catalog.header) };
 }
 
@@ -40,6 +42,7 @@ export async function encoderShopperVector(
   rowOf: (itemId: string) => number | undefined,
 ): Promise<Float32Array | undefined> {
   if (!loaded) return undefined;
+  const { createSasrecEncoder, historyRows } = await import('../model/sasrec/encoder.js');
   if (loaded.catalog !== catalog) {
     const { itemCount, dim } = catalog.header;
     if (itemCount !== loaded.encoder.config.itemCount || dim !== loaded.encoder.config.dim) return undefined;

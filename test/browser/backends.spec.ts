@@ -121,6 +121,27 @@ test('the next visit reuses this device\'s calibration for the same catalog shap
   expect(result.after).not.toContain('vitrine-device');
 });
 
+test('a reused SIMD choice starts without tfjs, and still runs a sequence encoder (on tfjs WASM)', async ({ page }) => {
+  const result = await page.evaluate(async () => {
+    const url = '/catalogs/scientific-encoder.vcat';
+    const opts = { catalog: url, namespace: 'lazy-tfjs', backend: 'simd' as const };
+    const plain = await window.harness.createRecommender(opts);
+    await plain.track({ type: 'view', itemId: (await plain.recommend({ k: 1 }))[0]!.itemId });
+    const stats = await window.harness.debugRemote(plain)!.debugStats();
+    await plain.dispose();
+    const withEncoder = await window.harness.createRecommender({ ...opts, encoder: `${url}.encoder`, namespace: 'lazy-tfjs-encoder' });
+    const first = (await withEncoder.recommend({ k: 1 }))[0]!.itemId;
+    await withEncoder.track({ type: 'view', itemId: first });
+    const recs = await withEncoder.recommend({ k: 5 });
+    await withEncoder.eraseHistory();
+    await withEncoder.dispose();
+    return { tensors: stats.numTensors, backend: stats.backend, recs: recs.length };
+  });
+  expect(result.backend).toBe('simd');
+  expect(result.tensors).toBe(0); // tfjs never started: no tensor, no backend
+  expect(result.recs).toBe(5);
+});
+
 test('no tensor leaks: 1,000 calls leave the tensor count unchanged', async ({ page }) => {
   const stats = await page.evaluate(async (url) => {
     const rec = await window.harness.createRecommender({ catalog: url, backend: 'wasm', namespace: 'leaks' });
