@@ -47,6 +47,19 @@ describe('vitrine CLI', () => {
     }
   });
 
+  it('reads NumPy .npy matrices written by NumPy (float32, float64 in Fortran order, float16) with an ids file', async () => {
+    const NPY = join(ROOT, 'test/fixtures/npy');
+    vitrine('build-catalog', '--embeddings', join(NPY, 'embeddings.csv'), '--out', join(dir, 'npy-ref.vcat'));
+    const reference = await read(join(dir, 'npy-ref.vcat'));
+    for (const [file, tolerance] of [['embeddings-f32.npy', 0], ['embeddings-f64-fortran.npy', 1e-7], ['embeddings-f16.npy', 2e-3]] as const) {
+      const out = vitrine('build-catalog', '--embeddings', join(NPY, file), '--ids', join(NPY, 'ids.txt'), '--out', join(dir, `${file}.vcat`));
+      expect(out).toMatch(/6 items × 4 \(float32\)/);
+      const built = await read(join(dir, `${file}.vcat`));
+      expect(built.items.map((i) => i.id)).toEqual(reference.items.map((i) => i.id));
+      Array.from(built.vectors).forEach((v, i) => expect(Math.abs(v - reference.vectors[i]!)).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(v))));
+    }
+  });
+
   it('fails with a clear message on bad input files', () => {
     writeFileSync(join(dir, 'ragged.csv'), 'a,1,2\nb,1\n');
     const run = (...args: string[]): string => {
@@ -59,6 +72,12 @@ describe('vitrine CLI', () => {
     };
     expect(run('build-catalog', '--embeddings', join(dir, 'ragged.csv'), '--out', join(dir, 'x.vcat'))).toMatch(/item b has 1 values, the first item has 2/);
     expect(run('build-catalog', '--embeddings', join(dir, 'missing.csv'), '--out', join(dir, 'x.vcat'))).toMatch(/Cannot read/);
+    const NPY = join(ROOT, 'test/fixtures/npy');
+    expect(run('build-catalog', '--embeddings', join(NPY, 'embeddings-f32.npy'), '--out', join(dir, 'x.vcat'))).toMatch(/pass --ids/);
+    expect(run('build-catalog', '--embeddings', join(NPY, 'not-a-matrix.npy'), '--ids', join(NPY, 'ids.txt'), '--out', join(dir, 'x.vcat'))).toMatch(/got shape \(24\)/);
+    expect(run('build-catalog', '--embeddings', join(NPY, 'ids.txt.npy'), '--ids', join(NPY, 'ids.txt'), '--out', join(dir, 'x.vcat'))).toMatch(/Cannot read|not a readable/);
+    writeFileSync(join(dir, 'five-ids.txt'), 'a\nb\nc\nd\ne\n');
+    expect(run('build-catalog', '--embeddings', join(NPY, 'embeddings-f32.npy'), '--ids', join(dir, 'five-ids.txt'), '--out', join(dir, 'x.vcat'))).toMatch(/lists 5 ids but .* has 6 rows/);
     expect(run('train', '--log', join(dir, 'ragged.csv'), '--format', 'nonsense', '--out', join(dir, 'x.vcat'))).toMatch(/Allowed choices/);
   });
 });

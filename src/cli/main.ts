@@ -18,7 +18,8 @@ const program = new Command('vitrine').description('Build Vitrine catalogs for o
 program
   .command('build-catalog')
   .description('Turn embeddings you already have (CSV/TSV/JSON) plus item metadata into a catalog file.')
-  .requiredOption('--embeddings <file>', 'CSV/TSV (id, values…) or JSON ({id: [values]} or [{id, vector}])')
+  .requiredOption('--embeddings <file>', 'CSV/TSV (id, values…), JSON ({id: [values]} or [{id, vector}]) or NumPy .npy (N × d, with --ids)')
+  .option('--ids <file>', 'item ids in row order for a .npy matrix: one per line, or the first column of a CSV/TSV')
   .option('--metadata <file>', 'CSV/TSV(.gz) or JSON with id,title,price,category,brand,stock,image[,bias|popularity]')
   .option('--columns <map>', 'metadata column names, e.g. id=stock_code,title=description')
   .option('--where <column=value>', 'keep only metadata rows where column equals value')

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse as parseNpy } from 'npyjs';
 import Papa from 'papaparse';
 import { CliError } from './cli-error.js';
 
@@ -11,9 +12,12 @@ export interface Embeddings {
 /**
  * Reads embeddings from
  * - CSV/TSV: one row per item, first column the id, then the values (a header row is optional);
- * - JSON: `{ "id": [values…] }` or `[{ "id": "…", "vector": [values…] }]`.
+ * - JSON: `{ "id": [values…] }` or `[{ "id": "…", "vector": [values…] }]`;
+ * - NumPy `.npy`: an N × d matrix (float16/32/64 or integers, C or Fortran order), with the ids in
+ *   `idsPath` (one per line, or the first column of a CSV/TSV), row i ↔ id i.
  */
-export function readEmbeddings(path: string): Embeddings {
+export function readEmbeddings(path: string, idsPath?: string): Embeddings {
+  if (path.endsWith('.npy')) return readNpyEmbeddings(path, idsPath);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -56,4 +60,49 @@ export function readEmbeddings(path: string): Embeddings {
     });
   });
   return { ids: rows.map(([id]) => id), dim, vectors };
+}
+
+/** An `.npy` matrix (e.g. `np.save('emb.npy', model.item_embeddings)`) plus its ids file. */
+function readNpyEmbeddings(path: string, idsPath: string | undefined): Embeddings {
+  if (!idsPath) throw new CliError(`${path}: a .npy matrix has no item ids; pass --ids <file> (one id per line, in row order)`);
+  let matrix: ReturnType<typeof parseNpy>;
+  try {
+    const bytes = readFileSync(path);
+    matrix = parseNpy(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  } catch (cause) {
+    throw new CliError(`${path} is not a readable .npy file: ${(cause as Error).message}`);
+  }
+  if (matrix.shape.length !== 2) throw new CliError(`${path}: expected an items × dimensions matrix, got shape (${matrix.shape.join(', ')})`);
+  const [n, dim] = matrix.shape as [number, number];
+  const data = matrix.data as unknown as ArrayLike<number | bigint>;
+  if (typeof data[0] === 'bigint' || matrix.dtype.startsWith('U') || matrix.dtype.startsWith('c')) throw new CliError(`${path}: dtype ${matrix.dtype} is not a real-valued matrix`);
+  const vectors = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < dim; j++) {
+      // Fortran order stores columns first.
+      const v = Number(data[matrix.fortranOrder ? j * n + i : i * dim + j]);
+      if (!Number.isFinite(v)) throw new CliError(`${path}: row ${i} has a non-finite value at position ${j + 1}`);
+      vectors[i * dim + j] = v;
+    }
+  }
+  let ids = readIds(idsPath);
+  // A CSV/TSV ids file may start with a header row.
+  if (ids.length === n + 1 && /\.(csv|tsv)$/.test(idsPath)) ids = ids.slice(1);
+  if (ids.length !== n) throw new CliError(`${idsPath} lists ${ids.length} ids but ${path} has ${n} rows`);
+  return { ids, dim, vectors };
+}
+
+function readIds(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new CliError(`Cannot read ${path}: ${(cause as Error).message}`);
+  }
+  const table = path.endsWith('.csv') || path.endsWith('.tsv');
+  const ids = table
+    ? Papa.parse<string[]>(text, { skipEmptyLines: true, delimiter: path.endsWith('.tsv') ? '\t' : ',' }).data.map((row) => String(row[0] ?? '').trim())
+    : text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  if (ids.some((id) => id === '')) throw new CliError(`${path}: an id is empty`);
+  return ids;
 }

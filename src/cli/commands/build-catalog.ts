@@ -8,6 +8,8 @@ import { readMetadata, type ItemMetadata } from '../read-metadata.js';
 
 export interface BuildCatalogOptions {
   embeddings: string;
+  /** Item ids in row order, for `.npy` embeddings. */
+  ids?: string;
   metadata?: string;
   columns?: string;
   where?: string;
@@ -39,7 +41,7 @@ export function alignMetadata(ids: string[], metadata: ItemMetadata | undefined)
 }
 
 export async function buildCatalog(options: BuildCatalogOptions): Promise<string> {
-  const embeddings = readEmbeddings(options.embeddings);
+  const embeddings = readEmbeddings(options.embeddings, options.ids);
   const metadata = options.metadata ? readMetadata(options.metadata, options.columns, parseWhere(options.where)) : undefined;
   const { items, bias } = alignMetadata(embeddings.ids, metadata);
   const input: Parameters<typeof encodeCatalog>[0] = {
