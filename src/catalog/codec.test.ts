@@ -130,3 +130,14 @@ describe('catalog format v2 extras', () => {
     expect(catalog.items.length).toBe(N);
   });
 });
+
+describe('decodeCatalog on a Node Buffer', () => {
+  it('reads a file handed over as a pooled Buffer view (readFileSync of a small file) correctly', async () => {
+    const bytes = await encodeCatalog(input());
+    // Small Buffers share one pool: byteOffset ≠ 0, and Buffer#slice returns a view, not a copy.
+    const pooled = Buffer.from(bytes);
+    const catalog = await decodeCatalog(pooled);
+    expect(Array.from(catalog.vectors)).toEqual(Array.from(input().vectors));
+    expect(catalog.items[3]!.id).toBe('sku-3');
+  });
+});

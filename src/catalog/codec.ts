@@ -250,8 +250,9 @@ export async function decodeCatalog(bytes: Uint8Array): Promise<Catalog> {
   if (available > header.bodyLength) {
     throw new CatalogError('CATALOG_CORRUPT', `Catalog has ${available - header.bodyLength} unexpected trailing bytes.`);
   }
-  // Copy so that typed-array views are aligned whatever the caller's buffer offset.
-  const body = bytes.slice(bodyOffset, bodyOffset + header.bodyLength);
+  // Copy so that typed-array views are aligned whatever the caller's buffer offset. (Not
+  // `bytes.slice`: on a Node Buffer that is a view into a shared pool, not a copy.)
+  const body = new Uint8Array(bytes.subarray(bodyOffset, bodyOffset + header.bodyLength));
   const digest = await sha256Hex(body);
   if (digest !== header.bodySha256) {
     throw new CatalogError('CATALOG_CORRUPT', `Catalog checksum mismatch: body hashes to ${digest}, header says ${header.bodySha256}.`);

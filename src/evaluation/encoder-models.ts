@@ -17,7 +17,8 @@ export interface EncoderArtifacts {
 export function readCatalogTable(bytes: Uint8Array): { vectors: Float32Array; bias: Float32Array; itemCount: number; dim: number } {
   const { header, bodyOffset } = readCatalogHeader(bytes);
   if (header.dtype !== 'float32') throw new VitrineError('OPTIONS_INVALID', `the encoder models need a float32 catalog, not ${header.dtype}`);
-  const body = bytes.slice(bodyOffset, bodyOffset + header.bodyLength);
+  // Uint8Array's slice copies; a Node Buffer's slice would be a view with a byte offset.
+  const body = Uint8Array.prototype.slice.call(bytes, bodyOffset, bodyOffset + header.bodyLength);
   const { itemCount, dim, sections } = header;
   return {
     vectors: new Float32Array(body.buffer, sections.embeddings.offset, itemCount * dim).slice(),
@@ -155,10 +156,10 @@ export class SasrecBlendModel implements RecommenderModel {
     blendInto(out, this.#knnScores, this.#next, history, this.weights);
   }
 
-  /** The encoder's softmax into `encoder`, raw item-KNN scores into `knn`. */
+  /** The encoder's log-softmax into `encoder`, raw item-KNN scores into `knn`. */
   components(history: number[], encoder: Float32Array, knn: Float32Array): void {
     this.encoder.score(history, encoder);
-    softmaxInPlace(encoder);
+    logSoftmaxInPlace(encoder);
     this.#knn.score(history, knn);
   }
 
@@ -167,28 +168,43 @@ export class SasrecBlendModel implements RecommenderModel {
   }
 }
 
-function softmaxInPlace(x: Float32Array): void {
+function logSoftmaxInPlace(x: Float32Array): void {
   let max = -Infinity;
   for (let i = 0; i < x.length; i++) if (x[i]! > max) max = x[i]!;
   let sum = 0;
-  for (let i = 0; i < x.length; i++) sum += x[i] = Math.exp(x[i]! - max);
-  for (let i = 0; i < x.length; i++) x[i]! /= sum;
+  for (let i = 0; i < x.length; i++) sum += Math.exp(x[i]! - max);
+  const shift = max + Math.log(sum);
+  for (let i = 0; i < x.length; i++) x[i]! -= shift;
 }
 
-/** out = (1 − t − k) · out + t · P(· | last) + k · knn / Σ knn (out holds the encoder's softmax). */
+let restScratch = new Float64Array(0);
+
+/**
+ * out = log((1 − t − k) · p_enc + t · P(· | recent items) + k · knn / Σ knn), where `out` holds
+ * the encoder's log-probabilities on entry. Working in logs keeps the encoder's ranking of
+ * items that no neighbour mentions: their probabilities underflow float32 (they become 0 and
+ * would all tie), their log-probabilities do not.
+ */
 export function blendInto(out: Float32Array, knn: Float32Array, next: SparseRows, history: readonly number[], w: BlendWeights): void {
+  if (restScratch.length !== out.length) restScratch = new Float64Array(out.length);
+  const rest = restScratch;
+  rest.fill(0);
   let knnSum = 0;
   for (let i = 0; i < knn.length; i++) knnSum += knn[i]!;
-  const own = 1 - w.transition - w.knn;
-  const k = knnSum > 0 ? w.knn / knnSum : 0;
-  for (let i = 0; i < out.length; i++) out[i] = own * out[i]! + k * knn[i]!;
+  if (knnSum > 0 && w.knn > 0) for (let i = 0; i < knn.length; i++) rest[i] = (w.knn * knn[i]!) / knnSum;
   let norm = 0;
   for (let d = 0; d < TRANSITION_STEPS; d++) norm += w.decay ** d;
   for (let d = 0; d < TRANSITION_STEPS && d < history.length; d++) {
     const item = history[history.length - 1 - d]!;
     const share = (w.transition * w.decay ** d) / norm;
     if (share === 0 || item + 1 >= next.offsets.length) continue;
-    for (let j = next.offsets[item]!; j < next.offsets[item + 1]!; j++) out[next.columns[j]!]! += share * next.weights[j]!;
+    for (let j = next.offsets[item]!; j < next.offsets[item + 1]!; j++) rest[next.columns[j]!]! += share * next.weights[j]!;
+  }
+  const own = 1 - w.transition - w.knn;
+  const logOwn = own > 0 ? Math.log(own) : -Infinity;
+  for (let i = 0; i < out.length; i++) {
+    const r = rest[i]!;
+    out[i] = r > 0 ? Math.log(own * Math.exp(out[i]!) + r) : logOwn + out[i]!;
   }
 }
 

@@ -20,6 +20,14 @@ describe('encoder file format', () => {
     for (const [name, t] of tensors()) expect(read.get(name)!.data).toEqual(t.data);
   });
 
+  it('reads a Node Buffer that is a view at an odd offset into a larger allocation', () => {
+    const bytes = encodeEncoder(CONFIG, tensors());
+    // Buffer#slice is a view, not a copy: reading must not assume the data starts at byte 0.
+    const view = Buffer.concat([Buffer.alloc(3, 7), Buffer.from(bytes)]).subarray(3);
+    const { tensors: read } = decodeEncoder(view);
+    for (const [name, t] of tensors()) expect(read.get(name)!.data).toEqual(t.data);
+  });
+
   it('refuses bad magic, a cut-off file, a non-finite weight and another catalog with ENCODER_INVALID', () => {
     const bytes = encodeEncoder(CONFIG, tensors());
     const bad = bytes.slice();

@@ -72,9 +72,10 @@ export function unpackTensors(input: Uint8Array | ArrayBuffer): { header: Record
     throw invalid('the header is not JSON', error);
   }
   if (!Array.isArray(header['tensors'])) throw invalid('the header lists no tensors');
-  // Copy the data block: it may sit at an offset that is not a multiple of 4 in `input`.
+  // Copy the data block: it may sit at an offset that is not a multiple of 4 in `input`. Call
+  // Uint8Array's own slice: a Node Buffer's slice is a view on its (possibly shared) memory.
   const dataStart = 12 + headerLength;
-  const block = new Float32Array(bytes.slice(dataStart, dataStart + Math.floor((bytes.length - dataStart) / 4) * 4).buffer);
+  const block = new Float32Array(Uint8Array.prototype.slice.call(bytes, dataStart, dataStart + Math.floor((bytes.length - dataStart) / 4) * 4).buffer);
   const tensors = new Map<string, NamedTensor>();
   for (const entry of header['tensors'] as Array<{ name?: unknown; shape?: unknown; offset?: unknown }>) {
     const { name, shape, offset } = entry;

@@ -14,9 +14,9 @@ export interface SasrecTrainOptions {
   /** Sequences per step. */
   batchSize: number;
   /**
-   * Most positions (sequences × padded length) per step: long-sequence batches are split. Bounds
-   * the step's memory; tfjs-wasm corrupted its heap (low-address tensors, i.e. the first item
-   * rows, turned to ±1e37) when batches of 256 × 50 positions pushed it past 2 GB.
+   * Most positions (sequences × padded length) per step: long-sequence batches are split, which
+   * bounds a step's memory (256 × 50 positions with ≈2,500 candidates is ≈0.5 GB per logits
+   * tensor) and its time.
    */
   maxTokens: number;
   /** Uniform negatives shared by a batch (sampled softmax); 0 = full softmax over every item. */
