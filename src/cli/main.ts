@@ -74,6 +74,7 @@ program
   .option('--seed <n>', 'seed for the sampled negatives', integer, 42)
   .option('--json <file>', 'write the results as JSON records')
   .option('--markdown <file>', 'write the Markdown table to a file')
+  .option('--plot <file>', 'write an SVG bar chart of HR@10 and NDCG@10 per model')
   .option('--catalog <file>', 'catalog for the catalog[:diversity=λ][:debias=β][:feedback=1] models: the on-device scorer')
   .action(async (options) => console.log(await evaluate(options)));
 

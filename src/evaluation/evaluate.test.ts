@@ -67,7 +67,13 @@ describe('vitrine evaluate (command)', () => {
   it('writes JSON records and a Markdown table that state the protocol and the tie policy', async () => {
     const json = join(dir, 'out/results.json');
     const markdown = join(dir, 'out/results.md');
-    const report = await evaluate({ log, format: 'sequences', models: 'popularity, transition-knn', protocol: 'both', split: 'test', seed: 5, json, markdown });
+    const plot = join(dir, 'out/results.svg');
+    const report = await evaluate({ log, format: 'sequences', models: 'popularity, transition-knn', protocol: 'both', split: 'test', seed: 5, json, markdown, plot });
+    // The chart: one bar per model, metric and protocol, labelled with its value.
+    const svg = readFileSync(plot, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<rect [^>]*><title>/g)).toHaveLength(8);
+    expect(svg).toContain('loo-s99');
     expect(report).toContain('ties counted against the target');
     expect(report).toMatch(/\| loo-full \| popularity \|/);
     expect(readFileSync(markdown, 'utf8')).toBe(report);
@@ -83,6 +89,7 @@ describe('vitrine evaluate (command)', () => {
     // The blend ranks b first for the 10 learners; popularity ties b with c (20 each) → rank 2.
     expect(blend.metrics['HR@5']).toBeCloseTo(1 / 3, 10);
     expect(blend.metrics.MRR).toBeGreaterThan(popularity.metrics.MRR);
+    expect(svg).toContain(`<title>HR@10 ${blend.metrics['HR@10'].toFixed(4)}</title>`);
   });
 
   it('rejects unknown models before reading the log, and validation fitted on its own targets', async () => {

@@ -5,6 +5,7 @@ import { createModel } from '../../evaluation/baselines.js';
 import { createCatalogModel } from '../../evaluation/catalog-model.js';
 import { evaluateModel, type EvaluationResult, type EvaluationSplit, type FitSet } from '../../evaluation/evaluate.js';
 import { CUTOFFS, TIE_POLICY } from '../../evaluation/metrics.js';
+import { evaluationSvg } from '../../evaluation/plot.js';
 import { PROTOCOL_DESCRIPTIONS, PROTOCOLS, type ProtocolName } from '../../evaluation/protocols.js';
 import { leaveOneOut } from '../../evaluation/split.js';
 import { CliError } from '../cli-error.js';
@@ -24,6 +25,8 @@ export interface EvaluateOptions {
   dataset?: string;
   json?: string;
   markdown?: string;
+  /** An SVG bar chart of HR@10 and NDCG@10 per model. */
+  plot?: string;
   /** A catalog file for the `catalog[:…]` models (the shipped on-device scorer). */
   catalog?: string;
 }
@@ -80,6 +83,7 @@ export async function evaluate(options: EvaluateOptions): Promise<string> {
   const report = markdownReport(records, dataset, options.split);
   if (options.json) write(options.json, JSON.stringify(records, null, 2) + '\n');
   if (options.markdown) write(options.markdown, report);
+  if (options.plot) write(options.plot, evaluationSvg(records, `${dataset}: ${options.split} split, ${TIE_POLICY}`));
   return report;
 }
 
