@@ -11,8 +11,9 @@ import type { SimdDtype } from '../../src/engine/simd/layout.js';
 import { BATCH_SLOTS, SimdScorer } from '../../src/engine/simd/simd-scorer.js';
 import { TensorScorer } from '../../src/engine/tensor-scorer.js';
 import * as tf from '@tensorflow/tfjs';
-import { prng, syntheticCatalog } from '../../test/fixtures/synthetic-catalog.js';
+import { syntheticCatalog } from '../../test/fixtures/synthetic-catalog.js';
 import { jsFloat16, jsFloat32, jsInt8 } from './js-baseline.js';
+import { seededRandom } from '../../src/training/random.js';
 
 export interface Timing {
   p50Ms: number;
@@ -90,7 +91,7 @@ const api = {
   async setup(items: number, dim: number): Promise<{ ms: number }> {
     const start = performance.now();
     catalog = syntheticCatalog({ items, dim, seed: items + dim });
-    const random = prng(dim);
+    const random = seededRandom(dim);
     queries = Array.from({ length: BATCH_SLOTS }, () => {
       const u = new Float32Array(dim);
       for (let e = 0; e < 3; e++) {

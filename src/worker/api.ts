@@ -181,10 +181,10 @@ export function createWorkerApi() {
       const pin = validatePin(options.catalogSha256);
       const current = (await readCachedCatalog(options.catalog, progress, pin)) ?? (await downloadOrThrow(options.catalog, progress, retryPolicy(options), pin));
       progress({ status: 'calibrate' });
-      // The device's last calibration for this catalog shape is reused (kept only with consent).
-      const engine = await Engine.start(current.catalog, options.backend ?? 'auto', initialConsent(options) === 'granted' ? indexedDbCalibrationCache() : undefined);
-      // Without consent (or under GPC) not even the database is opened: nothing touches the disk.
+      // Without consent (or under GPC) not even a database is opened: nothing touches the disk.
       const consent = initialConsent(options);
+      // The device's last calibration for this catalog shape is reused (kept only with consent).
+      const engine = await Engine.start(current.catalog, options.backend ?? 'auto', consent === 'granted' ? indexedDbCalibrationCache() : undefined);
       const history = consent === 'granted' ? await openStoredHistory(options) : openMemoryHistory(historyLimits(options), notStoringReason(consent));
       const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(`vitrine:${options.namespace}`);
       const s: Loaded = {
