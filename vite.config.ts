@@ -23,6 +23,8 @@ export default defineConfig({
     outDir: 'dist',
     // Clean: a stale worker chunk would ship beside the new one (types are written after, by tsc).
     emptyOutDir: true,
+    // public/ holds the demo's and benchmark's generated catalogs: not part of the library.
+    copyPublicDir: false,
     target: 'es2022',
     assetsInlineLimit: 0,
     minify: true,

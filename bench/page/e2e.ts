@@ -1,7 +1,7 @@
 // The end-to-end benchmark page: the library as a shop uses it (createRecommender → Comlink →
 // worker), timed from the page. bench/run.ts drives it through `window.e2e`.
-// The sources through vite's dev server (the worker's modules load unbundled: start-up times
-// include that; a built library loads one worker file instead).
+// run(): the sources through vite's dev server (the worker's modules load unbundled: start-up
+// times include that); startupBuilt(): the built library from dist/, as a shop ships it.
 import { createRecommender, debugRemote, type Recommender } from '../../src/page/recommender.js';
 
 export interface Timing {
@@ -19,6 +19,11 @@ export interface EndToEndResult {
   warmStartMs: number;
   /** When each start-up step began in the warm start, ms after createRecommender was called. */
   warmSteps: Record<string, number>;
+  /**
+   * The same start-ups with the built library (dist/, as a shop ships it: one worker file
+   * instead of vite's unbundled modules). Warm start: median of `warmStartRuns`.
+   */
+  built?: { coldStartMs: number; warmStartMs: number; warmStartRuns: number[]; warmSteps: Record<string, number> };
   /** recommend({ k: 10 }) through Comlink with 20 events of history. */
   recommend: Timing;
   /** track(view) then recommend(): the shopper's event to fresh results. */
@@ -45,16 +50,40 @@ async function time(reps: number, run: (i: number) => Promise<unknown>): Promise
   return timing(times);
 }
 
-async function start(url: string, backend: string, namespace: string): Promise<{ rec: Recommender; ms: number; steps: Record<string, number> }> {
+type Library = { createRecommender: typeof createRecommender };
+/** The built library, loaded as a shop's page loads it (npm run bench builds it first). */
+const builtLibrary = (): Promise<Library> => import(/* @vite-ignore */ `${location.origin}/dist/index.js`) as Promise<Library>;
+
+async function start(url: string, backend: string, namespace: string, library: Library = { createRecommender }): Promise<{ rec: Recommender; ms: number; steps: Record<string, number> }> {
   const t0 = performance.now();
   const steps: Record<string, number> = {};
-  const rec = await createRecommender({ catalog: url, backend: backend as 'auto', namespace, onProgress: (p) => (steps[p.status] ??= Math.round(performance.now() - t0)) });
+  const rec = await library.createRecommender({ catalog: url, backend: backend as 'auto', namespace, onProgress: (p) => (steps[p.status] ??= Math.round(performance.now() - t0)) });
   steps.created = Math.round(performance.now() - t0);
   await rec.recommend({ k: 10 });
   return { rec, ms: performance.now() - t0, steps };
 }
 
 const e2e = {
+  /** Cold and warm start-up with the built library; the shopper's namespace is erased after. */
+  async startupBuilt(url: string, backend: string, warmRuns: number): Promise<NonNullable<EndToEndResult['built']>> {
+    const library = await builtLibrary();
+    const namespace = `bench-built-${backend}-${url.replace(/\W+/g, '-')}`;
+    for (const key of await caches.keys()) await caches.delete(key);
+    const cold = await start(url, backend, namespace, library);
+    await cold.rec.dispose();
+    const warm: Array<Awaited<ReturnType<typeof start>>> = [];
+    for (let i = 0; i < warmRuns; i++) {
+      const run = await start(url, backend, namespace, library);
+      warm.push(run);
+      await run.rec.dispose();
+    }
+    const median = [...warm].sort((a, b) => a.ms - b.ms)[warm.length >> 1]!;
+    const last = await start(url, backend, namespace, library);
+    await last.rec.eraseHistory();
+    await last.rec.dispose();
+    return { coldStartMs: cold.ms, warmStartMs: median.ms, warmStartRuns: warm.map((w) => Math.round(w.ms)), warmSteps: median.steps };
+  },
+
   async run(url: string, backend: string, ids: string[], browseSeconds: number): Promise<EndToEndResult> {
     const namespace = `bench-${backend}-${url.replace(/\W+/g, '-')}`;
     // A cold start: nothing of ours cached from an earlier run.

@@ -10,6 +10,7 @@ import {
   type CatalogSection,
   type EmbeddingDtype,
   type ItemField,
+  type QuantisedRows,
 } from './types.js';
 
 /** "VTRNCAT" + NUL: the first 8 bytes of every catalog file. */
@@ -253,43 +254,69 @@ export async function decodeCatalog(bytes: Uint8Array): Promise<Catalog> {
   // Copy so that typed-array views are aligned whatever the caller's buffer offset. (Not
   // `bytes.slice`: on a Node Buffer that is a view into a shared pool, not a copy.)
   const body = new Uint8Array(bytes.subarray(bodyOffset, bodyOffset + header.bodyLength));
-  const digest = await sha256Hex(body);
-  if (digest !== header.bodySha256) {
-    throw new CatalogError('CATALOG_CORRUPT', `Catalog checksum mismatch: body hashes to ${digest}, header says ${header.bodySha256}.`);
+  // WebCrypto hashes off this thread: decode meanwhile, and trust nothing until it agrees.
+  const digest = sha256Hex(body);
+  const mismatch = async (): Promise<CatalogError | undefined> => {
+    const actual = await digest;
+    return actual === header.bodySha256 ? undefined : new CatalogError('CATALOG_CORRUPT', `Catalog checksum mismatch: body hashes to ${actual}, header says ${header.bodySha256}.`);
+  };
+  let catalog: Catalog;
+  try {
+    catalog = decodeBody(body, header);
+  } catch (error) {
+    // A damaged body fails as a checksum mismatch whatever part of it the decoder tripped on.
+    throw (await mismatch()) ?? error;
   }
-  const { itemCount: n, dim, sections } = header;
-  const vectors = decodeEmbeddings(body, header);
-  for (let i = 0; i < vectors.length; i++) {
-    if (!Number.isFinite(vectors[i])) throw new CatalogError('CATALOG_CORRUPT', `Embedding row ${Math.floor(i / dim)} holds a non-finite value.`);
-  }
+  const failure = await mismatch();
+  if (failure) throw failure;
+  return catalog;
+}
+
+function decodeBody(body: Uint8Array, header: CatalogHeader): Catalog {
+  const { itemCount: n, sections } = header;
+  const { vectors, quantised } = decodeEmbeddings(body, header);
   const bias = new Float32Array(body.buffer, sections.bias.offset, n).slice();
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(bias[i])) throw new CatalogError('CATALOG_CORRUPT', `Bias of row ${i} is not finite.`);
   }
-  const items = decodeMetadata(body.subarray(sections.metadata.offset, sections.metadata.offset + sections.metadata.length), header);
-  return { header, vectors, bias, items, extras: decodeExtras(body, header) };
+  const { items, rowById } = decodeMetadata(body.subarray(sections.metadata.offset, sections.metadata.offset + sections.metadata.length), header);
+  const catalog: Catalog = { header, vectors, bias, items, extras: decodeExtras(body, header), rowById };
+  if (quantised) catalog.quantised = quantised;
+  return catalog;
 }
 
-function decodeEmbeddings(body: Uint8Array, header: CatalogHeader): Float32Array {
+const nonFinite = (row: number): CatalogError => new CatalogError('CATALOG_CORRUPT', `Embedding row ${row} holds a non-finite value.`);
+
+/** float32 rows, plus the file's own rows when quantised. Finiteness is checked on what the file holds. */
+function decodeEmbeddings(body: Uint8Array, header: CatalogHeader): { vectors: Float32Array; quantised?: QuantisedRows } {
   const { itemCount: n, dim, dtype, sections } = header;
   const { offset } = sections.embeddings;
-  if (dtype === 'float32') return new Float32Array(body.buffer, offset, n * dim).slice();
+  if (dtype === 'float32') {
+    const vectors = new Float32Array(body.buffer, offset, n * dim).slice();
+    for (let i = 0; i < vectors.length; i++) if (!Number.isFinite(vectors[i])) throw nonFinite(Math.floor(i / dim));
+    return { vectors };
+  }
   const out = new Float32Array(n * dim);
   if (dtype === 'float16') {
-    const halves = new Uint16Array(body.buffer, offset, n * dim);
-    for (let i = 0; i < halves.length; i++) out[i] = float16ToFloat32(halves[i]!);
-    return out;
+    const halves = new Uint16Array(body.buffer, offset, n * dim).slice();
+    for (let i = 0; i < halves.length; i++) {
+      // Exponent all ones: infinity or NaN.
+      if ((halves[i]! & 0x7c00) === 0x7c00) throw nonFinite(Math.floor(i / dim));
+      out[i] = float16ToFloat32(halves[i]!);
+    }
+    return { vectors: out, quantised: { dtype: 'float16', values: halves } };
   }
-  const quantised = new Int8Array(body.buffer, offset, n * dim);
-  const scales = new Float32Array(body.buffer, sections.scales!.offset, n);
-  for (let row = 0; row < n; row++) {
+  const values = new Int8Array(body.buffer, offset, n * dim).slice();
+  const scales = new Float32Array(body.buffer, sections.scales!.offset, n).slice();
+  for (let row = 0, i = 0; row < n; row++) {
     const scale = scales[row]!;
-    for (let j = 0; j < dim; j++) out[row * dim + j] = quantised[row * dim + j]! * scale;
+    if (!Number.isFinite(scale)) throw nonFinite(row);
+    for (const end = i + dim; i < end; i++) out[i] = values[i]! * scale;
   }
-  return out;
+  return { vectors: out, quantised: { dtype: 'int8', values, scales } };
 }
 
-function decodeMetadata(bytes: Uint8Array, header: CatalogHeader): CatalogItem[] {
+function decodeMetadata(bytes: Uint8Array, header: CatalogHeader): { items: CatalogItem[]; rowById: Map<string, number> } {
   const corrupt = (why: string, cause?: unknown): CatalogError =>
     new CatalogError('CATALOG_CORRUPT', `Catalog metadata is invalid: ${why}.`, { cause });
   let columns: Record<string, unknown>;
@@ -305,25 +332,29 @@ function decodeMetadata(bytes: Uint8Array, header: CatalogHeader): CatalogItem[]
     if (!Array.isArray(column) || column.length !== n) throw corrupt(`column ${field} must have ${n} entries`);
   }
   const ids = columns.id as unknown[];
-  const seen = new Set<string>();
+  const rowById = new Map<string, number>();
   const items: CatalogItem[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const id = ids[i];
     if (typeof id !== 'string' || id.length === 0) throw corrupt(`id of row ${i} is not a non-empty string`);
-    if (seen.has(id)) throw corrupt(`duplicate id ${id}`);
-    seen.add(id);
-    const item: CatalogItem = { id };
-    for (const field of header.fields) {
-      if (field === 'id') continue;
-      const value = (columns[field] as unknown[])[i];
-      if (value === null || value === undefined) continue;
-      const numeric = field === 'price' || field === 'stock';
-      if (numeric ? typeof value !== 'number' || !Number.isFinite(value) : typeof value !== 'string') {
-        throw corrupt(`${field} of item ${id} has the wrong type`);
-      }
-      (item as unknown as Record<string, unknown>)[field] = value;
-    }
-    items[i] = item;
+    if (rowById.has(id)) throw corrupt(`duplicate id ${id}`);
+    rowById.set(id, i);
+    items[i] = { id };
   }
-  return items;
+  // Column by column: one field's checks in a tight loop (this is on the start-up path); every
+  // item still gains its fields in the header's order.
+  for (const field of header.fields) {
+    if (field === 'id') continue;
+    const column = columns[field] as unknown[];
+    const numeric = field === 'price' || field === 'stock';
+    for (let i = 0; i < n; i++) {
+      const value = column[i];
+      if (value === null || value === undefined) continue;
+      if (numeric ? typeof value !== 'number' || !Number.isFinite(value) : typeof value !== 'string') {
+        throw corrupt(`${field} of item ${items[i]!.id} has the wrong type`);
+      }
+      (items[i] as unknown as Record<string, unknown>)[field] = value;
+    }
+  }
+  return { items, rowById };
 }

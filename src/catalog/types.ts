@@ -57,4 +57,14 @@ export interface Catalog {
   items: CatalogItem[];
   /** Training statistics (empty for v1 files and bare-embedding catalogs). */
   extras: CatalogExtras;
+  /**
+   * The file's own rows when it is quantised (decodeCatalog sets it): a scorer that stores the
+   * same dtype copies them instead of quantising `vectors` again.
+   */
+  quantised?: QuantisedRows;
+  /** Item id → row, when the decoder built it anyway (checking ids are unique). */
+  rowById?: ReadonlyMap<string, number>;
 }
+
+/** Embedding rows exactly as a quantised catalog file stores them. */
+export type QuantisedRows = { dtype: 'int8'; values: Int8Array; scales: Float32Array } | { dtype: 'float16'; values: Uint16Array };

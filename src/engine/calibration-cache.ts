@@ -30,10 +30,22 @@ export function calibrationKey(catalog: Catalog): string {
 
 /** IndexedDB-backed cache; every failure reads as a miss (the engine then just measures). */
 export function indexedDbCalibrationCache(): CalibrationCache {
-  const open = () => openDB(DB_NAME, 1, { upgrade: (db) => void db.createObjectStore(STORE) });
+  const open = async () => {
+    // A connection left open must not hold up eraseHistory()'s deleteDB: give way when asked.
+    const db = await openDB(DB_NAME, 1, { upgrade: (created) => void created.createObjectStore(STORE), blocking: () => db.close() });
+    return db;
+  };
+  // Opening starts now, so that it overlaps the catalog's loading; the first call takes it.
+  let opened: ReturnType<typeof open> | undefined = open();
+  opened.catch(() => undefined);
+  const take = (): ReturnType<typeof open> => {
+    const db = opened ?? open();
+    opened = undefined;
+    return db;
+  };
   return {
     async get(key) {
-      const db = await open();
+      const db = await take();
       try {
         return (await db.get(STORE, key)) as CachedCalibration | undefined;
       } finally {
@@ -41,7 +53,7 @@ export function indexedDbCalibrationCache(): CalibrationCache {
       }
     },
     async set(key, value) {
-      const db = await open();
+      const db = await take();
       try {
         await db.put(STORE, value, key);
       } finally {

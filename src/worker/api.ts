@@ -47,7 +47,7 @@ interface Loaded {
   options: Required<Pick<EngineOptions, 'namespace'>> & EngineOptions;
   profile: ResolvedProfileOptions;
   current: LoadedCatalog;
-  rowById: Map<string, number>;
+  rowById: ReadonlyMap<string, number>;
   engine: Engine;
   history: HistoryStore;
   events: StoredEvent[];
@@ -109,7 +109,8 @@ function explain(catalog: Catalog, row: number, contributions: readonly Contribu
 
 type ChannelMessage = { kind: 'events' } | { kind: 'erased' } | { kind: 'revoked' };
 
-const indexRows = (catalog: Catalog): Map<string, number> => new Map(catalog.items.map((item, row) => [item.id, row]));
+/** The decoder's id → row map when it built one (it checks ids are unique), else a new one. */
+const indexRows = (catalog: Catalog): ReadonlyMap<string, number> => catalog.rowById ?? new Map(catalog.items.map((item, row) => [item.id, row]));
 
 /** The object the worker exposes through Comlink. Every method is async and takes plain data. */
 export function createWorkerApi() {
@@ -173,19 +174,38 @@ export function createWorkerApi() {
     s.events = (await s.history.readAll()).sort((a, b) => a.seq - b.seq);
   };
 
+  const catchUp = async (s: Loaded): Promise<void> => {
+    const last = s.events.at(-1)?.seq ?? 0;
+    const later = await s.history.readAfter(last);
+    const known = new Set(s.events.map((e) => e.seq));
+    s.events.push(...later.filter((e) => !known.has(e.seq)));
+    s.events.sort((a, b) => a.seq - b.seq);
+    trimMemory(s);
+  };
+
   const api = {
     async init(rawOptions: EngineOptions, onProgress?: Progress): Promise<EngineInfo> {
       if (state) throw new VitrineError('OPTIONS_INVALID', 'init() was already called on this worker.');
       const options = validateEngineOptions(rawOptions);
       const progress: Progress = (info) => onProgress?.(info);
       const pin = validatePin(options.catalogSha256);
-      const current = (await readCachedCatalog(options.catalog, progress, pin)) ?? (await downloadOrThrow(options.catalog, progress, retryPolicy(options), pin));
-      progress({ status: 'calibrate' });
       // Without consent (or under GPC) not even a database is opened: nothing touches the disk.
       const consent = initialConsent(options);
+      // IndexedDB works off this thread: open the history and read it while the catalog loads.
+      const opening = consent === 'granted' ? openStoredHistory(options) : Promise.resolve(openMemoryHistory(historyLimits(options), notStoringReason(consent)));
+      const reading = opening.then((h) => h.readAll()).catch(() => undefined);
       // The device's last calibration for this catalog shape is reused (kept only with consent).
-      const engine = await Engine.start(current.catalog, options.backend ?? 'auto', consent === 'granted' ? indexedDbCalibrationCache() : undefined);
-      const history = consent === 'granted' ? await openStoredHistory(options) : openMemoryHistory(historyLimits(options), notStoringReason(consent));
+      const calibrations = consent === 'granted' && (options.backend ?? 'auto') === 'auto' ? indexedDbCalibrationCache() : undefined;
+      let current: LoadedCatalog;
+      try {
+        current = (await readCachedCatalog(options.catalog, progress, pin)) ?? (await downloadOrThrow(options.catalog, progress, retryPolicy(options), pin));
+      } catch (error) {
+        void opening.then((h) => h.close());
+        throw error;
+      }
+      progress({ status: 'calibrate' });
+      const engine = await Engine.start(current.catalog, options.backend ?? 'auto', calibrations);
+      const history = await opening;
       const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(`vitrine:${options.namespace}`);
       const s: Loaded = {
         options,
@@ -202,7 +222,9 @@ export function createWorkerApi() {
         await engine.prepareTfjs();
         s.encoder = await loadEncoder(options.encoder, current.catalog);
       }
-      await reloadEvents(s);
+      const early = await reading;
+      if (early) s.events = early.sort((a, b) => a.seq - b.seq);
+      else await reloadEvents(s);
       if (channel) {
         channel.onmessage = (message: MessageEvent<ChannelMessage>) => {
           if (message.data.kind === 'erased') s.events = [];
@@ -211,6 +233,8 @@ export function createWorkerApi() {
           else void reloadEvents(s).catch(() => undefined);
         };
       }
+      // Another tab may have written while the catalog loaded, before we listened: catch up.
+      if (early) void catchUp(s).catch(() => undefined);
       state = s;
       progress({ status: 'ready', backend: engine.backend, items: current.catalog.header.itemCount, source: current.source });
       if (current.source === 'cache') void revalidate(s, progress);

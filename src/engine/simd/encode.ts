@@ -17,19 +17,37 @@ export function halfToFloatTable(): Float32Array {
   return halfTable;
 }
 
-/** Row-major `rows × dim` values into the tiled block (tileIndex); the padding stays zero. */
-function writeTiled(rows: number, dim: number, stride: number, elementBytes: number, put: (at: number, from: number) => void): void {
+type Elements = Float32Array | Uint16Array | Int8Array;
+
+/**
+ * Row-major `rows × dim` values into the tiled block (tileIndex); the padding stays zero. One
+ * plain loop per slot run (no callback per element): this is on the start-up path.
+ */
+function copyTiled(src: Elements, dst: Elements, rows: number, dim: number, stride: number, elementBytes: number): void {
   const slot = SLOT_BYTES / elementBytes;
   for (let r = 0; r < rows; r++) {
     const base = tileIndex(r, 0, stride, elementBytes);
-    for (let j = 0; j < dim; j++) put(base + Math.floor(j / slot) * 4 * slot + (j % slot), r * dim + j);
+    const from = r * dim;
+    for (let j = 0, at = base; j < dim; at += 4 * slot) {
+      const end = Math.min(dim, j + slot);
+      for (let k = at; j < end; j++, k++) dst[k] = src[from + j]!;
+    }
   }
 }
 
 export function writeFloat32Rows(src: Float32Array, rows: number, dim: number, dst: Float32Array, stride: number): void {
-  writeTiled(rows, dim, stride, 4, (at, from) => {
-    dst[at] = src[from]!;
-  });
+  copyTiled(src, dst, rows, dim, stride, 4);
+}
+
+/** The rows of a float16 catalog file as they are (IEEE half bits), no round trip through float32. */
+export function copyFloat16Rows(halves: Uint16Array, rows: number, dim: number, dst: Uint16Array, stride: number): void {
+  copyTiled(halves, dst, rows, dim, stride, 2);
+}
+
+/** The rows and scales of an int8 catalog file as they are: what writeInt8Rows would compute from their float32 values. */
+export function copyInt8Rows(values: Int8Array, sourceScales: Float32Array, rows: number, dim: number, dst: Int8Array, stride: number, scales: Float32Array): void {
+  copyTiled(values, dst, rows, dim, stride, 1);
+  scales.set(sourceScales.subarray(0, rows));
 }
 
 /** IEEE half bits, rounded to nearest even (as the catalog codec writes float16 files). */
@@ -42,9 +60,7 @@ export function writeFloat16Rows(src: Float32Array, rows: number, dim: number, d
     halves = new Uint16Array(block.length);
     for (let i = 0; i < block.length; i++) halves[i] = float32ToFloat16(block[i]!);
   }
-  writeTiled(rows, dim, stride, 2, (at, from) => {
-    dst[at] = halves[from]!;
-  });
+  copyTiled(halves, dst, rows, dim, stride, 2);
 }
 
 /**

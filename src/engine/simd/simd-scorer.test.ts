@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { decodeCatalog, encodeCatalog } from '../../catalog/codec.js';
 import type { Catalog, CatalogItem } from '../../catalog/types.js';
 import type { MaskSpec } from '../mask.js';
 import { referenceRecommend, referenceSimilar } from '../reference-scorer.js';
@@ -60,6 +61,25 @@ describe('SimdScorer (Node)', () => {
         expect(Array.from((await scorer.similar(17, 20, mask)).rows)).toEqual(Array.from(refSimilar.rows));
       }
       scorer.dispose();
+    });
+  }
+
+  for (const dtype of ['int8', 'float16'] as const) {
+    it(`a decoded ${dtype} file: its own rows, copied, score exactly as re-quantising its float32 values`, async () => {
+      const items = c.items;
+      const file = await decodeCatalog(await encodeCatalog({ ids: items.map((i) => i.id), vectors: c.vectors, dim: 37, bias: c.bias, items, dtype, modelId: 't' }));
+      expect(file.quantised?.dtype).toBe(dtype);
+      const { quantised: _own, ...requantised } = file;
+      const copied = await SimdScorer.create(file, { refine: false });
+      const computed = await SimdScorer.create(requantised, { refine: false });
+      for (const mask of masks) {
+        const a = await copied.recommend(u, 100, mask);
+        const b = await computed.recommend(u, 100, mask);
+        expect(Array.from(a.rows)).toEqual(Array.from(b.rows));
+        expect(Array.from(a.scores)).toEqual(Array.from(b.scores));
+      }
+      copied.dispose();
+      computed.dispose();
     });
   }
 

@@ -1,7 +1,7 @@
 import type { Catalog } from '../../catalog/types.js';
 import { MASKED_SCORE, MASKED_THRESHOLD, type MaskSpec } from '../mask.js';
 import type { RankedRows, Scorer } from '../scorer.js';
-import { halfToFloatTable, writeFloat16Rows, writeFloat32Rows, writeInt8Rows, writeQuery } from './encode.js';
+import { copyFloat16Rows, copyInt8Rows, halfToFloatTable, writeFloat16Rows, writeFloat32Rows, writeInt8Rows, writeQuery } from './encode.js';
 import { createMemory, instantiateKernel, loadSimdKernel, type KernelExports, type KernelMemory, type KernelModule, type ScanFn } from './kernel.js';
 import { ELEMENT_BYTES, planLayout, SLOT_BYTES, tileIndex, WASM_PAGE, type Layout, type SimdDtype } from './layout.js';
 import { candidateCount, collectBoosts, exactScores, mergeRanked, refineRecommend, refineSimilar, type Boosts } from './refine.js';
@@ -89,10 +89,21 @@ export class SimdScorer implements Scorer {
     const buffer = this.#memory.buffer;
     const stride = layout.rowBytes / ELEMENT_BYTES[this.dtype];
     const recScale = new Float32Array(buffer, layout.recScale, layout.paddedRows);
-    if (this.dtype === 'float32') writeFloat32Rows(catalog.vectors, n, dim, new Float32Array(buffer, layout.vec, layout.paddedRows * stride), stride);
-    if (this.dtype === 'float16') writeFloat16Rows(catalog.vectors, n, dim, new Uint16Array(buffer, layout.vec, layout.paddedRows * stride), stride);
-    if (this.dtype === 'int8') writeInt8Rows(catalog.vectors, n, dim, new Int8Array(buffer, layout.vec, layout.paddedRows * stride), stride, recScale);
-    else recScale.fill(1, 0, n);
+    // A quantised file's own rows are copied as they are: quantising its float32 values again
+    // gives the same bytes, slower (this is on the start-up path).
+    const own = catalog.quantised?.dtype === this.dtype ? catalog.quantised : undefined;
+    const cells = layout.paddedRows * stride;
+    if (this.dtype === 'float32') writeFloat32Rows(catalog.vectors, n, dim, new Float32Array(buffer, layout.vec, cells), stride);
+    if (this.dtype === 'float16') {
+      const dst = new Uint16Array(buffer, layout.vec, cells);
+      if (own?.dtype === 'float16') copyFloat16Rows(own.values, n, dim, dst, stride);
+      else writeFloat16Rows(catalog.vectors, n, dim, dst, stride);
+    }
+    if (this.dtype === 'int8') {
+      const dst = new Int8Array(buffer, layout.vec, cells);
+      if (own?.dtype === 'int8') copyInt8Rows(own.values, own.scales, n, dim, dst, stride, recScale);
+      else writeInt8Rows(catalog.vectors, n, dim, dst, stride, recScale);
+    } else recScale.fill(1, 0, n);
     // Padding rows (scale 0) score exactly MASKED_SCORE, which never beats the top-k threshold.
     const recBias = new Float32Array(buffer, layout.recBias, layout.paddedRows).fill(MASKED_SCORE);
     recBias.set(catalog.bias.subarray(0, n));
