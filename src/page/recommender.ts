@@ -1,4 +1,5 @@
 import { proxy } from 'comlink';
+import { DEFAULT_NAMESPACE, openTabsChannel, type TabsMessage } from '../shared/tabs-channel.js';
 import type { CatalogItem } from '../catalog/types.js';
 import type { StoredEvent, TrackEvent } from '../history/events.js';
 import type {
@@ -215,6 +216,12 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
   let catalogUrl = resolveUrl(catalog);
   let catalogPin = rest.catalogSha256;
   let consentCall: 'grant' | 'revoke' | undefined;
+  // A revoke in another tab stops our worker storing (it hears the same broadcast); a worker
+  // restarted after a crash must then not replay this tab's older grant.
+  const tabs = openTabsChannel(rest.namespace ?? DEFAULT_NAMESPACE);
+  tabs?.addEventListener('message', (message: MessageEvent<TabsMessage>) => {
+    if (message.data?.kind === 'revoked') consentCall = 'revoke';
+  });
   let restarting: Promise<void> | undefined;
   /**
    * A crashed worker is replaced on the next call, with the same options, the catalog in use
@@ -252,6 +259,7 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
   try {
     await call(() => remote.init({ ...rest, catalog: catalogUrl }, progress));
   } catch (error) {
+    tabs?.close();
     release();
     worker.terminate();
     throw error;
@@ -302,6 +310,7 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
       } catch {
         // The worker may already be gone; terminating below is what matters.
       }
+      tabs?.close();
       release();
       worker.terminate();
     },

@@ -1,4 +1,5 @@
 import type { Catalog, CatalogItem } from '../catalog/types.js';
+import { openTabsChannel, type TabsMessage } from '../shared/tabs-channel.js';
 import { clearCalibrationCache, indexedDbCalibrationCache } from '../engine/calibration-cache.js';
 import { Engine } from '../engine/engine.js';
 import { itemPassesFilters, type MaskSpec } from '../engine/mask.js';
@@ -107,7 +108,6 @@ function explain(catalog: Catalog, row: number, contributions: readonly Contribu
 }
 
 
-type ChannelMessage = { kind: 'events' } | { kind: 'erased' } | { kind: 'revoked' };
 
 /** The decoder's id → row map when it built one (it checks ids are unique), else a new one. */
 const indexRows = (catalog: Catalog): ReadonlyMap<string, number> => catalog.rowById ?? new Map(catalog.items.map((item, row) => [item.id, row]));
@@ -153,7 +153,7 @@ export function createWorkerApi() {
       if (s.history.quotaEvictions !== evictions) await reloadEvents(s);
       else s.events.push(...stored);
       trimMemory(s);
-      s.channel?.postMessage({ kind: 'events' } satisfies ChannelMessage);
+      s.channel?.postMessage({ kind: 'events' } satisfies TabsMessage);
       stored.forEach((e, i) => batch[i]!.resolve(e));
     } catch (error) {
       batch.forEach((p) => p.reject(error));
@@ -206,7 +206,7 @@ export function createWorkerApi() {
       progress({ status: 'calibrate' });
       const engine = await Engine.start(current.catalog, options.backend ?? 'auto', calibrations);
       const history = await opening;
-      const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(`vitrine:${options.namespace}`);
+      const channel = openTabsChannel(options.namespace);
       const s: Loaded = {
         options,
         profile: resolveProfileOptions(options.profile),
@@ -226,7 +226,7 @@ export function createWorkerApi() {
       if (early) s.events = early.sort((a, b) => a.seq - b.seq);
       else await reloadEvents(s);
       if (channel) {
-        channel.onmessage = (message: MessageEvent<ChannelMessage>) => {
+        channel.onmessage = (message: MessageEvent<TabsMessage>) => {
           if (message.data.kind === 'erased') s.events = [];
           // The shopper withdrew consent in another tab: stop storing here too (it erased already).
           else if (message.data.kind === 'revoked') void api.revokeConsent({ erase: false }).catch(() => undefined);
@@ -271,7 +271,7 @@ export function createWorkerApi() {
         await eraseHistoryDatabases(s.options.namespace);
         await clearCatalogCache();
         await clearCalibrationCache();
-        s.channel?.postMessage({ kind: 'revoked' } satisfies ChannelMessage);
+        s.channel?.postMessage({ kind: 'revoked' } satisfies TabsMessage);
       }
       s.history.close();
       s.consent = 'revoked';
@@ -631,7 +631,7 @@ export function createWorkerApi() {
       await clearCatalogCache();
       await clearCalibrationCache();
       s.events = [];
-      s.channel?.postMessage({ kind: 'erased' } satisfies ChannelMessage);
+      s.channel?.postMessage({ kind: 'erased' } satisfies TabsMessage);
     },
 
     /** Diagnostics for tests: live tensors and bytes on the backend. */

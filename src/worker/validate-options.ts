@@ -1,3 +1,4 @@
+import { DEFAULT_NAMESPACE } from '../shared/tabs-channel.js';
 import { isBackendName } from '../engine/backend-name.js';
 import type { ItemFilters } from '../engine/mask.js';
 import type { EngineOptions, RecommendOptions, SimilarOptions } from '../shared/api-types.js';
@@ -12,7 +13,7 @@ const isPositive = (x: unknown): x is number => typeof x === 'number' && Number.
 export function validateEngineOptions(options: EngineOptions): EngineOptions & { namespace: string } {
   if (!isObject(options)) throw invalid('options must be an object');
   if (typeof options.catalog !== 'string' || options.catalog.length === 0) throw invalid('catalog must be the URL of a catalog file');
-  const namespace = options.namespace ?? 'default';
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   if (typeof namespace !== 'string' || !/^[\w.-]{1,64}$/.test(namespace)) throw invalid('namespace must be 1–64 letters, digits, "_", "-" or "."');
   if (options.backend !== undefined && options.backend !== 'auto' && !isBackendName(options.backend)) {
     throw invalid(`backend must be auto, webgpu, webgl, wasm or cpu, not ${String(options.backend)}`);

@@ -166,6 +166,11 @@ test('revoke or erase before consent on a later visit deletes what earlier visit
   await trackSome(other, ids.slice(3, 5));
   expect(await historyDbs(other)).toEqual([]);
   expect(await exported(other)).toEqual(ids.slice(3, 5));
+  // Its worker crashes and is restarted: the revoke holds (its own earlier grant is not replayed).
+  await other.evaluate(() => window.security.debugRemote(window.rec)!.debugCrash('close').catch(() => undefined));
+  await expect.poll(() => other.evaluate(async () => (await window.rec.info()).consent.state)).toBe('revoked');
+  await trackSome(other, ids.slice(5, 6));
+  expect(await historyDbs(other)).toEqual([]);
   await other.evaluate(() => window.rec.dispose());
 
   // eraseHistory() before consent deletes the earlier visits' database too.
