@@ -1,6 +1,7 @@
 import { CatalogError } from '../shared/errors.js';
 import { CORE_SECTIONS, decodeExtras, extraSections, isKnownExtraSection, type CatalogExtras } from './extras.js';
 import { float16ToFloat32, float32ToFloat16 } from './float16.js';
+import { defineLazyVectors } from './embedding-rows.js';
 import { sha256Hex } from './sha256.js';
 import {
   ITEM_FIELDS,
@@ -251,8 +252,9 @@ export async function decodeCatalog(bytes: Uint8Array): Promise<Catalog> {
   if (available > header.bodyLength) {
     throw new CatalogError('CATALOG_CORRUPT', `Catalog has ${available - header.bodyLength} unexpected trailing bytes.`);
   }
-  // Copy so that typed-array views are aligned whatever the caller's buffer offset. (Not
-  // `bytes.slice`: on a Node Buffer that is a view into a shared pool, not a copy.)
+  // Our own copy: typed-array views are aligned whatever the caller's buffer offset, and the
+  // embedding rows stay views into it (one copy of the block, not two). (Not `bytes.slice`: on
+  // a Node Buffer that is a view into a shared pool, not a copy.)
   const body = new Uint8Array(bytes.subarray(bodyOffset, bodyOffset + header.bodyLength));
   // WebCrypto hashes off this thread: decode meanwhile, and trust nothing until it agrees.
   const digest = sha256Hex(body);
@@ -274,46 +276,57 @@ export async function decodeCatalog(bytes: Uint8Array): Promise<Catalog> {
 
 function decodeBody(body: Uint8Array, header: CatalogHeader): Catalog {
   const { itemCount: n, sections } = header;
-  const { vectors, quantised } = decodeEmbeddings(body, header);
+  const embeddings = decodeEmbeddings(body, header);
   const bias = new Float32Array(body.buffer, sections.bias.offset, n).slice();
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(bias[i])) throw new CatalogError('CATALOG_CORRUPT', `Bias of row ${i} is not finite.`);
   }
   const { items, rowById } = decodeMetadata(body.subarray(sections.metadata.offset, sections.metadata.offset + sections.metadata.length), header);
-  const catalog: Catalog = { header, vectors, bias, items, extras: decodeExtras(body, header), rowById };
-  if (quantised) catalog.quantised = quantised;
-  return catalog;
+  const rest = { header, bias, items, extras: decodeExtras(body, header), rowById };
+  if ('vectors' in embeddings) return { ...rest, vectors: embeddings.vectors };
+  const quantised = embeddings.quantised;
+  return defineLazyVectors({ ...rest, quantised }, () => expand(quantised, header.dim));
 }
 
 const nonFinite = (row: number): CatalogError => new CatalogError('CATALOG_CORRUPT', `Embedding row ${row} holds a non-finite value.`);
 
-/** float32 rows, plus the file's own rows when quantised. Finiteness is checked on what the file holds. */
-function decodeEmbeddings(body: Uint8Array, header: CatalogHeader): { vectors: Float32Array; quantised?: QuantisedRows } {
+/**
+ * float32 files: their rows. Quantised files: their own rows, checked finite (every value of an
+ * int8 row is finite when its scale is; a half is not when its exponent bits are all ones); the
+ * float32 block is built only if something asks for it (defineLazyVectors).
+ */
+function decodeEmbeddings(body: Uint8Array, header: CatalogHeader): { vectors: Float32Array } | { quantised: QuantisedRows } {
   const { itemCount: n, dim, dtype, sections } = header;
   const { offset } = sections.embeddings;
   if (dtype === 'float32') {
-    const vectors = new Float32Array(body.buffer, offset, n * dim).slice();
+    const vectors = new Float32Array(body.buffer, offset, n * dim);
     for (let i = 0; i < vectors.length; i++) if (!Number.isFinite(vectors[i])) throw nonFinite(Math.floor(i / dim));
     return { vectors };
   }
-  const out = new Float32Array(n * dim);
   if (dtype === 'float16') {
-    const halves = new Uint16Array(body.buffer, offset, n * dim).slice();
-    for (let i = 0; i < halves.length; i++) {
-      // Exponent all ones: infinity or NaN.
-      if ((halves[i]! & 0x7c00) === 0x7c00) throw nonFinite(Math.floor(i / dim));
-      out[i] = float16ToFloat32(halves[i]!);
-    }
-    return { vectors: out, quantised: { dtype: 'float16', values: halves } };
+    const halves = new Uint16Array(body.buffer, offset, n * dim);
+    for (let i = 0; i < halves.length; i++) if ((halves[i]! & 0x7c00) === 0x7c00) throw nonFinite(Math.floor(i / dim));
+    return { quantised: { dtype: 'float16', values: halves } };
   }
-  const values = new Int8Array(body.buffer, offset, n * dim).slice();
-  const scales = new Float32Array(body.buffer, sections.scales!.offset, n).slice();
-  for (let row = 0, i = 0; row < n; row++) {
+  const values = new Int8Array(body.buffer, offset, n * dim);
+  const scales = new Float32Array(body.buffer, sections.scales!.offset, n);
+  for (let row = 0; row < n; row++) if (!Number.isFinite(scales[row])) throw nonFinite(row);
+  return { quantised: { dtype: 'int8', values, scales } };
+}
+
+/** The float32 block of a quantised file's rows. */
+function expand(own: QuantisedRows, dim: number): Float32Array {
+  const out = new Float32Array(own.values.length);
+  if (own.dtype === 'float16') {
+    for (let i = 0; i < out.length; i++) out[i] = float16ToFloat32(own.values[i]!);
+    return out;
+  }
+  const { values, scales } = own;
+  for (let row = 0, i = 0; i < out.length; row++) {
     const scale = scales[row]!;
-    if (!Number.isFinite(scale)) throw nonFinite(row);
     for (const end = i + dim; i < end; i++) out[i] = values[i]! * scale;
   }
-  return { vectors: out, quantised: { dtype: 'int8', values, scales } };
+  return out;
 }
 
 function decodeMetadata(bytes: Uint8Array, header: CatalogHeader): { items: CatalogItem[]; rowById: Map<string, number> } {

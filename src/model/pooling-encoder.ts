@@ -1,3 +1,4 @@
+import { asRowReader, type RowReader } from '../catalog/embedding-rows.js';
 import type { EventType, StoredEvent } from '../history/events.js';
 
 /** How the shopper's events are pooled into one intent vector. */
@@ -120,11 +121,12 @@ export function poolContributions(
 }
 
 /** The shopper vector: Σ weight · v(row). All zeros for an empty history (popularity prior only). */
-export function shopperVector(contributions: readonly Contribution[], vectors: Float32Array, dim: number): Float32Array {
+export function shopperVector(contributions: readonly Contribution[], vectors: Float32Array | RowReader, dim: number): Float32Array {
   const u = new Float32Array(dim);
+  const rowOf = asRowReader(vectors, dim);
   for (const { row, weight } of contributions) {
-    const base = row * dim;
-    for (let j = 0; j < dim; j++) u[j]! += weight * vectors[base + j]!;
+    const v = rowOf(row);
+    for (let j = 0; j < dim; j++) u[j]! += weight * v[j]!;
   }
   return u;
 }

@@ -1,3 +1,4 @@
+import { rowReader } from '../catalog/embedding-rows.js';
 import type { Catalog, CatalogItem } from '../catalog/types.js';
 import { openTabsChannel, type TabsMessage } from '../shared/tabs-channel.js';
 import { clearCalibrationCache, indexedDbCalibrationCache } from '../engine/calibration-cache.js';
@@ -92,9 +93,12 @@ function topAttribute(s: Loaded, field: 'category' | 'brand', k: number): Affini
 function explain(catalog: Catalog, row: number, contributions: readonly Contribution[], affinity?: GraphAffinity): Because[] {
   const { dim } = catalog.header;
   const terms = new Map<string, number>();
+  const rowOf = rowReader(catalog);
+  const target = rowOf(row);
   for (const c of contributions) {
     let dot = 0;
-    for (let j = 0; j < dim; j++) dot += catalog.vectors[c.row * dim + j]! * catalog.vectors[row * dim + j]!;
+    const source = rowOf(c.row);
+    for (let j = 0; j < dim; j++) dot += source[j]! * target[j]!;
     terms.set(c.itemId, (terms.get(c.itemId) ?? 0) + c.weight * dot);
   }
   // The item-to-item part of the score is a sum over history items too: exact as well.
@@ -137,7 +141,7 @@ export function createWorkerApi() {
   const profile = async (s: Loaded): Promise<{ u: Float32Array; contributions: Contribution[] }> => {
     const contributions = poolContributions(s.events, (id) => s.rowById.get(id), s.profile, Date.now());
     const encoded = await encoderShopperVector(s.encoder, s.current.catalog, s.events, (id) => s.rowById.get(id));
-    return { u: encoded ?? shopperVector(contributions, s.current.catalog.vectors, s.current.catalog.header.dim), contributions };
+    return { u: encoded ?? shopperVector(contributions, rowReader(s.current.catalog), s.current.catalog.header.dim), contributions };
   };
 
   // Events arriving together are written in one IndexedDB transaction (≈1 ms each otherwise).
@@ -370,7 +374,7 @@ export function createWorkerApi() {
       const ranked = await s.engine.run((scorer) => scorer.recommend(u, reranks ? Math.max(4 * want, 50) : want, mask));
       let candidates: Candidate[] = demote(Array.from(ranked.rows, (row, i) => ({ row, score: ranked.scores[i]! })), demotions);
       if (o.cap) candidates = applyCaps(candidates, items, o.cap);
-      candidates = maximalMarginalRelevance(candidates, want, o.diversity ?? 0, s.current.catalog.vectors, s.current.catalog.header.dim);
+      candidates = maximalMarginalRelevance(candidates, want, o.diversity ?? 0, rowReader(s.current.catalog), s.current.catalog.header.dim);
       candidates = insertPins(candidates, rules.pins, k);
       const pinned = new Set(rules.pins.map((p) => p.row));
       const out = toRecommendations(

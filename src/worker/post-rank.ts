@@ -1,3 +1,4 @@
+import { asRowReader, type RowReader } from '../catalog/embedding-rows.js';
 import type { CatalogItem } from '../catalog/types.js';
 
 export interface Candidate {
@@ -24,13 +25,14 @@ export function applyCaps(candidates: Candidate[], items: readonly CatalogItem[]
  * the best λ·relevance − (1 − λ)·(max cosine to the items already picked). `diversity` is 1 − λ.
  * Relevance is min-max scaled to [0, 1] so that λ means the same whatever the score range.
  */
-export function maximalMarginalRelevance(candidates: Candidate[], k: number, diversity: number, vectors: Float32Array, dim: number): Candidate[] {
+export function maximalMarginalRelevance(candidates: Candidate[], k: number, diversity: number, vectors: Float32Array | RowReader, dim: number): Candidate[] {
   if (diversity <= 0 || candidates.length <= 1) return candidates.slice(0, k);
   const scores = candidates.map((c) => c.score);
   const lo = Math.min(...scores);
   const span = Math.max(...scores) - lo || 1;
+  const rowOf = asRowReader(vectors, dim);
   const unit = candidates.map(({ row }) => {
-    const v = vectors.subarray(row * dim, (row + 1) * dim);
+    const v = rowOf(row);
     const norm = Math.hypot(...v) || 1;
     return Float32Array.from(v, (x) => x / norm);
   });

@@ -1,3 +1,4 @@
+import type { RowReader } from '../../catalog/embedding-rows.js';
 import { MASKED_THRESHOLD, type MaskSpec } from '../mask.js';
 import type { RankedRows } from '../scorer.js';
 import type { SimdDtype } from './layout.js';
@@ -33,13 +34,13 @@ export function collectBoosts(boosts: MaskSpec['boosts'], rows: number): Map<num
 }
 
 /** `u·vᵢ + bᵢ·w (+ boosts)` from the float32 rows, for `rows` in their order, as the reference sums. */
-export function exactScores(vectors: Float32Array, bias: Float32Array, dim: number, u: ArrayLike<number>, rows: ArrayLike<number>, biasWeight = 1, boosts?: Boosts): Float64Array {
+export function exactScores(rowOf: RowReader, bias: Float32Array, dim: number, u: ArrayLike<number>, rows: ArrayLike<number>, biasWeight = 1, boosts?: Boosts): Float64Array {
   const out = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    const base = row * dim;
+    const v = rowOf(row);
     let s = bias[row]! * biasWeight;
-    for (let j = 0; j < dim; j++) s += u[j]! * vectors[base + j]!;
+    for (let j = 0; j < dim; j++) s += u[j]! * v[j]!;
     const added = boosts?.get(row);
     if (added) for (const w of added) s += w;
     out[i] = s;
@@ -48,8 +49,8 @@ export function exactScores(vectors: Float32Array, bias: Float32Array, dim: numb
 }
 
 /** The candidates re-ranked by `u·vᵢ + bᵢ·w (+ boosts)`, best `k` first. */
-export function refineRecommend(vectors: Float32Array, bias: Float32Array, dim: number, u: ArrayLike<number>, candidates: Int32Array, k: number, biasWeight = 1, boosts?: Boosts): RankedRows {
-  return best(candidates, exactScores(vectors, bias, dim, u, candidates, biasWeight, boosts), k);
+export function refineRecommend(rowOf: RowReader, bias: Float32Array, dim: number, u: ArrayLike<number>, candidates: Int32Array, k: number, biasWeight = 1, boosts?: Boosts): RankedRows {
+  return best(candidates, exactScores(rowOf, bias, dim, u, candidates, biasWeight, boosts), k);
 }
 
 /** Rows and float32 scores from several lists, best `k` first (the raw path's merge). */
@@ -58,20 +59,21 @@ export function mergeRanked(rows: Int32Array, scores: ArrayLike<number>, k: numb
 }
 
 /** The candidates re-ranked by cosine with row `query`, best `k` first. */
-export function refineSimilar(vectors: Float32Array, dim: number, query: number, candidates: Int32Array, k: number): RankedRows {
-  const norm = (r: number): number => {
+export function refineSimilar(rowOf: RowReader, dim: number, query: number, candidates: Int32Array, k: number): RankedRows {
+  const norm = (v: Float32Array): number => {
     let s = 0;
-    for (let j = 0; j < dim; j++) s += vectors[r * dim + j]! ** 2;
+    for (let j = 0; j < dim; j++) s += v[j]! ** 2;
     return Math.max(Math.sqrt(s), 1e-12);
   };
-  const queryNorm = norm(query);
+  const q = rowOf(query);
+  const queryNorm = norm(q);
   const rows = candidates;
   const scores = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
+    const v = rowOf(rows[i]!);
     let s = 0;
-    for (let j = 0; j < dim; j++) s += vectors[query * dim + j]! * vectors[row * dim + j]!;
-    scores[i] = s / norm(row) / queryNorm;
+    for (let j = 0; j < dim; j++) s += q[j]! * v[j]!;
+    scores[i] = s / norm(v) / queryNorm;
   }
   return best(rows, scores, k);
 }

@@ -1,3 +1,4 @@
+import { rowReader, type RowReader } from '../../catalog/embedding-rows.js';
 import type { Catalog } from '../../catalog/types.js';
 import { MASKED_SCORE, MASKED_THRESHOLD, type MaskSpec } from '../mask.js';
 import type { RankedRows, Scorer } from '../scorer.js';
@@ -5,7 +6,7 @@ import { copyFloat16Rows, copyInt8Rows, halfToFloatTable, writeFloat16Rows, writ
 import { createMemory, instantiateKernel, loadSimdKernel, type KernelExports, type KernelMemory, type KernelModule, type ScanFn } from './kernel.js';
 import { ELEMENT_BYTES, planLayout, SLOT_BYTES, tileIndex, WASM_PAGE, type Layout, type SimdDtype } from './layout.js';
 import { candidateCount, collectBoosts, exactScores, mergeRanked, refineRecommend, refineSimilar, type Boosts } from './refine.js';
-import { clearExcluded, encodeMask, excludeRows, indexValues, writeRowAttributes, type ValueIndexes } from './row-mask.js';
+import { clearExcluded, encodeMask, encodeRowAttributes, excludeRows, writeRowAttributes, type ValueIndexes } from './row-mask.js';
 
 export interface SimdScorerOptions {
   /**
@@ -52,8 +53,8 @@ export class SimdScorer implements Scorer {
   readonly #kernel: KernelExports;
   readonly #scan: ScanFn;
   readonly #indexes: ValueIndexes;
-  /** The float32 rows and bias, kept for refining (the worker holds the catalog anyway). */
-  readonly #refine: { vectors: Float32Array; bias: Float32Array } | undefined;
+  /** The float32 rows (read one at a time: a quantised catalog is not expanded) and bias, for refining. */
+  readonly #refine: { rowOf: RowReader; bias: Float32Array } | undefined;
   #normsReady = false;
   #disposed = false;
 
@@ -76,8 +77,9 @@ export class SimdScorer implements Scorer {
     this.itemCount = n;
     this.dim = dim;
     this.dtype = options.dtype ?? catalog.header.dtype;
-    this.#indexes = { categories: indexValues(catalog.items, n, 'category'), brands: indexValues(catalog.items, n, 'brand') };
-    this.#refine = options.refine !== false ? { vectors: catalog.vectors, bias: catalog.bias } : undefined;
+    const attributes = encodeRowAttributes(catalog.items, n);
+    this.#indexes = attributes.indexes;
+    this.#refine = options.refine !== false ? { rowOf: rowReader(catalog), bias: catalog.bias } : undefined;
     const layout = planLayout(this.dtype, n, dim, this.#indexes.categories.size, this.#indexes.brands.size);
     this.#layout = layout;
     const pages = Math.ceil((layout.scratch + SCRATCH_HEADROOM) / WASM_PAGE);
@@ -108,7 +110,7 @@ export class SimdScorer implements Scorer {
     const recBias = new Float32Array(buffer, layout.recBias, layout.paddedRows).fill(MASKED_SCORE);
     recBias.set(catalog.bias.subarray(0, n));
     new Float32Array(buffer, layout.simBias, layout.paddedRows).fill(MASKED_SCORE).fill(0, 0, n);
-    writeRowAttributes(buffer, layout, catalog.items, this.#indexes);
+    writeRowAttributes(buffer, layout, attributes);
     this.#kernel.set_rows(n, layout.price, layout.attr, layout.category, layout.brand);
   }
 
@@ -138,7 +140,7 @@ export class SimdScorer implements Scorer {
     for (let start = 0; start < queries.length; start += BATCH_SLOTS) {
       const group = queries.slice(start, start + BATCH_SLOTS);
       const found = this.#scanGroup(group, [], scanK, mask, { scale: this.#layout.recScale, bias: this.#layout.recBias, biasWeight, boosts });
-      out.push(...(refine ? found.map((c, q) => refineRecommend(refine.vectors, refine.bias, this.dim, group[q]!, c.rows, k, biasWeight, boosts)) : found));
+      out.push(...(refine ? found.map((c, q) => refineRecommend(refine.rowOf, refine.bias, this.dim, group[q]!, c.rows, k, biasWeight, boosts)) : found));
     }
     return refine ? out : out.map((r) => ({ rows: r.rows.slice(0, k), scores: r.scores.slice(0, k) }));
   }
@@ -155,7 +157,7 @@ export class SimdScorer implements Scorer {
     const refine = this.#refine;
     const scanK = refine ? candidateCount(this.dtype, k, this.itemCount) : k;
     const found = this.#scanGroup([query], [invNorm], scanK, masked, { scale: this.#layout.simScale, bias: this.#layout.simBias, biasWeight: 1, boosts: new Map() })[0]!;
-    return refine ? refineSimilar(refine.vectors, this.dim, row, found.rows, k) : found;
+    return refine ? refineSimilar(refine.rowOf, this.dim, row, found.rows, k) : found;
   }
 
   async scoreRows(u: Float32Array, rows: Int32Array): Promise<Float32Array> {
@@ -164,7 +166,7 @@ export class SimdScorer implements Scorer {
     if (rows.length === 0) return new Float32Array(0);
     for (const r of rows) if (r < 0 || r >= this.itemCount) throw new RangeError(`Row ${r} is outside the catalog (0…${this.itemCount - 1}).`);
     // Refined scorers return the reference's scores from recommend(); rerank must agree with them.
-    if (this.#refine) return Float32Array.from(exactScores(this.#refine.vectors, this.#refine.bias, this.dim, u, rows));
+    if (this.#refine) return Float32Array.from(exactScores(this.#refine.rowOf, this.#refine.bias, this.dim, u, rows));
     const l = this.#layout;
     const queryAt = l.scratch;
     const rowsAt = queryAt + align64(l.queryBytes);
