@@ -142,18 +142,23 @@ class IdbHistory implements HistoryStore {
     const db = await this.connect();
     // One transaction for the batch and its eviction: about 1 ms per transaction here.
     const tx = db.transaction('events', 'readwrite');
-    const stored: StoredEvent[] = [];
-    for (const [i, event] of events.entries()) {
-      const seq = await tx.store.add(records[i] as StoredEvent);
-      stored.push({ ...event, seq });
-    }
+    // Requests of one transaction run in order: issue the adds, the age check and the count at
+    // once and wait for them together (each await is a round trip to IndexedDB's thread; this
+    // is on the event → fresh recommendations path).
     const cutoff = Date.now() - this.#limits.maxAgeMs;
-    let cursor = await tx.store.index('ts').openCursor(IDBKeyRange.upperBound(cutoff, true));
+    const [seqs, expired, count] = await Promise.all([
+      Promise.all(events.map((_, i) => tx.store.add(records[i] as StoredEvent))),
+      tx.store.index('ts').openCursor(IDBKeyRange.upperBound(cutoff, true)),
+      tx.store.count(),
+    ]);
+    const stored: StoredEvent[] = events.map((event, i) => ({ ...event, seq: seqs[i]! }));
+    let excess = count - this.#limits.maxEvents;
+    let cursor = expired;
     while (cursor) {
       await cursor.delete();
+      excess--;
       cursor = await cursor.continue();
     }
-    let excess = (await tx.store.count()) - this.#limits.maxEvents;
     let oldest = excess > 0 ? await tx.store.openCursor() : null;
     while (oldest && excess > 0) {
       await oldest.delete();

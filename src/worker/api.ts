@@ -336,7 +336,7 @@ export function createWorkerApi() {
         pending.push({ event: valid, resolve, reject });
         if (!flushScheduled) {
           flushScheduled = true;
-          setTimeout(() => void flush(), 0);
+          queueMicrotask(() => void flush());
         }
       });
     },
