@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../catalog/types.js';
+import type { ItemGraph } from '../catalog/extras.js';
+import { encodeEncoder, type NamedTensor } from '../model/sasrec/format.js';
+import { createSasrecEncoder } from '../model/sasrec/encoder.js';
+import { encoderTensorShapes, type SasrecConfig } from '../model/sasrec/forward.js';
 import { CatalogModel, createCatalogModel } from './catalog-model.js';
-import { MetricAccumulator, selfInformation } from './metrics.js';
+import { MetricAccumulator, selfInformation, targetRank } from './metrics.js';
 
 // Four items on two axes: 0 and 1 point along x, 2 and 3 along y; item 3 is the most popular.
 function tinyCatalog(): Catalog {
@@ -49,6 +53,94 @@ describe('CatalogModel', () => {
   });
 });
 
+/** A random 1-block SASRec encoder file for the tiny catalog (4 items, d = 2). */
+function tinyEncoder(): Uint8Array {
+  const config: SasrecConfig = { itemCount: 4, dim: 2, maxLen: 3, blocks: 1, heads: 1 };
+  let seed = 1;
+  const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  const tensors = new Map<string, NamedTensor>(
+    encoderTensorShapes(config).map(({ name, shape }) => [name, { name, shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, random) }]),
+  );
+  return encodeEncoder(config, tensors, 'tiny');
+}
+/** CSR graph over 4 rows from [source, target, weight] triples. */
+function graph(edges: Array<[number, number, number]>): ItemGraph {
+  const offsets = new Uint32Array(5);
+  const sorted = [...edges].sort((a, b) => a[0] - b[0]);
+  for (const [source] of sorted) offsets[source + 1]!++;
+  for (let r = 0; r < 4; r++) offsets[r + 1]! += offsets[r]!;
+  return { offsets, rows: Int32Array.from(sorted, (e) => e[1]), weights: Float32Array.from(sorted, (e) => e[2]) };
+}
+
+describe('CatalogModel with the SASRec encoder (catalog:encoder=…)', () => {
+  const file = tinyEncoder();
+  const readFile = (path: string): Uint8Array => {
+    if (path !== 'tiny.encoder') throw new Error(`unexpected ${path}`);
+    return file;
+  };
+
+  it('scores u·v + b + copurchase·C + transition·T, u from the worker\'s encoder over historyRows', async () => {
+    const catalog = tinyCatalog();
+    // Bought next: a → c (0.5), a → d (0.25); bought together: b ↔ c (0.4).
+    catalog.extras = { graphs: { transition: graph([[0, 2, 0.5], [0, 3, 0.25]]), copurchase: graph([[1, 2, 0.4], [2, 1, 0.4]]) } };
+    const model = createCatalogModel('catalog:encoder=tiny.encoder:copurchase=20:transition=50', catalog, rowOf, 'tiny', readFile);
+    expect(model.name).toBe('tiny:encoder=tiny.encoder:copurchase=20:transition=50');
+    model.fit([], 4);
+    // Evaluator rows 2, 2, 3 = catalog rows b, b, a: the encoder reads [b, a] (a repeat collapses).
+    const history = [2, 2, 3];
+    const out = new Float32Array(4);
+    model.score(history, out);
+    const encoder = createSasrecEncoder(file, catalog.vectors, catalog.header);
+    const u = await encoder.encode([1, 0]); // what the worker's encoderShopperVector computes
+    encoder.dispose();
+    model.dispose();
+    // Pooled weights over the events b, b, a (a day apart, shopper back a minute later) for bought-together.
+    const dot = (r: number): number => u[0]! * catalog.vectors[2 * r]! + u[1]! * catalog.vectors[2 * r + 1]! + catalog.bias[r]!;
+    const transition = [0, 0, 50 * 0.5, 50 * 0.25];
+    for (const r of [0, 1, 3]) expect(out[rowOf.indexOf(r)]).toBeCloseTo(dot(r) + transition[r]!, 4);
+    // c gets bought-together from b: 20 · 0.4 · (b's pooled share) on top; that share is in (0, 1).
+    const cExtra = out[rowOf.indexOf(2)]! - dot(2) - transition[2]!;
+    expect(cExtra).toBeGreaterThan(0);
+    expect(cExtra).toBeLessThan(20 * 0.4);
+  });
+
+  it('graphs=fit rebuilds the graphs from the fit sequences, ignoring the catalog\'s', () => {
+    const catalog = tinyCatalog();
+    catalog.extras = { graphs: { transition: graph([[0, 3, 1]]), copurchase: graph([]) } };
+    const fromCatalog = new Float32Array(4);
+    const refit = new Float32Array(4);
+    const plain = new Float32Array(4);
+    createCatalogModel('catalog:transition=1', catalog, rowOf, 'x').score([3], fromCatalog);
+    const model = createCatalogModel('catalog:transition=1:graphs=fit', catalog, rowOf, 'x');
+    model.fit([[3, 2], [3, 2], [1]], 4); // evaluator 3 → 2 = catalog a → b, always
+    model.score([3], refit);
+    new CatalogModel(catalog, rowOf).score([3], plain);
+    expect(fromCatalog[0]! - plain[0]!).toBeCloseTo(1, 6); // catalog: a → d
+    expect(refit[0]! - plain[0]!).toBeCloseTo(0, 6);
+    expect(refit[2]! - plain[2]!).toBeCloseTo(1, 6); // refit: a → b with P = 1
+  });
+
+  it('prepare() encodes in batches to the same scores as one at a time', () => {
+    const one = createCatalogModel('catalog:encoder=tiny.encoder', tinyCatalog(), rowOf, 'x', readFile);
+    const batched = createCatalogModel('catalog:encoder=tiny.encoder', tinyCatalog(), rowOf, 'x', readFile);
+    const histories = [[3], [2, 1], [0, 1, 2, 3]];
+    batched.prepare(histories);
+    for (const h of histories) {
+      const a = new Float32Array(4);
+      const b = new Float32Array(4);
+      one.score(h, a);
+      batched.score(h, b);
+      a.forEach((x, i) => expect(b[i]).toBeCloseTo(x, 5));
+    }
+  });
+
+  it('rejects a bad encoder or graphs value', () => {
+    expect(() => createCatalogModel('catalog:encoder=tiny.encoder', tinyCatalog(), rowOf, 'x')).toThrow(/Node only/);
+    expect(() => createCatalogModel('catalog:encoder=', tinyCatalog(), rowOf, 'x', readFile)).toThrow(/needs a file/);
+    expect(() => createCatalogModel('catalog:graphs=all', tinyCatalog(), rowOf, 'x')).toThrow(/fit or catalog/);
+  });
+});
+
 describe('Novelty@10', () => {
   it('is the mean self-information of the items shown, worked out by hand', () => {
     // 4 users: item 0 seen by all (0 bits), item 1 by one (2 bits), item 2 by two (1 bit).
@@ -58,5 +150,27 @@ describe('Novelty@10', () => {
     metrics.add(1, [1, 2]); // (2 + 1) / 2 = 1.5
     metrics.add(1, [0]); // 0
     expect(metrics.summary()['Novelty@10']).toBeCloseTo(0.75, 10);
+  });
+});
+
+describe('CatalogModel.graphWeightGrid', () => {
+  it('gives the metrics the evaluator gives for each pair of graph weights', () => {
+    const catalog = tinyCatalog();
+    catalog.extras = { graphs: { transition: graph([[0, 2, 0.5], [0, 3, 0.25], [1, 0, 1]]), copurchase: graph([[1, 2, 0.4], [2, 1, 0.4], [0, 3, 0.9]]) } };
+    const cases = [{ history: [3], target: 1 }, { history: [2, 3], target: 0 }, { history: [1], target: 0 }];
+    const grid = [{ copurchase: 0, transition: 0 }, { copurchase: 1, transition: 3 }, { copurchase: 5, transition: 0.5 }];
+    const rows = createCatalogModel('catalog', catalog, rowOf, 'x').graphWeightGrid(cases, grid);
+    grid.forEach((w, g) => {
+      const model = createCatalogModel(`catalog:copurchase=${w.copurchase}:transition=${w.transition}`, catalog, rowOf, 'x');
+      const metrics = new MetricAccumulator(4);
+      const out = new Float32Array(4);
+      for (const c of cases) {
+        model.score(c.history, out);
+        for (const i of c.history) out[i] = -Infinity;
+        metrics.add(targetRank(out, c.target), []);
+      }
+      expect(rows[g]!['HR@10']).toBeCloseTo(metrics.summary()['HR@10']!, 10);
+      expect(rows[g]!['NDCG@10']).toBeCloseTo(metrics.summary()['NDCG@10']!, 10);
+    });
   });
 });

@@ -1,7 +1,10 @@
 import type { Catalog } from '../catalog/types.js';
 import type { StoredEvent } from '../history/events.js';
+import type { CatalogExtras } from '../catalog/extras.js';
 import { graphAffinity, graphBoosts, type GraphBlend } from '../model/graph-affinity.js';
-import { poolContributions, resolveProfileOptions, shopperVector } from '../model/pooling-encoder.js';
+import { poolContributions, resolveProfileOptions, shopperVector, type Contribution } from '../model/pooling-encoder.js';
+import { createSasrecEncoder, historyRows, type SasrecEncoder } from '../model/sasrec/encoder.js';
+import { copurchaseGraph, transitionGraph, windowBaskets } from '../training/item-graphs.js';
 import { VitrineError } from '../shared/errors.js';
 import { demote, ignoredImpressionDemotions, IGNORED_IMPRESSIONS_THRESHOLD } from '../worker/feedback.js';
 import { maximalMarginalRelevance, type Candidate } from '../worker/post-rank.js';
@@ -21,10 +24,34 @@ export interface OnDeviceSettings {
   feedback: boolean;
   /** The catalog's item-to-item graphs in the score (recommend() uses DEFAULT_GRAPH_BLEND). */
   graphs: GraphBlend;
+  /**
+   * The shop's sequence encoder, as recommend() uses it when `encoder:` is given: u is the
+   * encoder's output for the history (historyRows, newest maxLen items) instead of the pooled
+   * embeddings; the graph terms still come from the pooled contributions.
+   */
+  encoder?: SasrecEncoder;
+  /** The encoder's file, for the model's name (so the recorded command reruns it). */
+  encoderFile?: string;
+  /**
+   * Rebuild the bought-together and bought-next graphs from the fit sequences (items[:-2] for
+   * valid, items[:-1] for test) with `vitrine train`'s own functions, instead of reading the
+   * catalog's: for catalogs trained on the whole log (e.g. with --encoder sasrec, no --holdout),
+   * whose graphs would contain the evaluated items.
+   */
+  refitGraphs: boolean;
 }
 
 /** Embeddings only, as the pooling encoder alone scores; `catalog:copurchase=1:transition=1` adds the graphs. */
-const DEFAULT_SETTINGS: OnDeviceSettings = { diversity: 0, popularityDebias: 0, feedback: false, graphs: { copurchase: 0, transition: 0 } };
+const DEFAULT_SETTINGS: OnDeviceSettings = { diversity: 0, popularityDebias: 0, feedback: false, graphs: { copurchase: 0, transition: 0 }, refitGraphs: false };
+/** Encoder outputs by encoder input (catalog rows joined), per encoder: models sharing an encoder share them. */
+const encodedCache = new WeakMap<SasrecEncoder, Map<string, Float32Array>>();
+const encodedBy = (encoder: SasrecEncoder): Map<string, Float32Array> => {
+  let cache = encodedCache.get(encoder);
+  if (!cache) encodedCache.set(encoder, (cache = new Map()));
+  return cache;
+};
+/** Histories encoded per tfjs call by `prepare`. */
+const ENCODE_BATCH = 512;
 /** As recommend(): re-ranking looks at max(4k, 50) candidates, k = 10 here. */
 const RERANK_CANDIDATES = 50;
 const SHOWN = 10;
@@ -44,25 +71,72 @@ export class CatalogModel implements RecommenderModel {
   readonly #settings: OnDeviceSettings;
   readonly #profile = resolveProfileOptions();
   #scores = new Float32Array(0);
+  #extras: CatalogExtras;
 
   /** `catalogRowOf[evaluatorRow]` = the item's catalog row, or −1 when the catalog lacks it. */
   constructor(catalog: Catalog, catalogRowOf: Int32Array, settings: Partial<OnDeviceSettings> = {}, label = 'catalog') {
     this.#catalog = catalog;
     this.#catalogRow = catalogRowOf;
     this.#settings = { ...DEFAULT_SETTINGS, ...settings };
+    this.#extras = catalog.extras;
     const s = this.#settings;
     const knobs = [
+      s.encoder && `encoder=${s.encoderFile ?? 'given'}`,
       s.graphs.copurchase > 0 && `copurchase=${s.graphs.copurchase}`,
       s.graphs.transition > 0 && `transition=${s.graphs.transition}`,
       s.diversity > 0 && `diversity=${s.diversity}`,
       s.popularityDebias > 0 && `debias=${s.popularityDebias}`,
       s.feedback && 'feedback=1',
+      s.refitGraphs && 'graphs=fit',
     ].filter(Boolean);
     this.name = [label, ...knobs].join(':');
   }
 
-  fit(_train: number[][], itemCount: number): void {
+  /** The settings this model scores with (as parsed from its spec). */
+  get settings(): Readonly<OnDeviceSettings> {
+    return this.#settings;
+  }
+
+  fit(train: number[][], itemCount: number): void {
     if (itemCount !== this.#catalogRow.length) throw new RangeError('the catalog row map must cover every evaluated item');
+    if (!this.#settings.refitGraphs) return;
+    // As `vitrine train` builds them, from the fit sequences in catalog rows.
+    const sequences = train.map((s) => s.flatMap((i) => (this.#catalogRow[i]! >= 0 ? [this.#catalogRow[i]!] : [])));
+    const n = this.#catalog.header.itemCount;
+    this.#extras = { ...this.#catalog.extras, graphs: { copurchase: copurchaseGraph(windowBaskets(sequences), n), transition: transitionGraph(sequences, n) } };
+  }
+
+  /** Encodes many histories at once (much faster than one by one); score() then reads them. No-op without an encoder. */
+  prepare(histories: ReadonlyArray<readonly number[]>): void {
+    const encoder = this.#settings.encoder;
+    if (!encoder) return;
+    const cache = encodedBy(encoder);
+    const todo = new Map<string, number[]>();
+    for (const h of histories) {
+      const rows = this.#encoderRows(h);
+      const key = rows.join(',');
+      if (!cache.has(key)) todo.set(key, rows);
+    }
+    const keys = [...todo.keys()];
+    const dim = encoder.config.dim;
+    for (let start = 0; start < keys.length; start += ENCODE_BATCH) {
+      const part = keys.slice(start, start + ENCODE_BATCH);
+      const u = encoder.encodeManySync(part.map((k) => todo.get(k)!));
+      part.forEach((k, i) => cache.set(k, u.slice(i * dim, (i + 1) * dim)));
+    }
+  }
+
+  /**
+   * The parts of the score for one history, in catalog rows: `base` = u·vᵢ + (1 − debias)·bᵢ
+   * (into `base`), and the graph terms with weight 1 each (bought-together, bought-next), as
+   * graphAffinity and graphBoosts compute them. The score is base + copurchase·C + transition·T.
+   */
+  components(history: number[], base: Float32Array): { copurchase: Array<{ rows: number[]; weight: number }>; transition: Array<{ rows: number[]; weight: number }> } {
+    const contributions = this.#base(history, base);
+    return {
+      copurchase: graphBoosts(graphAffinity(contributions, this.#extras, { copurchase: 1, transition: 0 })),
+      transition: graphBoosts(graphAffinity(contributions, this.#extras, { copurchase: 0, transition: 1 })),
+    };
   }
 
   score(history: number[], out: Float32Array): void {
@@ -86,28 +160,84 @@ export class CatalogModel implements RecommenderModel {
     picked.forEach((p, j) => (out[evaluatorRow.get(p.row)!] = top + (SHOWN - j)));
   }
 
+  /**
+   * HR@10 and NDCG@10 (full ranking, earlier items masked, ties against the target) of
+   * `base + copurchase·C + transition·T` for every pair of graph weights in `grid`, from one
+   * encoding per case: what choosing the weights on validation cases needs. Fit the model first.
+   */
+  graphWeightGrid(cases: ReadonlyArray<{ history: number[]; target: number }>, grid: readonly GraphBlend[]): Array<GraphBlend & { 'HR@10': number; 'NDCG@10': number }> {
+    const n = this.#catalog.header.itemCount;
+    const base = new Float32Array(n);
+    const copurchase = new Float32Array(n);
+    const transition = new Float32Array(n);
+    const totals = grid.map(() => ({ hits: 0, ndcg: 0 }));
+    const masked = new Uint8Array(n);
+    for (const c of cases) {
+      const target = this.#catalogRow[c.target]!;
+      if (target < 0) continue; // an item the catalog lacks is never recommended: a miss
+      const parts = this.components(c.history, base);
+      const sparse = new Set<number>();
+      for (const { rows, weight } of parts.copurchase) for (const r of rows) (copurchase[r] = weight), sparse.add(r);
+      for (const { rows, weight } of parts.transition) for (const r of rows) (transition[r] = weight), sparse.add(r);
+      for (const i of c.history) if (this.#catalogRow[i]! >= 0) masked[this.#catalogRow[i]!] = 1;
+      grid.forEach((w, g) => {
+        const score = (r: number): number => base[r]! + w.copurchase * copurchase[r]! + w.transition * transition[r]!;
+        const t = score(target);
+        let rank = 0;
+        for (let r = 0; r < n && rank < 10; r++) if (r !== target && masked[r] === 0 && score(r) >= t) rank++;
+        if (rank < 10) {
+          totals[g]!.hits++;
+          totals[g]!.ndcg += 1 / Math.log2(rank + 2);
+        }
+      });
+      for (const r of sparse) copurchase[r] = transition[r] = 0;
+      for (const i of c.history) if (this.#catalogRow[i]! >= 0) masked[this.#catalogRow[i]!] = 0;
+    }
+    return grid.map((w, g) => ({ ...w, 'HR@10': totals[g]!.hits / cases.length, 'NDCG@10': totals[g]!.ndcg / cases.length }));
+  }
+
   /** u·vᵢ + (1 − debias)·bᵢ + graph terms for every evaluated item; −∞ where the catalog lacks it. */
   #scoreAll(history: number[], out: Float32Array): void {
-    const { vectors, bias, header } = this.#catalog;
-    const dim = header.dim;
-    const events = this.#events(history);
-    const contributions = poolContributions(events, (id) => this.#catalogRowOfId(id), this.#profile, events.at(-1)!.ts + 60_000);
-    const u = shopperVector(contributions, vectors, dim);
-    const biasWeight = 1 - this.#settings.popularityDebias;
-    if (this.#scores.length !== bias.length) this.#scores = new Float32Array(bias.length);
+    if (this.#scores.length !== this.#catalog.bias.length) this.#scores = new Float32Array(this.#catalog.bias.length);
     const scores = this.#scores;
-    for (let r = 0; r < bias.length; r++) {
-      let dot = 0;
-      for (let j = 0, base = r * dim; j < dim; j++) dot += u[j]! * vectors[base + j]!;
-      scores[r] = dot + biasWeight * bias[r]!;
-    }
+    const contributions = this.#base(history, scores);
     const graph = this.#settings.graphs;
-    const boosts = graph.copurchase > 0 || graph.transition > 0 ? graphBoosts(graphAffinity(contributions, this.#catalog.extras, graph)) : [];
+    const boosts = graph.copurchase > 0 || graph.transition > 0 ? graphBoosts(graphAffinity(contributions, this.#extras, graph)) : [];
     for (const { rows, weight } of boosts) for (const r of rows) scores[r]! += weight;
     for (let i = 0; i < out.length; i++) {
       const r = this.#catalogRow[i]!;
       out[i] = r < 0 ? -Infinity : scores[r]!;
     }
+  }
+
+  /** u·vᵢ + (1 − debias)·bᵢ per catalog row into `scores`; returns the pooled contributions (the graph terms read them). */
+  #base(history: number[], scores: Float32Array): Contribution[] {
+    const { vectors, bias, header } = this.#catalog;
+    const dim = header.dim;
+    const events = this.#events(history);
+    const contributions = poolContributions(events, (id) => this.#catalogRowOfId(id), this.#profile, events.at(-1)!.ts + 60_000);
+    const u = this.#settings.encoder ? this.#encode(history) : shopperVector(contributions, vectors, dim);
+    const biasWeight = 1 - this.#settings.popularityDebias;
+    for (let r = 0; r < bias.length; r++) {
+      let dot = 0;
+      for (let j = 0, base = r * dim; j < dim; j++) dot += u[j]! * vectors[base + j]!;
+      scores[r] = dot + biasWeight * bias[r]!;
+    }
+    return contributions;
+  }
+
+  /** The encoder's input as the worker builds it (encoderShopperVector → historyRows). */
+  #encoderRows(history: readonly number[]): number[] {
+    return historyRows(this.#events(history), (id) => this.#catalogRowOfId(id), this.#settings.encoder!.config.maxLen);
+  }
+
+  #encode(history: number[]): Float32Array {
+    const rows = this.#encoderRows(history);
+    const key = rows.join(',');
+    const cache = encodedBy(this.#settings.encoder!);
+    let u = cache.get(key);
+    if (!u) cache.set(key, (u = this.#settings.encoder!.encodeManySync([rows])));
+    return u;
   }
 
   /** The top 10 shown for history[:-1], ignored IGNORED_IMPRESSIONS_THRESHOLD times except the item then engaged with. */
@@ -124,8 +254,13 @@ export class CatalogModel implements RecommenderModel {
     return ignoredImpressionDemotions(events, (id) => (this.#catalogRow[Number(id)]! >= 0 ? this.#catalogRow[Number(id)] : undefined));
   }
 
-  #events(history: number[]): StoredEvent[] {
+  #events(history: readonly number[]): StoredEvent[] {
     return history.map((i, n) => ({ seq: n, ts: (n - history.length) * DAY_MS, type: 'view', itemId: String(i) }));
+  }
+
+  /** Frees the encoder's tensors (if any; models that share it lose it too). */
+  dispose(): void {
+    this.#settings.encoder?.dispose();
   }
 
   #catalogRowOfId(id: string): number | undefined {
@@ -135,24 +270,42 @@ export class CatalogModel implements RecommenderModel {
 }
 
 /**
- * `catalog[:copurchase=1][:transition=1][:diversity=0.3][:debias=0.5][:feedback=1]` → a CatalogModel. `label` names the
- * catalog file in the results.
+ * `catalog[:encoder=PATH][:copurchase=1][:transition=1][:graphs=fit][:diversity=0.3][:debias=0.5][:feedback=1]`
+ * → a CatalogModel. `label` names the catalog file in the results. `encoder=PATH` scores with
+ * the shop's SASRec encoder (read with `readFile`, bound to the catalog as the worker binds it);
+ * `graphs=fit` rebuilds the graphs from the fit sequences (`graphs=catalog`, the default, reads the catalog's).
  */
-export function createCatalogModel(spec: string, catalog: Catalog, catalogRowOf: Int32Array, label: string): CatalogModel {
+export function createCatalogModel(spec: string, catalog: Catalog, catalogRowOf: Int32Array, label: string, readFile?: (path: string) => Uint8Array): CatalogModel {
   const [name, ...pairs] = spec.trim().split(':');
   if (name !== 'catalog') throw new VitrineError('OPTIONS_INVALID', `not a catalog model spec: "${spec}"`);
   const settings: Partial<OnDeviceSettings> = {};
   const graphs: GraphBlend = { copurchase: 0, transition: 0 };
   for (const pair of pairs) {
-    const [key = '', value = ''] = pair.split('=');
+    const at = pair.indexOf('=');
+    const key = at < 0 ? pair : pair.slice(0, at);
+    const value = at < 0 ? '' : pair.slice(at + 1);
+    if (key === 'encoder') {
+      if (value === '') throw new VitrineError('OPTIONS_INVALID', 'catalog: encoder needs a file, e.g. encoder=shop.vcat.encoder');
+      if (!readFile) throw new VitrineError('OPTIONS_INVALID', 'catalog: encoder=… reads a file and runs in Node only');
+      settings.encoder = createSasrecEncoder(readFile(value), catalog.vectors, catalog.header);
+      settings.encoderFile = value;
+      continue;
+    }
+    if (key === 'graphs') {
+      if (value !== 'fit' && value !== 'catalog') throw new VitrineError('OPTIONS_INVALID', `catalog: graphs must be fit or catalog, got "${value}"`);
+      settings.refitGraphs = value === 'fit';
+      continue;
+    }
     const n = Number(value);
-    const max = key === 'copurchase' || key === 'transition' ? 100 : 1;
+    const max = key === 'copurchase' || key === 'transition' ? 1000 : 1;
+    if (!['diversity', 'debias', 'feedback', 'copurchase', 'transition'].includes(key)) {
+      throw new VitrineError('OPTIONS_INVALID', `catalog has no parameter "${key}"; choose encoder, copurchase, transition, graphs, diversity, debias or feedback`);
+    }
     if (value === '' || !Number.isFinite(n) || n < 0 || n > max) throw new VitrineError('OPTIONS_INVALID', `catalog: ${key} must be a number in [0, ${max}], got "${value}"`);
     if (key === 'diversity') settings.diversity = n;
     else if (key === 'debias') settings.popularityDebias = n;
     else if (key === 'feedback') settings.feedback = n > 0;
-    else if (key === 'copurchase' || key === 'transition') graphs[key] = n;
-    else throw new VitrineError('OPTIONS_INVALID', `catalog has no parameter "${key}"; choose copurchase, transition, diversity, debias or feedback`);
+    else graphs[key as keyof GraphBlend] = n;
   }
   settings.graphs = graphs;
   return new CatalogModel(catalog, catalogRowOf, settings, label);

@@ -15,6 +15,16 @@ export interface GraphBlend {
  */
 export const DEFAULT_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 10, transition: 30 };
 
+/**
+ * The graph weights when the shop's SASRec encoder makes u (its logits u·v + b have a spread of
+ * ≈2.5 across the catalog, not the pooling encoder's): chosen on the amazon-beauty validation
+ * split only (every user, full ranking, graphs built from items[:-2], NDCG@10 over bought-together
+ * {0, 3, 8, 20, 30, 50, 80} × bought-next {0, 8, 20, 30, 50, 80}; bench/accuracy.ts,
+ * `vitrine evaluate --models catalog:encoder=…:graphs=fit:copurchase=…:transition=…`), checked on
+ * amazon-toys validation; see docs/accuracy.md.
+ */
+export const DEFAULT_ENCODER_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 20, transition: 50 };
+
 /** Target row → (history item id → its share of the graph score). Sparse: only graph neighbours. */
 export type GraphAffinity = Map<number, Map<string, number>>;
 

@@ -2,12 +2,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { decodeCatalog } from '../../catalog/codec.js';
 import { createModel } from '../../evaluation/baselines.js';
-import { createCatalogModel } from '../../evaluation/catalog-model.js';
+import { CatalogModel, createCatalogModel } from '../../evaluation/catalog-model.js';
 import { evaluateModel, type EvaluationResult, type EvaluationSplit, type FitSet } from '../../evaluation/evaluate.js';
 import { CUTOFFS, TIE_POLICY } from '../../evaluation/metrics.js';
 import { evaluationSvg } from '../../evaluation/plot.js';
 import { PROTOCOL_DESCRIPTIONS, PROTOCOLS, type ProtocolName } from '../../evaluation/protocols.js';
 import { leaveOneOut } from '../../evaluation/split.js';
+import { useTrainingBackend } from '../../training/sasrec/backend.js';
 import { CliError } from '../cli-error.js';
 import { readLog, type LogFormat } from '../read-log.js';
 
@@ -27,7 +28,7 @@ export interface EvaluateOptions {
   markdown?: string;
   /** An SVG bar chart of HR@10 and NDCG@10 per model. */
   plot?: string;
-  /** A catalog file for the `catalog[:…]` models (the shipped on-device scorer). */
+  /** A catalog file for the `catalog[:…]` models (the shipped on-device scorer; `catalog:encoder=FILE` adds the shop's SASRec encoder). */
   catalog?: string;
 }
 
@@ -72,9 +73,14 @@ export async function evaluate(options: EvaluateOptions): Promise<string> {
     const rowOfId = new Map(catalog.items.map((item, r) => [item.id, r]));
     catalogRowOf = Int32Array.from(ids, (id) => rowOfId.get(id) ?? -1);
   }
-  const models = specs.map((spec) => (isCatalogSpec(spec) ? createCatalogModel(spec, catalog!, catalogRowOf!, `catalog(${basename(options.catalog!)})`) : baselines.get(spec)!));
+  // The encoder runs on tfjs-wasm, as `vitrine train` does (≈10× the cpu backend here).
+  if (specs.some((s) => isCatalogSpec(s) && s.split(':').some((p) => p.startsWith('encoder=')))) await useTrainingBackend('wasm');
+  const readFile = (path: string): Uint8Array => new Uint8Array(readFileSync(path));
+  const models = specs.map((spec) => (isCatalogSpec(spec) ? createCatalogModel(spec, catalog!, catalogRowOf!, `catalog(${basename(options.catalog!)})`, readFile) : baselines.get(spec)!));
   const records: EvaluationRecord[] = [];
   for (const model of models) {
+    // Encoder models encode every history of the split in batches first.
+    if (model instanceof CatalogModel) model.prepare((options.split === 'valid' ? data.validation : data.test).map((c) => c.history));
     for (const result of evaluateModel(model, data, itemCount, { protocols, split: options.split, seed: options.seed, fitOn: options.fitOn })) {
       const { protocol, model: name, split, fitOn, users, metrics, trainSeconds, evaluateSeconds } = result;
       records.push({ dataset, protocol, model: name, split, fitOn, users, items: itemCount, ties: TIE_POLICY, metrics, trainSeconds, evaluateSeconds, command: commandLine(options, result) });

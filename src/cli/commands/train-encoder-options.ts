@@ -19,6 +19,10 @@ export interface EncoderCliOptions {
   learningRate?: number;
   validationUsers?: number;
   checkpoint?: string;
+  /** Train on every item, exactly encoderEpochs epochs, no validation (SasrecTrainOptions.fitAll). */
+  encoderFitAll?: boolean;
+  /** A catalog trained with --encoder sasrec whose weights (and `<catalog>.encoder`) the encoder starts from. */
+  encoderInit?: string;
   dim: number;
   seed: number;
   quiet?: boolean;
@@ -55,6 +59,7 @@ export function encoderOptions(o: EncoderCliOptions): Partial<SasrecTrainOptions
     ...pick('dropout', o.dropout),
     ...pick('learningRate', o.learningRate),
     ...pick('validationUsers', o.validationUsers),
+    ...(o.encoderFitAll ? { fitAll: true } : {}),
     ...(o.checkpoint ? { checkpoint: fileCheckpoint(o.checkpoint) } : {}),
     onBatch: ({ epoch, batch, batches, loss }) => {
       if (!bar) return;
@@ -69,7 +74,8 @@ export function encoderOptions(o: EncoderCliOptions): Partial<SasrecTrainOptions
       if (!o.quiet) {
         bar?.stop();
         started = false;
-        console.error(`epoch ${log.epoch}: loss ${log.loss.toFixed(4)}, validation HR@10 ${log.validation['HR@10'].toFixed(4)} NDCG@10 ${log.validation['NDCG@10'].toFixed(4)} (${log.seconds.toFixed(0)} s)`);
+        const validation = Number.isNaN(log.validation['NDCG@10']) ? 'no validation (--encoder-fit-all)' : `validation HR@10 ${log.validation['HR@10'].toFixed(4)} NDCG@10 ${log.validation['NDCG@10'].toFixed(4)}`;
+        console.error(`epoch ${log.epoch}: loss ${log.loss.toFixed(4)}, ${validation} (${log.seconds.toFixed(0)} s)`);
       }
     },
   };

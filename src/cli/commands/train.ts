@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
+import { decodeCatalog } from '../../catalog/codec.js';
+import { decodeEncoder, type NamedTensor } from '../../model/sasrec/format.js';
 import type { CatalogItem, EmbeddingDtype } from '../../catalog/types.js';
 import { coldStartVectors } from '../../training/cold-start.js';
 import { copurchaseGraph, transitionGraph, windowBaskets } from '../../training/item-graphs.js';
@@ -57,7 +60,10 @@ export async function train(options: TrainOptions): Promise<string> {
   // With --encoder sasrec the catalog's embeddings and bias are the encoder's shared item table
   // and output bias, so the worker's u·v + b scores exactly what the encoder was trained for.
   let encoded: EncoderTrainResult | undefined;
-  if (options.encoder === 'sasrec') encoded = await trainEncoder(sequences, warmIds.length, ids.length, encoderOptions(options));
+  if (options.encoder === 'sasrec') {
+    const initial = options.encoderInit ? await initialEncoderWeights(options.encoderInit, warmIds) : undefined;
+    encoded = await trainEncoder(sequences, warmIds.length, ids.length, { ...encoderOptions(options), ...(initial ? { initial } : {}) });
+  }
   const bar = options.quiet || encoded ? undefined : new SingleBar({ format: 'item2vec {bar} epoch {value}/{total} | loss {loss} | ETA {eta}s' }, Presets.shades_classic);
   bar?.start(options.epochs, 0, { loss: '-' });
   const warmVectors = encoded?.vectors ?? trainItem2Vec(trainable, warmIds.length, {
@@ -110,6 +116,35 @@ export async function train(options: TrainOptions): Promise<string> {
   const interactions = trainable.reduce((s, q) => s + q.length, 0);
   const encoderNote = encoded ? ' ' + writeEncoderFile(options, encoded) : '';
   return `Trained on ${trainable.length} shoppers, ${interactions} interactions, ${warmIds.length} items (+${coldIds.length} cold-start from metadata) in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${options.out} (${(size / 1024).toFixed(0)} KiB).${encoderNote}`;
+}
+
+/**
+ * The weights of a trained encoder catalog (`<catalog>` + `<catalog>.encoder`) as the starting
+ * point for items `ids`: the item table and bias rows are matched by item id.
+ */
+async function initialEncoderWeights(catalogPath: string, ids: readonly string[]): Promise<NamedTensor[]> {
+  let bytes: Uint8Array;
+  let encoderBytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(catalogPath));
+    encoderBytes = new Uint8Array(readFileSync(`${catalogPath}.encoder`));
+  } catch (error) {
+    throw new CliError(`--encoder-init: cannot read ${catalogPath} and ${catalogPath}.encoder (${(error as Error).message})`);
+  }
+  const catalog = await decodeCatalog(bytes);
+  if (catalog.header.dtype !== 'float32') throw new CliError(`--encoder-init needs a float32 catalog, not ${catalog.header.dtype}`);
+  const { tensors } = decodeEncoder(encoderBytes, { itemCount: catalog.header.itemCount, dim: catalog.header.dim });
+  const dim = catalog.header.dim;
+  const rowOf = new Map(catalog.items.map((item, r) => [item.id, r]));
+  const items = new Float32Array(ids.length * dim);
+  const bias = new Float32Array(ids.length);
+  ids.forEach((id, i) => {
+    const r = rowOf.get(id);
+    if (r === undefined) throw new CliError(`--encoder-init: ${catalogPath} has no item "${id}"`);
+    items.set(catalog.vectors.subarray(r * dim, (r + 1) * dim), i * dim);
+    bias[i] = catalog.bias[r]!;
+  });
+  return [{ name: 'items', shape: [ids.length, dim], data: items }, { name: 'bias', shape: [ids.length], data: bias }, ...tensors.values()];
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { decodeEncoder, type EncoderHeader } from './format.js';
-import { encodeHistories, type SasrecConfig, type SasrecTensors } from './forward.js';
+import { encodeHistories, encodeHistoriesSync, type SasrecConfig, type SasrecTensors } from './forward.js';
 
 /** A loaded SASRec encoder bound to a catalog's item table. */
 export interface SasrecEncoder {
@@ -10,6 +10,8 @@ export interface SasrecEncoder {
   encode(rows: readonly number[]): Promise<Float32Array>;
   /** Shopper vectors for many histories at once, [histories.length × dim]. */
   encodeMany(histories: readonly (readonly number[])[]): Promise<Float32Array>;
+  /** `encodeMany` read back synchronously: Node's cpu/wasm backends only (the offline evaluator), not GPU backends. */
+  encodeManySync(histories: readonly (readonly number[])[]): Float32Array;
   dispose(): void;
 }
 
@@ -38,6 +40,9 @@ export function createSasrecEncoder(bytes: Uint8Array | ArrayBuffer, itemVectors
     },
     async encodeMany(histories) {
       return encodeHistories(w, config, histories);
+    },
+    encodeManySync(histories) {
+      return encodeHistoriesSync(w, config, histories);
     },
     dispose() {
       if (disposed) return;

@@ -79,3 +79,25 @@ describe('trainSasrec on a slice of Amazon Beauty', () => {
     expect(worst).toBeLessThan(1e-4);
   }, 120_000);
 });
+
+describe('trainSasrec refit options', () => {
+  const { sequences, itemCount } = slice(400);
+  beforeAll(async () => {
+    await useTrainingBackend('wasm');
+  });
+
+  it('fitAll trains exactly the epoch budget on every item, without validation; initial weights continue a run', async () => {
+    const options = { ...TINY, epochs: 2, patience: 1 };
+    const fresh = await trainSasrec(sequences, itemCount, options);
+    const refit = await trainSasrec(sequences, itemCount, { ...options, fitAll: true });
+    expect(refit.log).toHaveLength(2);
+    expect(refit.bestEpoch).toBe(2);
+    expect(refit.log.every((e) => Number.isNaN(e.validation['NDCG@10']))).toBe(true);
+    // More training positions than items[:-2]: the last two items of each sequence are targets too.
+    expect(refit.log[0]!.loss).not.toBe(fresh.log[0]!.loss);
+    // Continuing from the refit weights starts where it left off, not from scratch.
+    const continued = await trainSasrec(sequences, itemCount, { ...options, epochs: 1, fitAll: true, initial: [...refit.tensors.values()] });
+    expect(continued.log[0]!.loss).toBeLessThan(refit.log[0]!.loss);
+    await expect(trainSasrec(sequences, itemCount + 1, { ...options, initial: [...refit.tensors.values()] })).rejects.toThrow(/item table/);
+  }, 120_000);
+});

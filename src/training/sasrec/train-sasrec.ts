@@ -33,13 +33,21 @@ export interface SasrecTrainOptions {
   seed: number;
   /** Validation users scored after each epoch (a fixed, seeded sample; 0 = all). */
   validationUsers: number;
+  /**
+   * Refit mode: train on every item of the given sequences for exactly `epochs` epochs, with no
+   * validation split and no early stopping, and keep the last epoch. For a final model once the
+   * epoch count was chosen on validation (e.g. `vitrine train --holdout test` for the test split).
+   */
+  fitAll: boolean;
+  /** Start from these weights (items, bias and the encoder tensors, trained for this item count) instead of a random start. */
+  initial?: NamedTensor[];
   /** Where to keep resumable state; resumes when it holds a checkpoint of the same run. */
   checkpoint?: CheckpointStore;
   onBatch?: (progress: { epoch: number; batch: number; batches: number; loss: number }) => void;
   onEpoch?: (log: EpochLog) => void;
 }
 
-export const SASREC_DEFAULTS: Omit<SasrecTrainOptions, 'checkpoint' | 'onBatch' | 'onEpoch'> = {
+export const SASREC_DEFAULTS: Omit<SasrecTrainOptions, 'checkpoint' | 'onBatch' | 'onEpoch' | 'initial'> = {
   dim: 64,
   maxLen: 50,
   blocks: 2,
@@ -54,6 +62,7 @@ export const SASREC_DEFAULTS: Omit<SasrecTrainOptions, 'checkpoint' | 'onBatch' 
   patience: 5,
   seed: 42,
   validationUsers: 0,
+  fitAll: false,
 };
 
 /** Byte storage for checkpoints (a folder in the CLI, a Map in tests). */
@@ -121,17 +130,22 @@ export async function trainSasrec(sequences: number[][], itemCount: number, part
   const config: SasrecConfig = { itemCount, dim: o.dim, maxLen: o.maxLen, blocks: o.blocks, heads: o.heads };
   if (o.dim % o.heads !== 0) throw new RangeError(`dim ${o.dim} is not a multiple of heads ${o.heads}`);
   const split = leaveOneOut(sequences);
-  const train = split.train.filter((s) => s.length >= 2).map((s) => s.slice(-(o.maxLen + 1)));
+  const train = (o.fitAll ? sequences : split.train).filter((s) => s.length >= 2).map((s) => s.slice(-(o.maxLen + 1)));
   if (train.length === 0) throw new RangeError('no sequence has two or more training items');
   const sampler = new Rng(o.seed ^ 0x5eed);
-  let validation = split.validation;
+  let validation = o.fitAll ? [] : split.validation;
   if (o.validationUsers > 0 && validation.length > o.validationUsers) {
     validation = sampler.shuffle([...validation]).slice(0, o.validationUsers).sort((a, b) => a.user - b.user);
   }
 
-  const key = runKey({ config, ...o, checkpoint: undefined, onBatch: undefined, onEpoch: undefined, sequences: train.length });
+  const key = runKey({ config, ...o, initial: o.initial !== undefined, checkpoint: undefined, onBatch: undefined, onEpoch: undefined, sequences: train.length });
   let state: CheckpointState = { key, epoch: 0, step: 0, rng: o.seed >>> 0, best: -1, bestEpoch: 0, stale: 0, log: [] };
-  let initial = initialTensors(config, o.seed);
+  let initial = o.initial ?? initialTensors(config, o.seed);
+  if (o.initial) {
+    const expected = initialTensors({ ...config, itemCount: 1 }, o.seed).map((t) => t.name);
+    for (const name of expected) if (!o.initial.some((t) => t.name === name)) throw new RangeError(`the initial weights lack ${name}`);
+    if (o.initial.find((t) => t.name === 'items')!.shape.join() !== `${itemCount},${o.dim}`) throw new RangeError(`the initial item table is not ${itemCount} × ${o.dim}`);
+  }
   let best: NamedTensor[] = initial;
   let optimizerBytes: Uint8Array | undefined;
   let resumed = false;
@@ -167,7 +181,7 @@ export async function trainSasrec(sequences: number[][], itemCount: number, part
   for (let i = 0; i < itemCount; i++) targetShare[i]! /= targetCount;
   const rng = new Rng(state.rng);
   try {
-    for (let epoch = state.epoch; epoch < o.epochs && state.stale < o.patience; epoch++) {
+    for (let epoch = state.epoch; epoch < o.epochs && (o.fitAll || state.stale < o.patience); epoch++) {
       const started = performance.now();
       const plan = planBatches(train, o.batchSize, o.maxTokens, o.maxLen, rng);
       const batches = plan.length;
@@ -182,14 +196,14 @@ export async function trainSasrec(sequences: number[][], itemCount: number, part
         lossSum += value;
         o.onBatch?.({ epoch, batch: b + 1, batches, loss: lossSum / (b + 1) });
       }
-      const metrics = await validate(weights, config, validation);
+      const metrics = o.fitAll ? { 'HR@10': NaN, 'NDCG@10': NaN } : await validate(weights, config, validation);
       const items = weights.items.dataSync() as Float32Array;
       let largest = 0;
       for (let i = 0; i < items.length; i++) largest = Math.max(largest, Math.abs(items[i]!));
       if (!(largest < 1e4)) throw new Error(`training diverged or the tfjs heap was corrupted: an item weight is ${largest}`);
       const log: EpochLog = { epoch: epoch + 1, loss: lossSum / batches, validation: metrics, seconds: (performance.now() - started) / 1000 };
       state.log.push(log);
-      if (metrics['NDCG@10'] > state.best) {
+      if (o.fitAll || metrics['NDCG@10'] > state.best) {
         state.best = metrics['NDCG@10'];
         state.bestEpoch = epoch + 1;
         state.stale = 0;
