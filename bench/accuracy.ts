@@ -62,6 +62,10 @@ for (const transition of [0, 0.3, 0.5, 0.6, 0.7, 0.8]) {
 const BLEND_VALIDATION_USERS = 4000;
 /** Graph weights tried with the encoder (bought-together × transition), on every validation user. */
 const GRAPH_GRID: GraphBlend[] = [0, 3, 8, 20, 30, 50, 80].flatMap((copurchase) => [0, 8, 20, 30, 50, 80].map((transition) => ({ copurchase, transition })));
+/** Then bought-next from the item before the newest one, with the first two weights at DEFAULT_ENCODER_GRAPH_BLEND's. */
+const PREVIOUS_GRID = [0, 5, 10, 20, 30];
+/** DEFAULT_ENCODER_GRAPH_BLEND without the item-before-the-newest term, for comparison. */
+const ENCODER_TWO_TERMS: GraphBlend = { copurchase: DEFAULT_ENCODER_GRAPH_BLEND.copurchase, transition: DEFAULT_ENCODER_GRAPH_BLEND.transition };
 /** Fine-tuning epochs of the test refit from the trained weights (fixed before any test number). */
 const FINETUNE_EPOCHS = 2;
 const refits = arg('refit', 'finetune,retrain').split(',').filter((r) => r === 'finetune' || r === 'retrain');
@@ -210,7 +214,7 @@ async function encoderInTheBrowser(
     return { decoded, rowOf: Int32Array.from(ids, (id) => rowOfId.get(id) ?? -1), encoderBytes, encoder: createSasrecEncoder(encoderBytes, decoded.vectors, decoded.header) };
   };
   const spec = (file: string, w: GraphBlend, refitGraphs: boolean): string =>
-    `catalog:encoder=${rel(file)}.encoder${refitGraphs ? ':graphs=fit' : ''}:copurchase=${w.copurchase}:transition=${w.transition}`;
+    `catalog:encoder=${rel(file)}.encoder${refitGraphs ? ':graphs=fit' : ''}:copurchase=${w.copurchase}:transition=${w.transition}${w.previous ? `:previous=${w.previous}` : ''}`;
   // One encoder per catalog, shared by its models (and their cache of shopper vectors): `catalog:encoder=…` as the CLI parses it.
   const evaluate = (file: string, label: string, w: GraphBlend, refitGraphs: boolean, splits: ReadonlyArray<'valid' | 'test'>, command: string, extra: Partial<AccuracyRecord>, seconds: number, loaded: Awaited<ReturnType<typeof load>>): void => {
     const parsed = createCatalogModel(spec(file, w, refitGraphs), loaded.decoded, loaded.rowOf, label, () => loaded.encoderBytes);
@@ -248,12 +252,25 @@ async function encoderInTheBrowser(
   }
   const best = grid.reduce((a, b) => (b['NDCG@10'] > a['NDCG@10'] ? b : a));
   console.log(`  encoder graph grid on ${split.validation.length} validation users (${((performance.now() - started) / 1000).toFixed(0)} s): best ${JSON.stringify(best)}; shipped ${JSON.stringify(DEFAULT_ENCODER_GRAPH_BLEND)}`);
+  started = performance.now();
+  const previousFile = join(work, `${dataset}.encoder-previous-grid.json`);
+  let previousGrid: typeof grid;
+  if (reuseRecords && existsSync(previousFile)) previousGrid = (JSON.parse(readFileSync(previousFile, 'utf8')) as { grid: typeof grid }).grid;
+  else {
+    const gridModel = new CatalogModel(trained.decoded, trained.rowOf, { encoder: trained.encoder, refitGraphs: true }, 'grid');
+    gridModel.fit(split.train, itemCount);
+    gridModel.prepare(split.validation.map((c) => c.history));
+    previousGrid = gridModel.graphWeightGrid(split.validation, PREVIOUS_GRID.map((previous) => ({ ...ENCODER_TWO_TERMS, previous })));
+    writeFileSync(previousFile, JSON.stringify({ users: split.validation.length, seconds: (performance.now() - started) / 1000, grid: previousGrid }, null, 2));
+  }
+  const bestPrevious = previousGrid.reduce((a, b) => (b['NDCG@10'] > a['NDCG@10'] ? b : a));
+  console.log(`  bought-next from the item before the newest: best ${JSON.stringify(bestPrevious)}`);
 
-  const browserNotes = `${notes}; encoder graph weights gridded on all ${split.validation.length} validation users (best there: bought-together ×${best.copurchase}, bought-next ×${best.transition})`;
-  for (const w of [DEFAULT_GRAPH_BLEND, DEFAULT_ENCODER_GRAPH_BLEND]) {
+  const browserNotes = `${notes}; encoder graph weights gridded on all ${split.validation.length} validation users (best there: bought-together ×${best.copurchase}, bought-next ×${best.transition}; then bought-next from the item before ×${bestPrevious.previous})`;
+  for (const w of [DEFAULT_GRAPH_BLEND, ENCODER_TWO_TERMS, DEFAULT_ENCODER_GRAPH_BLEND]) {
     started = performance.now();
     evaluate(catalog, `catalog(${dataset}.vcat)`, w, true, ['valid', 'test'], trainCommand, { modelBytes, notes: browserNotes }, trainSeconds, trained);
-    console.log(`  encoder in the browser ×${w.copurchase}/×${w.transition}: done (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    console.log(`  encoder in the browser ×${w.copurchase}/×${w.transition}/×${w.previous ?? 0}: done (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
   trained.encoder.dispose();
 
@@ -274,7 +291,7 @@ async function encoderInTheBrowser(
         : `${refitLog.modelId}: retrained from scratch on items[:-1] for ${epochs} epochs (the best validation epoch), ${seconds.toFixed(0)} s`;
     const loaded = await load(file);
     const bytes = statSync(file).size + statSync(`${file}.encoder`).size;
-    for (const w of [{ copurchase: 0, transition: 0 }, DEFAULT_ENCODER_GRAPH_BLEND]) {
+    for (const w of [{ copurchase: 0, transition: 0 }, ENCODER_TWO_TERMS, DEFAULT_ENCODER_GRAPH_BLEND]) {
       evaluate(file, `catalog(${dataset}-${kind}-test.vcat)`, w, false, ['test'], command, { modelBytes: bytes, notes: refitNotes }, seconds, loaded);
     }
     loaded.encoder.dispose();
@@ -336,6 +353,14 @@ function markdown(all: AccuracyRecord[]): string {
         `| together \\ next | ${ts.join(' | ')} |`,
         `|---|${ts.map(() => '---:').join('|')}|`,
         ...cs.map((c) => `| ${c} | ${ts.map((t) => grid.find((g) => g.copurchase === c && g.transition === t)).map((g) => (g ? `${g['NDCG@10'].toFixed(4)} (${g['HR@10'].toFixed(4)})` : '')).join(' | ')} |`),
+      );
+    }
+    const previousFile = join(work, `${dataset}.encoder-previous-grid.json`);
+    if (existsSync(previousFile)) {
+      const { grid } = JSON.parse(readFileSync(previousFile, 'utf8')) as { grid: Array<GraphBlend & { 'HR@10': number; 'NDCG@10': number }> };
+      lines.push(
+        '',
+        `Then bought-next from the item before the newest one (×${ENCODER_TWO_TERMS.copurchase} / ×${ENCODER_TWO_TERMS.transition} kept), validation NDCG@10 (HR@10): ${grid.map((g) => `×${g.previous} ${g['NDCG@10'].toFixed(4)} (${g['HR@10'].toFixed(4)})`).join(', ')}; shipped ×${DEFAULT_ENCODER_GRAPH_BLEND.previous}.`,
       );
     }
     lines.push('', 'Commands:', '', ...[...new Set(rows.filter((r) => r.split === 'test' && r.protocol === 'loo-full').map((r) => r.command))].map((c) => `    ${c}`), '');

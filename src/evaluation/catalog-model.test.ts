@@ -120,6 +120,20 @@ describe('CatalogModel with the SASRec encoder (catalog:encoder=…)', () => {
     expect(refit[2]! - plain[2]!).toBeCloseTo(1, 6); // refit: a → b with P = 1
   });
 
+  it('previous=… adds bought-next from the item before the newest one', () => {
+    const catalog = tinyCatalog();
+    catalog.extras = { graphs: { transition: graph([[1, 3, 0.5], [0, 2, 1]]), copurchase: graph([]) } };
+    const without = new Float32Array(4);
+    const withPrevious = new Float32Array(4);
+    const model = createCatalogModel('catalog:transition=1:previous=10', catalog, rowOf, 'x');
+    expect(model.name).toBe('x:transition=1:previous=10');
+    createCatalogModel('catalog:transition=1', catalog, rowOf, 'x').score([2, 3], without); // b, then a
+    model.score([2, 3], withPrevious);
+    const d = rowOf.indexOf(3);
+    expect(withPrevious[d]! - without[d]!).toBeCloseTo(10 * 0.5, 5); // b → d, from the item before a
+    for (const r of [0, 1, 2].map((c) => rowOf.indexOf(c))) expect(withPrevious[r]).toBeCloseTo(without[r]!, 6);
+  });
+
   it('prepare() encodes in batches to the same scores as one at a time', () => {
     const one = createCatalogModel('catalog:encoder=tiny.encoder', tinyCatalog(), rowOf, 'x', readFile);
     const batched = createCatalogModel('catalog:encoder=tiny.encoder', tinyCatalog(), rowOf, 'x', readFile);
@@ -157,11 +171,11 @@ describe('CatalogModel.graphWeightGrid', () => {
   it('gives the metrics the evaluator gives for each pair of graph weights', () => {
     const catalog = tinyCatalog();
     catalog.extras = { graphs: { transition: graph([[0, 2, 0.5], [0, 3, 0.25], [1, 0, 1]]), copurchase: graph([[1, 2, 0.4], [2, 1, 0.4], [0, 3, 0.9]]) } };
-    const cases = [{ history: [3], target: 1 }, { history: [2, 3], target: 0 }, { history: [1], target: 0 }];
-    const grid = [{ copurchase: 0, transition: 0 }, { copurchase: 1, transition: 3 }, { copurchase: 5, transition: 0.5 }];
+    const cases = [{ history: [3], target: 1 }, { history: [2, 3], target: 0 }, { history: [1], target: 0 }, { history: [2, 3], target: 1 }];
+    const grid = [{ copurchase: 0, transition: 0 }, { copurchase: 1, transition: 3 }, { copurchase: 5, transition: 0.5 }, { copurchase: 1, transition: 1, previous: 4 }];
     const rows = createCatalogModel('catalog', catalog, rowOf, 'x').graphWeightGrid(cases, grid);
     grid.forEach((w, g) => {
-      const model = createCatalogModel(`catalog:copurchase=${w.copurchase}:transition=${w.transition}`, catalog, rowOf, 'x');
+      const model = createCatalogModel(`catalog:copurchase=${w.copurchase}:transition=${w.transition}:previous=${w.previous ?? 0}`, catalog, rowOf, 'x');
       const metrics = new MetricAccumulator(4);
       const out = new Float32Array(4);
       for (const c of cases) {

@@ -84,6 +84,7 @@ export class CatalogModel implements RecommenderModel {
       s.encoder && `encoder=${s.encoderFile ?? 'given'}`,
       s.graphs.copurchase > 0 && `copurchase=${s.graphs.copurchase}`,
       s.graphs.transition > 0 && `transition=${s.graphs.transition}`,
+      (s.graphs.previous ?? 0) > 0 && `previous=${s.graphs.previous}`,
       s.diversity > 0 && `diversity=${s.diversity}`,
       s.popularityDebias > 0 && `debias=${s.popularityDebias}`,
       s.feedback && 'feedback=1',
@@ -128,14 +129,16 @@ export class CatalogModel implements RecommenderModel {
 
   /**
    * The parts of the score for one history, in catalog rows: `base` = u·vᵢ + (1 − debias)·bᵢ
-   * (into `base`), and the graph terms with weight 1 each (bought-together, bought-next), as
-   * graphAffinity and graphBoosts compute them. The score is base + copurchase·C + transition·T.
+   * (into `base`), and the graph terms with weight 1 each (bought-together, bought-next from the
+   * newest item and from the one before), as graphAffinity and graphBoosts compute them. The
+   * score is base + copurchase·C + transition·T + previous·P.
    */
-  components(history: number[], base: Float32Array): { copurchase: Array<{ rows: number[]; weight: number }>; transition: Array<{ rows: number[]; weight: number }> } {
+  components(history: number[], base: Float32Array): Record<'copurchase' | 'transition' | 'previous', Array<{ rows: number[]; weight: number }>> {
     const contributions = this.#base(history, base);
     return {
       copurchase: graphBoosts(graphAffinity(contributions, this.#extras, { copurchase: 1, transition: 0 })),
       transition: graphBoosts(graphAffinity(contributions, this.#extras, { copurchase: 0, transition: 1 })),
+      previous: graphBoosts(graphAffinity(contributions, this.#extras, { copurchase: 0, transition: 0, previous: 1 })),
     };
   }
 
@@ -162,7 +165,7 @@ export class CatalogModel implements RecommenderModel {
 
   /**
    * HR@10 and NDCG@10 (full ranking, earlier items masked, ties against the target) of
-   * `base + copurchase·C + transition·T` for every pair of graph weights in `grid`, from one
+   * `base + copurchase·C + transition·T + previous·P` for every set of graph weights in `grid`, from one
    * encoding per case: what choosing the weights on validation cases needs. Fit the model first.
    */
   graphWeightGrid(cases: ReadonlyArray<{ history: number[]; target: number }>, grid: readonly GraphBlend[]): Array<GraphBlend & { 'HR@10': number; 'NDCG@10': number }> {
@@ -170,6 +173,7 @@ export class CatalogModel implements RecommenderModel {
     const base = new Float32Array(n);
     const copurchase = new Float32Array(n);
     const transition = new Float32Array(n);
+    const previous = new Float32Array(n);
     const totals = grid.map(() => ({ hits: 0, ndcg: 0 }));
     const masked = new Uint8Array(n);
     for (const c of cases) {
@@ -179,9 +183,11 @@ export class CatalogModel implements RecommenderModel {
       const sparse = new Set<number>();
       for (const { rows, weight } of parts.copurchase) for (const r of rows) (copurchase[r] = weight), sparse.add(r);
       for (const { rows, weight } of parts.transition) for (const r of rows) (transition[r] = weight), sparse.add(r);
+      for (const { rows, weight } of parts.previous) for (const r of rows) (previous[r] = weight), sparse.add(r);
       for (const i of c.history) if (this.#catalogRow[i]! >= 0) masked[this.#catalogRow[i]!] = 1;
       grid.forEach((w, g) => {
-        const score = (r: number): number => base[r]! + w.copurchase * copurchase[r]! + w.transition * transition[r]!;
+        const p = w.previous ?? 0;
+        const score = (r: number): number => base[r]! + w.copurchase * copurchase[r]! + w.transition * transition[r]! + p * previous[r]!;
         const t = score(target);
         let rank = 0;
         for (let r = 0; r < n && rank < 10; r++) if (r !== target && masked[r] === 0 && score(r) >= t) rank++;
@@ -190,7 +196,7 @@ export class CatalogModel implements RecommenderModel {
           totals[g]!.ndcg += 1 / Math.log2(rank + 2);
         }
       });
-      for (const r of sparse) copurchase[r] = transition[r] = 0;
+      for (const r of sparse) copurchase[r] = transition[r] = previous[r] = 0;
       for (const i of c.history) if (this.#catalogRow[i]! >= 0) masked[this.#catalogRow[i]!] = 0;
     }
     return grid.map((w, g) => ({ ...w, 'HR@10': totals[g]!.hits / cases.length, 'NDCG@10': totals[g]!.ndcg / cases.length }));
@@ -270,7 +276,7 @@ export class CatalogModel implements RecommenderModel {
 }
 
 /**
- * `catalog[:encoder=PATH][:copurchase=1][:transition=1][:graphs=fit][:diversity=0.3][:debias=0.5][:feedback=1]`
+ * `catalog[:encoder=PATH][:copurchase=1][:transition=1][:previous=1][:graphs=fit][:diversity=0.3][:debias=0.5][:feedback=1]`
  * → a CatalogModel. `label` names the catalog file in the results. `encoder=PATH` scores with
  * the shop's SASRec encoder (read with `readFile`, bound to the catalog as the worker binds it);
  * `graphs=fit` rebuilds the graphs from the fit sequences (`graphs=catalog`, the default, reads the catalog's).
@@ -297,9 +303,10 @@ export function createCatalogModel(spec: string, catalog: Catalog, catalogRowOf:
       continue;
     }
     const n = Number(value);
-    const max = key === 'copurchase' || key === 'transition' ? 1000 : 1;
-    if (!['diversity', 'debias', 'feedback', 'copurchase', 'transition'].includes(key)) {
-      throw new VitrineError('OPTIONS_INVALID', `catalog has no parameter "${key}"; choose encoder, copurchase, transition, graphs, diversity, debias or feedback`);
+    const graphKey = key === 'copurchase' || key === 'transition' || key === 'previous';
+    const max = graphKey ? 1000 : 1;
+    if (!graphKey && !['diversity', 'debias', 'feedback'].includes(key)) {
+      throw new VitrineError('OPTIONS_INVALID', `catalog has no parameter "${key}"; choose encoder, copurchase, transition, previous, graphs, diversity, debias or feedback`);
     }
     if (value === '' || !Number.isFinite(n) || n < 0 || n > max) throw new VitrineError('OPTIONS_INVALID', `catalog: ${key} must be a number in [0, ${max}], got "${value}"`);
     if (key === 'diversity') settings.diversity = n;

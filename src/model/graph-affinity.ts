@@ -7,6 +7,8 @@ export interface GraphBlend {
   copurchase: number;
   /** × P(i follows the most recent item), from the bought-next graph. */
   transition: number;
+  /** × P(i follows the item before the most recent one), from the same graph (default 0: not used). */
+  previous?: number;
 }
 
 /**
@@ -16,14 +18,15 @@ export interface GraphBlend {
 export const DEFAULT_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 10, transition: 30 };
 
 /**
- * The graph weights when the shop's SASRec encoder makes u (its logits u·v + b have a spread of
- * ≈2.5 across the catalog, not the pooling encoder's): chosen on the amazon-beauty validation
- * split only (every user, full ranking, graphs built from items[:-2], NDCG@10 over bought-together
- * {0, 3, 8, 20, 30, 50, 80} × bought-next {0, 8, 20, 30, 50, 80}; bench/accuracy.ts,
- * `vitrine evaluate --models catalog:encoder=…:graphs=fit:copurchase=…:transition=…`), checked on
- * amazon-toys validation; see docs/accuracy.md.
+ * The graph weights when the shop's SASRec encoder makes u (its logits u·v + b spread ≈2.5 across
+ * the catalog, unlike the pooling encoder's scores). Chosen on the amazon-beauty validation split
+ * only (every user, full ranking, NDCG@10, graphs built from items[:-2]): first bought-together
+ * {0, 3, 8, 20, 30, 50, 80} × bought-next {0, 8, 20, 30, 50, 80} → ×20 / ×50, then bought-next
+ * from the item before the newest one {0, 5, 10, 20, 30} → ×20 (bench/accuracy.ts; `vitrine
+ * evaluate --models catalog:encoder=…:graphs=fit:copurchase=…:transition=…:previous=…`), and
+ * checked on amazon-toys validation; see docs/accuracy.md.
  */
-export const DEFAULT_ENCODER_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 20, transition: 50 };
+export const DEFAULT_ENCODER_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 20, transition: 50, previous: 20 };
 
 /** Target row → (history item id → its share of the graph score). Sparse: only graph neighbours. */
 export type GraphAffinity = Map<number, Map<string, number>>;
@@ -47,6 +50,8 @@ export function graphAffinity(contributions: readonly Contribution[], extras: Ca
   for (const c of contributions) if (c.weight > 0) add(extras.graphs?.copurchase, c, blend.copurchase * c.weight);
   const last = contributions.at(-1);
   if (last && last.weight > 0) add(extras.graphs?.transition, last, blend.transition);
+  const before = contributions.at(-2);
+  if (blend.previous && before && before.weight > 0) add(extras.graphs?.transition, before, blend.previous);
   return out;
 }
 
