@@ -34,7 +34,7 @@ import type { ProgressInfo } from '../shared/progress.js';
 import { SearchIndex } from './search-index.js';
 import { compileRules } from './business-rules.js';
 import { demote, ignoredImpressionDemotions } from './feedback.js';
-import { blendedQuery, graphAffinity, type GraphAffinity } from '../model/graph-affinity.js';
+import { blendedQuery, DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND, graphAffinity, type GraphAffinity } from '../model/graph-affinity.js';
 import { applyCaps, insertPins, maximalMarginalRelevance, type Candidate } from './post-rank.js';
 import { neighbours } from '../catalog/extras.js';
 import { clearCatalogCache, DEFAULT_RETRY, downloadCatalog, readCachedCatalog, type LoadedCatalog, type RetryPolicy } from './catalog-loader.js';
@@ -138,10 +138,11 @@ export function createWorkerApi() {
       return recommendation;
     });
 
-  const profile = async (s: Loaded): Promise<{ u: Float32Array; contributions: Contribution[] }> => {
+  /** u from the shop's encoder when it fits the catalog serving, else pooled; `encoded` says which. */
+  const profile = async (s: Loaded): Promise<{ u: Float32Array; contributions: Contribution[]; encoded: boolean }> => {
     const contributions = poolContributions(s.events, (id) => s.rowById.get(id), s.profile, Date.now());
     const encoded = await encoderShopperVector(s.encoder, s.current.catalog, s.events, (id) => s.rowById.get(id));
-    return { u: encoded ?? shopperVector(contributions, rowReader(s.current.catalog), s.current.catalog.header.dim), contributions };
+    return { u: encoded ?? shopperVector(contributions, rowReader(s.current.catalog), s.current.catalog.header.dim), contributions, encoded: encoded !== undefined };
   };
 
   // Events arriving together are written in one IndexedDB transaction (≈1 ms each otherwise).
@@ -358,7 +359,8 @@ export function createWorkerApi() {
       const shopper = await profile(s);
       const { contributions } = shopper;
       // What shoppers bought together with this history, and went on to next: sparse, exact.
-      const affinity = graphAffinity(contributions, s.current.catalog.extras);
+      // The graph weights were chosen for each encoder's score scale (graph-affinity.ts).
+      const affinity = graphAffinity(contributions, s.current.catalog.extras, shopper.encoded ? DEFAULT_ENCODER_GRAPH_BLEND : DEFAULT_GRAPH_BLEND);
       const query = blendedQuery(shopper.u, 1 - (o.popularityDebias ?? 0), affinity);
       const u = query.u;
       const mask: MaskSpec = {

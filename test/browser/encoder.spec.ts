@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { decodeCatalog } from '../../src/catalog/codec.js';
+import type { StoredEvent } from '../../src/history/events.js';
+import { DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND, graphAffinity, graphBoosts, type GraphBlend } from '../../src/model/graph-affinity.js';
+import { poolContributions, resolveProfileOptions } from '../../src/model/pooling-encoder.js';
 import { createSasrecEncoder, historyRows } from '../../src/model/sasrec/encoder.js';
 import { openHarness, SCIENTIFIC } from './helpers.js';
 
@@ -13,13 +16,17 @@ const file = (url: string): Uint8Array => new Uint8Array(readFileSync(resolve(im
 
 test.beforeEach(async ({ page }) => openHarness(page));
 
-/** Node-side scores u·v + b for every row, with the test runner's tfjs (cpu backend). */
-async function nodeScores(viewed: string[]): Promise<{ scores: Map<string, number>; topIds: string[] }> {
+/**
+ * Node-side scores u·v + b for every row, with the test runner's tfjs (cpu backend), and the
+ * top 10 of recommend()'s full score (u·v + b + the catalog's graph terms, at `blends`' weights)
+ * for the same events.
+ */
+async function nodeScores(viewed: string[], events?: StoredEvent[], blends: GraphBlend[] = []): Promise<{ scores: Map<string, number>; topIds: string[]; recommended: Array<{ top: string[]; score: Map<string, number> }> }> {
   const catalog = await decodeCatalog(file(CATALOG));
   const encoder = createSasrecEncoder(file(ENCODER), catalog.vectors, catalog.header);
   const rowById = new Map(catalog.items.map((item, row) => [item.id, row]));
-  const events = viewed.map((itemId, i) => ({ type: 'view', itemId, ts: 1_000 + i, seq: i }));
-  const u = await encoder.encode(historyRows(events, (id) => rowById.get(id), encoder.config.maxLen));
+  const history = events ?? viewed.map((itemId, i) => ({ type: 'view' as const, itemId, ts: 1_000 + i, seq: i }));
+  const u = await encoder.encode(historyRows(history, (id) => rowById.get(id), encoder.config.maxLen));
   encoder.dispose();
   const { dim, itemCount } = catalog.header;
   const scores = new Map<string, number>();
@@ -29,7 +36,14 @@ async function nodeScores(viewed: string[]): Promise<{ scores: Map<string, numbe
     scores.set(catalog.items[row]!.id, s);
   }
   const topIds = [...scores].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([id]) => id);
-  return { scores, topIds };
+  const contributions = poolContributions(history, (id) => rowById.get(id), resolveProfileOptions(), Date.now());
+  const recommended = blends.map((blend) => {
+    const boost = new Map<number, number>();
+    for (const b of graphBoosts(graphAffinity(contributions, catalog.extras, blend))) for (const row of b.rows) boost.set(row, (boost.get(row) ?? 0) + b.weight);
+    const score = new Map(catalog.items.map((item, row) => [item.id, scores.get(item.id)! + (boost.get(row) ?? 0)]));
+    return { score, top: [...score].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([id]) => id) };
+  });
+  return { scores, topIds, recommended };
 }
 
 test('recommend() scores with the encoder equal the Node encoder within 1e-4', async ({ page }) => {
@@ -64,24 +78,35 @@ test('recommend() scores with the encoder equal the Node encoder within 1e-4', a
         }
         return times.sort((a, b) => a - b)[7]!;
       };
+      const events = (await rec.exportHistory()).events;
       const latency = { encoder: await median(rec), pooling: await median(plain) };
       await rec.eraseHistory();
       await plain.eraseHistory();
       await rec.dispose();
       await plain.dispose();
-      return { reranked: reranked.map((r) => ({ itemId: r.itemId, score: r.score })), recs: recs.length, pooled: pooled.map((r) => r.itemId), latency };
+      return { reranked: reranked.map((r) => ({ itemId: r.itemId, score: r.score })), recs: recs.map((r) => r.itemId), pooled: pooled.map((r) => r.itemId), events, latency };
     },
     { catalog: CATALOG, encoder: ENCODER, viewed, ids },
   );
   console.log(`recommend() median ms on wasm: encoder ${browser.latency.encoder.toFixed(2)}, pooling ${browser.latency.pooling.toFixed(2)}`);
 
-  expect(browser.recs).toBe(10);
+  expect(browser.recs).toHaveLength(10);
   expect(browser.reranked).toHaveLength(ids.length);
   for (const { itemId, score } of browser.reranked) expect(Math.abs(score! - expected.scores.get(itemId)!)).toBeLessThan(1e-4);
   // Same scores, same order: Node's top 10 leads the browser's ranking of these ids.
   expect(browser.reranked.slice(0, 10).map((r) => r.itemId)).toEqual(expected.topIds);
   // And it is the encoder that scored, not the pooling vector.
   expect(browser.reranked.map((r) => r.itemId)).not.toEqual(browser.pooled);
+  // recommend() adds the graphs at the weights chosen for the encoder's scores (what the
+  // evaluator's catalog:encoder model measures), not at the pooling encoder's.
+  // (Up to near-ties: the browser scores in float32, and a shopper's recency weights move a
+  // little between its call and ours.)
+  const [encoderBlend, poolingBlend] = (await nodeScores(viewed, browser.events, [DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND])).recommended;
+  const tenth = (b: typeof encoderBlend) => b!.score.get(b!.top[9]!)!;
+  const belowTop10 = (b: typeof encoderBlend, ids: string[]) => ids.filter((id) => b!.score.get(id)! < tenth(b) - 1e-3);
+  expect(belowTop10(encoderBlend, browser.recs)).toEqual([]);
+  // The pooling encoder's weights would have recommended other items: this test can tell them apart.
+  expect(belowTop10(encoderBlend, poolingBlend!.top).length).toBeGreaterThan(0);
 });
 
 test('a bad encoder file is refused with ENCODER_INVALID', async ({ page }) => {
