@@ -57,6 +57,9 @@ async function main(): Promise<void> {
   // No HMR socket or file watcher: an edit elsewhere in the repo (or a late dependency
   // optimisation) must not reload the page mid-run. The worker's dependencies are pre-bundled
   // up front for the same reason.
+  // The end-to-end catalogs are written to public/bench/ later: vite serves a public folder only
+  // if it existed when the server started (a clean clone has no public/ yet).
+  mkdirSync(join(root, 'public/bench'), { recursive: true });
   const server = await createServer({
     root,
     configFile: join(root, 'vite.config.ts'),
