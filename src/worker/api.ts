@@ -145,11 +145,32 @@ export function createWorkerApi() {
     return { u: encoded ?? shopperVector(contributions, rowReader(s.current.catalog), s.current.catalog.header.dim), contributions, encoded: encoded !== undefined };
   };
 
+  /** Every write started so far, settled (writes never reject: their events' promises do). */
+  let writing: Promise<void> = Promise.resolve();
+
   // Events arriving together are written in one IndexedDB transaction (≈1 ms each otherwise).
-  const flush = async (): Promise<void> => {
+  const flush = (): Promise<void> => {
     flushScheduled = false;
     const batch = pending;
     pending = [];
+    if (batch.length === 0) return writing;
+    const write = writeBatch(batch);
+    writing = Promise.all([writing, write]).then(() => undefined);
+    return write;
+  };
+
+  /**
+   * Reads that depend on the history wait for the events tracked before them: a page that calls
+   * track() and then recommend() without awaiting the first gets results that include it.
+   */
+  const readyAfterWrites = async (): Promise<Loaded> => {
+    ready();
+    if (pending.length > 0) void flush();
+    await writing;
+    return ready();
+  };
+
+  const writeBatch = async (batch: typeof pending): Promise<void> => {
     const s = ready();
     try {
       const evictions = s.history.quotaEvictions;
@@ -167,7 +188,8 @@ export function createWorkerApi() {
 
   /** Writes the events already tracked to the store in use now, before consent changes it. */
   const flushPending = async (): Promise<void> => {
-    if (pending.length > 0) await flush();
+    if (pending.length > 0) void flush();
+    await writing;
   };
 
   const trimMemory = (s: Loaded): void => {
@@ -349,7 +371,7 @@ export function createWorkerApi() {
     },
 
     async recommend(options: RecommendOptions = {}): Promise<Recommendation[]> {
-      const s = ready();
+      const s = await readyAfterWrites();
       const o = validateRecommendOptions(options);
       const k = o.k ?? 10;
       const { items } = s.current.catalog;
@@ -418,7 +440,7 @@ export function createWorkerApi() {
      * ordered by this shopper's affinity, so new products can be recommended from day one.
      */
     async newArrivals(options: PopularOptions = {}): Promise<Recommendation[]> {
-      const s = ready();
+      const s = await readyAfterWrites();
       const o = validateSimilarOptions(options);
       const counts = s.current.catalog.extras.interactions;
       if (!counts) return [];
@@ -476,7 +498,7 @@ export function createWorkerApi() {
 
     /** What this shopper bought before, the most re-bought kinds of product and latest first. */
     async buyItAgain(options: { k?: number } = {}): Promise<Recommendation[]> {
-      const s = ready();
+      const s = await readyAfterWrites();
       validateSimilarOptions(options);
       const repeat = s.current.catalog.extras.repeatRate;
       const last = new Map<number, number>();
@@ -493,12 +515,12 @@ export function createWorkerApi() {
 
     /** The shopper's favourite categories, from the same weights as their intent vector. */
     async topCategories(options: { k?: number } = {}): Promise<AffinityScore[]> {
-      return topAttribute(ready(), 'category', options.k ?? 5);
+      return topAttribute(await readyAfterWrites(), 'category', options.k ?? 5);
     },
 
     /** The shopper's favourite brands, from the same weights as their intent vector. */
     async topBrands(options: { k?: number } = {}): Promise<AffinityScore[]> {
-      return topAttribute(ready(), 'brand', options.k ?? 5);
+      return topAttribute(await readyAfterWrites(), 'brand', options.k ?? 5);
     },
 
     /** The popularity prior alone: what a shopper with no history would see. */
@@ -512,7 +534,7 @@ export function createWorkerApi() {
 
     /** Items this shopper viewed or clicked, most recent first, each once. */
     async recentlyViewed(options: { k?: number } = {}): Promise<Recommendation[]> {
-      const s = ready();
+      const s = await readyAfterWrites();
       validateSimilarOptions(options);
       const seen = new Set<string>();
       const out: Recommendation[] = [];
@@ -531,7 +553,7 @@ export function createWorkerApi() {
      * affinity: score = text score / best text score + SEARCH_AFFINITY_WEIGHT · (u·v + b).
      */
     async search(query: string, options: SearchOptions = {}): Promise<Recommendation[]> {
-      const s = ready();
+      const s = await readyAfterWrites();
       const o = validateSimilarOptions(options);
       if (typeof query !== 'string' || query.length > 500) throw new VitrineError('OPTIONS_INVALID', 'search() takes a query string of at most 500 characters.');
       if (options.personalize !== undefined && typeof options.personalize !== 'boolean') throw new VitrineError('OPTIONS_INVALID', 'personalize must be a boolean.');
@@ -570,7 +592,7 @@ export function createWorkerApi() {
     },
 
     async rerank(itemIds: string[]): Promise<RerankedItem[]> {
-      const s = ready();
+      const s = await readyAfterWrites();
       if (!Array.isArray(itemIds) || itemIds.some((id) => typeof id !== 'string')) {
         throw new VitrineError('OPTIONS_INVALID', 'rerank() takes an array of item id strings.');
       }
@@ -595,7 +617,7 @@ export function createWorkerApi() {
     },
 
     async info(): Promise<EngineInfo> {
-      const s = ready();
+      const s = await readyAfterWrites();
       const chosen = s.engine.reports.find((r) => r.backend === s.engine.backend);
       const { header } = s.current.catalog;
       const info: EngineInfo = {
@@ -622,7 +644,7 @@ export function createWorkerApi() {
     },
 
     async exportHistory(): Promise<HistoryExport> {
-      const s = ready();
+      const s = await readyAfterWrites();
       await reloadEvents(s);
       return { format: 'vitrine-history', version: 1, namespace: s.options.namespace, exportedAt: new Date().toISOString(), events: s.events };
     },

@@ -36,6 +36,27 @@ test('viewing lunch bags moves recommendations toward lunch bags', async ({ page
   expect(bagLike(result.after)).toBeGreaterThan(bagLike(result.before));
 });
 
+test('an event counts at once: recommend() right after track(), without awaiting it, already reflects it', async ({ page }) => {
+  const result = await page.evaluate(async (url) => {
+    const catalog = await window.harness.fetchCatalog(url);
+    const bags = catalog.items.filter((i) => i.title?.startsWith('LUNCH BAG')).map((i) => i.id);
+    const rec = await window.harness.createRecommender({ catalog: url, namespace: 'at-once', backend: 'wasm' });
+    const before = (await rec.recommend({ k: 10 })).map((r) => r.itemId);
+    // Not awaited: the page fires events and asks for fresh rails in the same breath.
+    const tracked = [rec.track({ type: 'view', itemId: bags[0]! }), rec.track({ type: 'purchase', itemId: before[0]! })];
+    const after = (await rec.recommend({ k: 10 })).map((r) => r.itemId);
+    const because = (await rec.recommend({ k: 10 })).flatMap((r) => r.because?.map((b) => b.itemId) ?? []);
+    await Promise.all(tracked);
+    await rec.eraseHistory();
+    await rec.dispose();
+    return { before, after, purchased: before[0]!, viewed: bags[0]!, because };
+  }, RETAIL);
+  // The purchase is excluded and the view already shapes the list.
+  expect(result.after).not.toContain(result.purchased);
+  expect(result.after).not.toEqual(result.before.slice(1));
+  expect(result.because).toContain(result.viewed);
+});
+
 test('similar() returns items a person would call related', async ({ page }) => {
   const similar = await page.evaluate(async (url) => {
     const catalog = await window.harness.fetchCatalog(url);
