@@ -1,4 +1,4 @@
-import { rowReader } from '../catalog/embedding-rows.js';
+import { rowReader, type RowReader } from '../catalog/embedding-rows.js';
 import type { Catalog, CatalogItem } from '../catalog/types.js';
 import { openTabsChannel, type TabsMessage } from '../shared/tabs-channel.js';
 import { clearCalibrationCache, indexedDbCalibrationCache } from '../engine/calibration-cache.js';
@@ -50,6 +50,8 @@ interface Loaded {
   profile: ResolvedProfileOptions;
   current: LoadedCatalog;
   rowById: ReadonlyMap<string, number>;
+  /** Single embedding rows of the catalog serving (a quantised one is not expanded). */
+  rows: RowReader;
   engine: Engine;
   history: HistoryStore;
   events: StoredEvent[];
@@ -90,15 +92,14 @@ function topAttribute(s: Loaded, field: 'category' | 'brand', k: number): Affini
     .map(([name, w]) => ({ name, weight: w / sum }));
 }
 
-function explain(catalog: Catalog, row: number, contributions: readonly Contribution[], affinity?: GraphAffinity): Because[] {
-  const { dim } = catalog.header;
+/** `sources[i]` is the embedding row of `contributions[i]` (read once per list, not per item). */
+function explain(rows: RowReader, row: number, contributions: readonly Contribution[], sources: readonly Float32Array[], affinity?: GraphAffinity): Because[] {
   const terms = new Map<string, number>();
-  const rowOf = rowReader(catalog);
-  const target = rowOf(row);
-  for (const c of contributions) {
+  const target = rows(row);
+  for (const [i, c] of contributions.entries()) {
     let dot = 0;
-    const source = rowOf(c.row);
-    for (let j = 0; j < dim; j++) dot += source[j]! * target[j]!;
+    const source = sources[i]!;
+    for (let j = 0; j < target.length; j++) dot += source[j]! * target[j]!;
     terms.set(c.itemId, (terms.get(c.itemId) ?? 0) + c.weight * dot);
   }
   // The item-to-item part of the score is a sum over history items too: exact as well.
@@ -129,20 +130,22 @@ export function createWorkerApi() {
 
   const rowsOf = (s: Loaded, ids: readonly string[]): number[] => ids.flatMap((id) => (s.rowById.has(id) ? [s.rowById.get(id)!] : []));
 
-  const toRecommendations = (s: Loaded, ranked: RankedRows, reason: ReasonCode, contributions?: Contribution[], affinity?: GraphAffinity): Recommendation[] =>
-    Array.from(ranked.rows, (row, i) => {
+  const toRecommendations = (s: Loaded, ranked: RankedRows, reason: ReasonCode, contributions?: Contribution[], affinity?: GraphAffinity): Recommendation[] => {
+    const sources = contributions?.map((c) => s.rows(c.row));
+    return Array.from(ranked.rows, (row, i) => {
       const item: CatalogItem = s.current.catalog.items[row]!;
-      const because = contributions ? explain(s.current.catalog, row, contributions, affinity) : [];
+      const because = contributions ? explain(s.rows, row, contributions, sources!, affinity) : [];
       const recommendation: Recommendation = { itemId: item.id, score: ranked.scores[i]!, item: { ...item }, reason: because.length > 0 ? reason : 'popular' };
       if (because.length > 0) recommendation.because = because;
       return recommendation;
     });
+  };
 
   /** u from the shop's encoder when it fits the catalog serving, else pooled; `encoded` says which. */
   const profile = async (s: Loaded): Promise<{ u: Float32Array; contributions: Contribution[]; encoded: boolean }> => {
     const contributions = poolContributions(s.events, (id) => s.rowById.get(id), s.profile, Date.now());
     const encoded = await encoderShopperVector(s.encoder, s.current.catalog, s.events, (id) => s.rowById.get(id));
-    return { u: encoded ?? shopperVector(contributions, rowReader(s.current.catalog), s.current.catalog.header.dim), contributions, encoded: encoded !== undefined };
+    return { u: encoded ?? shopperVector(contributions, s.rows, s.current.catalog.header.dim), contributions, encoded: encoded !== undefined };
   };
 
   /** Every write started so far, settled (writes never reject: their events' promises do). */
@@ -165,8 +168,7 @@ export function createWorkerApi() {
    */
   const readyAfterWrites = async (): Promise<Loaded> => {
     ready();
-    if (pending.length > 0) void flush();
-    await writing;
+    await flushPending();
     return ready();
   };
 
@@ -186,7 +188,7 @@ export function createWorkerApi() {
     }
   };
 
-  /** Writes the events already tracked to the store in use now, before consent changes it. */
+  /** Writes the events already tracked (and waits for earlier writes) to the store in use now. */
   const flushPending = async (): Promise<void> => {
     if (pending.length > 0) void flush();
     await writing;
@@ -239,6 +241,7 @@ export function createWorkerApi() {
         profile: resolveProfileOptions(options.profile),
         current,
         rowById: indexRows(current.catalog),
+        rows: rowReader(current.catalog),
         engine,
         history,
         events: [],
@@ -398,7 +401,7 @@ export function createWorkerApi() {
       const ranked = await s.engine.run((scorer) => scorer.recommend(u, reranks ? Math.max(4 * want, 50) : want, mask));
       let candidates: Candidate[] = demote(Array.from(ranked.rows, (row, i) => ({ row, score: ranked.scores[i]! })), demotions);
       if (o.cap) candidates = applyCaps(candidates, items, o.cap);
-      candidates = maximalMarginalRelevance(candidates, want, o.diversity ?? 0, rowReader(s.current.catalog), s.current.catalog.header.dim);
+      candidates = maximalMarginalRelevance(candidates, want, o.diversity ?? 0, s.rows, s.current.catalog.header.dim);
       candidates = insertPins(candidates, rules.pins, k);
       const pinned = new Set(rules.pins.map((p) => p.row));
       const out = toRecommendations(
@@ -705,6 +708,7 @@ async function adopt(s: Loaded, next: LoadedCatalog): Promise<void> {
   await s.engine.replaceCatalog(next.catalog);
   s.current = next;
   s.rowById = indexRows(next.catalog);
+  s.rows = rowReader(next.catalog);
   delete s.lastCatalogError;
   delete s.search;
   delete s.trendingOrder;
