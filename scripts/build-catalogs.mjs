@@ -1,7 +1,8 @@
 // Builds the catalogs the demo and the browser tests use, from the real data in ../shared/data,
-// with the CLI exactly as a shop would run it. Skips catalogs that already exist.
+// with the CLI exactly as a shop would run it. Skips catalogs that already exist, unless the
+// catalog format's code changed since they were written.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,9 +40,14 @@ if (process.argv.includes('--demo')) {
   ];
 }
 
+// A catalog written before the format's code last changed may be in an older format version.
+const formatDir = join(root, 'src/catalog');
+const formatChanged = Math.max(...readdirSync(formatDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => statSync(join(formatDir, f)).mtimeMs));
+const upToDate = (path) => existsSync(path) && statSync(path).mtimeMs > formatChanged;
+
 for (const [file, args] of Object.entries(CATALOGS)) {
   const path = join(out, file);
-  if (existsSync(path)) continue;
+  if (upToDate(path)) continue;
   if (!existsSync(data)) throw new Error(`The shared datasets are not at ${data}; set VITRINE_DATA to their folder.`);
   console.log(`vitrine ${args[0]} → public/catalogs/${file}`);
   // `npm start` (--demo) shows training progress bars; test set-up keeps its log short.

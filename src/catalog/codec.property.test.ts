@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { recordCounts } from '../../test/robustness/counts.js';
 import { CatalogError } from '../shared/errors.js';
 import { decodeCatalog, encodeCatalog, MAX_DIM, PREAMBLE_BYTES, readCatalogHeader } from './codec.js';
-import { sha256Hex } from './sha256.js';
+import { resealCatalog as reseal } from '../../test/fixtures/reseal-catalog.js';
 import type { Catalog, EmbeddingDtype } from './types.js';
 
 // Property: whatever bytes arrive, decodeCatalog returns a well-formed catalog or throws a
@@ -13,7 +13,7 @@ const RUNS = 3_000;
 const SEED = 20_240_607;
 let tried = 0;
 
-async function validCatalog(dtype: EmbeddingDtype): Promise<Uint8Array> {
+async function validCatalog(dtype: EmbeddingDtype, formatVersion: 2 | 3 = 3): Promise<Uint8Array> {
   const n = 12;
   const dim = 4;
   return encodeCatalog({
@@ -32,9 +32,12 @@ async function validCatalog(dtype: EmbeddingDtype): Promise<Uint8Array> {
     },
     modelId: 'fuzz',
     createdAt: '2024-01-01T00:00:00.000Z',
+    formatVersion,
   });
 }
-const FILES = await Promise.all((['float32', 'float16', 'int8'] as const).map(validCatalog));
+// Three v3 files (binary metadata columns) and a v2 one (JSON metadata), which readers still take.
+const FILES = await Promise.all([validCatalog('float32'), validCatalog('float16'), validCatalog('int8'), validCatalog('float32', 2)]);
+const WHICH = fc.nat(FILES.length - 1);
 const SHORTEST_BODY = Math.min(...FILES.map((f) => f.length - readCatalogHeader(f).bodyOffset));
 
 /** Decodes and classifies; fails the property on any other outcome. */
@@ -54,6 +57,10 @@ async function decodesOrThrowsTyped(bytes: Uint8Array): Promise<void> {
   expect(catalog.vectors.every(Number.isFinite)).toBe(true);
   expect(catalog.bias.length).toBe(itemCount);
   expect(new Set(catalog.items.map((i) => i.id)).size).toBe(itemCount);
+  for (const item of catalog.items) {
+    for (const field of ['price', 'stock'] as const) if (item[field] !== undefined) expect(Number.isFinite(item[field])).toBe(true);
+    for (const field of ['title', 'category', 'brand', 'image'] as const) if (item[field] !== undefined) expect(typeof item[field]).toBe('string');
+  }
 }
 
 const mutation = (size: number) =>
@@ -88,17 +95,6 @@ function apply(bytes: Uint8Array, m: Mutation): Uint8Array {
   }
 }
 
-/** Writes a new SHA-256 into the header so that body damage gets past the checksum. */
-async function reseal(file: Uint8Array, body: Uint8Array): Promise<Uint8Array> {
-  const { header, bodyOffset } = readCatalogHeader(file);
-  const headerText = new TextDecoder().decode(file.subarray(PREAMBLE_BYTES, bodyOffset)).replace(header.bodySha256, await sha256Hex(body));
-  const out = new Uint8Array(bodyOffset + body.length);
-  out.set(file.subarray(0, PREAMBLE_BYTES));
-  out.set(new TextEncoder().encode(headerText), PREAMBLE_BYTES);
-  out.set(body, bodyOffset);
-  return out;
-}
-
 /** Re-encodes the file with `header` (any JSON) in place of its own. */
 function withHeader(file: Uint8Array, header: unknown): Uint8Array {
   const { bodyOffset } = readCatalogHeader(file);
@@ -117,6 +113,8 @@ const HEADER_PATHS = [
   ['sections', 'bias', 'offset'], ['sections', 'bias', 'length'], ['sections', 'metadata', 'offset'], ['sections', 'metadata', 'length'],
   ['sections', 'trending'], ['sections', 'interactions', 'length'], ['sections', 'repeatRate', 'offset'], ['sections', 'copurchase.offsets', 'length'],
   ['sections', 'copurchase.rows', 'offset'], ['sections', 'copurchase.weights'], ['sections', 'transition.rows'], ['sections', 'unknown'],
+  ['sections', 'meta.id'], ['sections', 'meta.id', 'length'], ['sections', 'meta.title', 'offset'], ['sections', 'meta.price', 'offset'],
+  ['sections', 'meta.stock', 'length'], ['sections', 'meta.category.names', 'length'], ['sections', 'meta.category.codes'], ['sections', 'meta.brand.codes'],
 ] as const;
 const headerValue = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
@@ -128,7 +126,7 @@ const opts = { seed: SEED, numRuns: RUNS, timeout: 2_000 } as const;
 describe('decodeCatalog under random damage (fast-check)', () => {
   it('random flips, truncations, insertions and splices of a valid file give a catalog or a typed CatalogError', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(2), fc.array(mutation(FILES[0]!.length), { minLength: 1, maxLength: 4 }), async (which, mutations) => {
+      fc.asyncProperty(WHICH, fc.array(mutation(FILES[0]!.length), { minLength: 1, maxLength: 4 }), async (which, mutations) => {
         await decodesOrThrowsTyped(mutations.reduce(apply, FILES[which]!));
       }),
       opts,
@@ -137,7 +135,7 @@ describe('decodeCatalog under random damage (fast-check)', () => {
 
   it('body damage re-sealed with a matching SHA-256 reaches the section and metadata checks, still typed', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(2), fc.array(mutation(SHORTEST_BODY), { minLength: 1, maxLength: 3 }), async (which, mutations) => {
+      fc.asyncProperty(WHICH, fc.array(mutation(SHORTEST_BODY), { minLength: 1, maxLength: 3 }), async (which, mutations) => {
         const file = FILES[which]!;
         const body = file.slice(readCatalogHeader(file).bodyOffset);
         await decodesOrThrowsTyped(await reseal(file, mutations.reduce(apply, body)));
@@ -148,7 +146,7 @@ describe('decodeCatalog under random damage (fast-check)', () => {
 
   it('any JSON in any header field gives a catalog or a typed CatalogError', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(2), fc.constantFrom(...HEADER_PATHS), headerValue, async (which, path, value) => {
+      fc.asyncProperty(WHICH, fc.constantFrom(...HEADER_PATHS), headerValue, async (which, path, value) => {
         const file = FILES[which]!;
         const header = structuredClone(readCatalogHeader(file).header) as unknown as Record<string, unknown>;
         let target = header;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { editSection } from '../../test/fixtures/reseal-catalog.js';
 import { decodeCatalog, encodeCatalog, readCatalogHeader, type CatalogInput } from './codec.js';
 
 const N = 40;
@@ -21,7 +22,7 @@ describe('catalog codec', () => {
   it('round-trips float32 exactly, with metadata and bias', async () => {
     const source = input();
     const catalog = await decodeCatalog(await encodeCatalog(source));
-    expect(catalog.header).toMatchObject({ formatVersion: 2, itemCount: N, dim: DIM, dtype: 'float32', fields: ['id', 'title', 'price', 'category', 'stock'] });
+    expect(catalog.header).toMatchObject({ formatVersion: 3, itemCount: N, dim: DIM, dtype: 'float32', fields: ['id', 'title', 'price', 'category', 'stock'] });
     expect(Array.from(catalog.vectors)).toEqual(Array.from(source.vectors));
     expect(Array.from(catalog.bias)).toEqual(Array.from(source.bias!));
     expect(catalog.items[7]).toEqual({ id: 'sku-7', title: 'Item 7 — ünïcode 商品', price: 7.5, category: 'odd', stock: 1 });
@@ -54,7 +55,7 @@ describe('catalog codec', () => {
     const bytes = await encodeCatalog({ ...input(), dtype: 'int8' });
     const { header, bodyOffset } = readCatalogHeader(bytes);
     const s = header.sections;
-    const cuts = [8, 12, 15, 16, bodyOffset - 1, bodyOffset, bodyOffset + s.embeddings.length, bodyOffset + s.scales!.offset + 4, bodyOffset + s.bias.offset, bodyOffset + s.metadata.offset + 10, bytes.byteLength - 1];
+    const cuts = [8, 12, 15, 16, bodyOffset - 1, bodyOffset, bodyOffset + s.embeddings.length, bodyOffset + s.scales!.offset + 4, bodyOffset + s.bias.offset, bodyOffset + s['meta.id']!.offset + 10, bytes.byteLength - 1];
     for (const cut of cuts) expect(await errorOf(bytes.subarray(0, cut)), `cut at ${cut}`).toEqual({ name: 'CatalogError', code: 'CATALOG_TRUNCATED' });
     expect(await errorOf(bytes.subarray(0, 3))).toEqual({ name: 'CatalogError', code: 'CATALOG_TRUNCATED' });
   });
@@ -77,7 +78,7 @@ describe('catalog codec', () => {
     longer.set(bytes);
     expect(await errorOf(longer)).toMatchObject({ code: 'CATALOG_CORRUPT' });
     const version = bytes.slice();
-    new DataView(version.buffer).setUint32(8, 3, true);
+    new DataView(version.buffer).setUint32(8, 4, true);
     expect(await errorOf(version)).toEqual({ name: 'CatalogError', code: 'CATALOG_VERSION' });
   });
 
@@ -105,7 +106,7 @@ describe('catalog format v2 extras', () => {
 
   it('round-trips trending, interaction counts and neighbour graphs', async () => {
     const catalog = await decodeCatalog(await encodeCatalog({ ...input(), extras }));
-    expect(catalog.header.formatVersion).toBe(2);
+    expect(catalog.header.formatVersion).toBe(3);
     expect(Array.from(catalog.extras.trending!)).toEqual(Array.from(extras.trending));
     expect(Array.from(catalog.extras.interactions!)).toEqual(Array.from(extras.interactions));
     expect(Array.from(catalog.extras.graphs!.copurchase!.rows)).toEqual([5, 6, 7, 8]);
@@ -118,7 +119,7 @@ describe('catalog format v2 extras', () => {
   });
 
   it('still reads version 1 files (no extras)', async () => {
-    const bytes = await encodeCatalog(input());
+    const bytes = await encodeCatalog(input({ formatVersion: 2 }));
     const v1 = bytes.slice();
     new DataView(v1.buffer).setUint32(8, 1, true);
     const { bodyOffset } = readCatalogHeader(bytes);
@@ -128,6 +129,62 @@ describe('catalog format v2 extras', () => {
     expect(catalog.header.formatVersion).toBe(1);
     expect(catalog.extras).toEqual({});
     expect(catalog.items.length).toBe(N);
+  });
+});
+
+describe('catalog format v3 metadata columns', () => {
+  const sparse = input({
+    items: Array.from({ length: N }, (_, i) =>
+      i % 4 === 0 ? {} : { title: i % 3 ? `T${i}` : '', price: i % 5 ? i * 1.25 : undefined, category: i % 2 ? 'odd' : undefined, brand: `b${i % 3}`, stock: i % 7, image: `/img/${i}.jpg` },
+    ),
+  });
+
+  it('decodes the same items as a v2 (JSON) file, absent values absent', async () => {
+    const v3 = await decodeCatalog(await encodeCatalog(sparse));
+    const v2 = await decodeCatalog(await encodeCatalog({ ...sparse, formatVersion: 2 }));
+    expect(v2.header.formatVersion).toBe(2);
+    expect(v3.header.fields).toEqual(v2.header.fields);
+    // An empty title is written as "no title" in v3 (v2 keeps the empty string).
+    const v2Items = v2.items.map((item) => Object.fromEntries(Object.entries(item).filter(([, value]) => value !== '')));
+    expect(v3.items).toEqual(v2Items);
+    expect(v3.items[0]).toEqual({ id: 'sku-0' });
+    expect(v3.items[5]).toEqual({ id: 'sku-5', title: 'T5', category: 'odd', brand: 'b2', stock: 5, image: '/img/5.jpg' });
+    expect(v3.table!.lookup.get('sku-17')).toBe(17);
+    expect(v3.table!.lookup.get('nope')).toBeUndefined();
+    expect(v3.table!.category(7)).toBe('odd');
+  });
+
+  it('makes no item objects while decoding: items are built from the columns when read', async () => {
+    const catalog = await decodeCatalog(await encodeCatalog(sparse));
+    expect(typeof Object.getOwnPropertyDescriptor(catalog, 'items')!.get).toBe('function');
+    expect(catalog.table!.item(9)).toEqual({ id: 'sku-9', price: 11.25, category: 'odd', brand: 'b0', stock: 2, image: '/img/9.jpg' });
+    expect(catalog.table!.item(10)).toEqual({ id: 'sku-10', title: 'T10', brand: 'b1', stock: 3, image: '/img/10.jpg' });
+    expect(catalog.items[9]).toBe(catalog.table!.item(9));
+    expect(Object.getOwnPropertyDescriptor(catalog, 'items')!.value).toHaveLength(N);
+  });
+
+  it('rejects damaged columns behind a matching checksum as CATALOG_CORRUPT', async () => {
+    const file = await encodeCatalog(sparse);
+    const damage: Array<[string, string, (b: Uint8Array) => void]> = [
+      ['duplicate id', 'meta.id', (b) => b.set(new TextEncoder().encode('sku-0'), 'sku-0\0'.length)],
+      ['one id too few', 'meta.id', (b) => (b[b.indexOf(0)] = 0x78)],
+      ['an empty id', 'meta.id', (b) => b.set([0], b.indexOf(0) - 1)],
+      ['ids not UTF-8', 'meta.id', (b) => (b[0] = 0xff)],
+      ['a category code naming no category', 'meta.category.codes', (b) => new DataView(b.buffer, b.byteOffset).setUint32(4, 9, true)],
+      ['an infinite price', 'meta.price', (b) => new DataView(b.buffer, b.byteOffset).setFloat64(8, Infinity, true)],
+      ['one title too many', 'meta.title', (b) => (b[b.indexOf(0x54)] = 0)],
+      ['a duplicate brand name', 'meta.brand.names', (b) => b.set(new TextEncoder().encode('b0'), 3)],
+    ];
+    for (const [what, section, edit] of damage) {
+      const error = await errorOf(await editSection(file, section, edit));
+      expect(error, what).toEqual({ name: 'CatalogError', code: 'CATALOG_CORRUPT' });
+    }
+  });
+
+  it('refuses to write a NUL inside an id or a title, and an empty id', async () => {
+    await expect(encodeCatalog(input({ ids: Array.from({ length: N }, (_, i) => (i === 2 ? 'a\0b' : `x${i}`)) }))).rejects.toMatchObject({ code: 'CATALOG_CORRUPT' });
+    await expect(encodeCatalog(input({ items: [{ title: 'x\0y' }] }))).rejects.toMatchObject({ code: 'CATALOG_CORRUPT' });
+    await expect(encodeCatalog(input({ ids: Array.from({ length: N }, (_, i) => (i === 2 ? '' : `x${i}`)) }))).rejects.toMatchObject({ code: 'CATALOG_CORRUPT' });
   });
 });
 

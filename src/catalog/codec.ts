@@ -1,7 +1,9 @@
 import { CatalogError } from '../shared/errors.js';
-import { CORE_SECTIONS, decodeExtras, extraSections, isKnownExtraSection, type CatalogExtras } from './extras.js';
+import { decodeExtras, extraSections, isKnownExtraSection, type CatalogExtras } from './extras.js';
 import { float16ToFloat32, float32ToFloat16 } from './float16.js';
 import { defineLazyVectors } from './embedding-rows.js';
+import { ItemTable } from './item-table.js';
+import { decodeMetadataColumns, encodeMetadataColumns, metadataSectionsOf } from './metadata-columns.js';
 import { sha256Hex } from './sha256.js';
 import {
   ITEM_FIELDS,
@@ -17,9 +19,9 @@ import {
 /** "VTRNCAT" + NUL: the first 8 bytes of every catalog file. */
 export const CATALOG_MAGIC: Uint8Array = new Uint8Array([0x56, 0x54, 0x52, 0x4e, 0x43, 0x41, 0x54, 0x00]);
 /** The version this library writes. */
-export const CATALOG_FORMAT_VERSION = 2;
-/** Versions this library reads: v1 files (no item-to-item statistics) keep working. */
-export const READABLE_VERSIONS: readonly number[] = [1, 2];
+export const CATALOG_FORMAT_VERSION = 3;
+/** Versions this library reads: v1 (no statistics) and v2 (JSON metadata) files keep working. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 /** Magic (8) + format version (u32) + header length (u32). */
 export const PREAMBLE_BYTES = 16;
 const ALIGN = 8;
@@ -41,11 +43,16 @@ export interface CatalogInput {
   createdAt?: string;
   /** Training statistics (format v2): trending, interaction counts, neighbour graphs. */
   extras?: CatalogExtras;
+  /**
+   * 3 (the default) stores metadata as binary columns; 2 as JSON, for readers older than
+   * format v3 (and the tests that prove v2 files still load).
+   */
+  formatVersion?: 2 | 3;
 }
 
 const alignUp = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
-/** Writes a catalog file (format v1). Used by the CLI in Node; pure, realm-neutral code. */
+/** Writes a catalog file (format v3 unless asked for v2). Used by the CLI in Node; pure, realm-neutral code. */
 export async function encodeCatalog(input: CatalogInput): Promise<Uint8Array> {
   const { ids, vectors, dim } = input;
   const n = ids.length;
@@ -54,6 +61,7 @@ export async function encodeCatalog(input: CatalogInput): Promise<Uint8Array> {
   if (vectors.length !== n * dim) {
     throw new CatalogError('CATALOG_CORRUPT', `Expected ${n} × ${dim} = ${n * dim} embedding values, got ${vectors.length}.`);
   }
+  if (!ids.every((id) => typeof id === 'string' && id.length > 0)) throw new CatalogError('CATALOG_CORRUPT', 'Item ids must be non-empty strings.');
   if (new Set(ids).size !== n) throw new CatalogError('CATALOG_CORRUPT', 'Item ids must be unique.');
   for (let i = 0; i < vectors.length; i++) {
     if (!Number.isFinite(vectors[i])) {
@@ -63,33 +71,19 @@ export async function encodeCatalog(input: CatalogInput): Promise<Uint8Array> {
   const bias = input.bias ?? new Float32Array(n);
   if (bias.length !== n) throw new CatalogError('CATALOG_CORRUPT', `Expected ${n} bias values, got ${bias.length}.`);
 
-  const fields: Array<'id' | ItemField> = ['id'];
-  const columns: Record<string, unknown[]> = { id: ids };
-  for (const field of ITEM_FIELDS) {
-    if (input.items?.some((item) => item?.[field] !== undefined)) {
-      fields.push(field);
-      columns[field] = ids.map((_, i) => input.items?.[i]?.[field] ?? null);
-    }
-  }
-  const metadata = new TextEncoder().encode(JSON.stringify(columns));
+  const formatVersion = input.formatVersion ?? CATALOG_FORMAT_VERSION;
+  const metadataFields = ITEM_FIELDS.filter((field) => input.items?.some((item) => item?.[field] !== undefined));
+  const fields: Array<'id' | ItemField> = ['id', ...metadataFields];
+  const metadataSections: Array<[string, Uint8Array]> =
+    formatVersion === 3 ? encodeMetadataColumns(ids, metadataFields, input.items ?? []) : [['metadata', encodeJsonMetadata(ids, metadataFields, input.items ?? [])]];
 
   const embeddingBytes = encodeEmbeddings(vectors, n, dim, dtype);
-  const sections: CatalogHeader['sections'] = {
-    embeddings: { offset: 0, length: embeddingBytes.values.byteLength },
-    bias: { offset: 0, length: n * 4 },
-    metadata: { offset: 0, length: metadata.byteLength },
-  };
-  let cursor = alignUp(embeddingBytes.values.byteLength);
-  if (embeddingBytes.scales) {
-    sections.scales = { offset: cursor, length: n * 4 };
-    cursor = alignUp(cursor + n * 4);
-  }
-  sections.bias.offset = cursor;
-  cursor = alignUp(cursor + n * 4);
-  sections.metadata.offset = cursor;
-  cursor += metadata.byteLength;
-  const extras = extraSections(input.extras ?? {}, n);
-  for (const [name, bytes] of extras) {
+  const sections = { embeddings: { offset: 0, length: embeddingBytes.values.byteLength } } as CatalogHeader['sections'];
+  const parts: Array<[string, Uint8Array]> = [['embeddings', embeddingBytes.values]];
+  if (embeddingBytes.scales) parts.push(['scales', new Uint8Array(embeddingBytes.scales.buffer)]);
+  parts.push(['bias', new Uint8Array(Float32Array.from(bias).buffer)], ...metadataSections, ...extraSections(input.extras ?? {}, n));
+  let cursor = 0;
+  for (const [name, bytes] of parts) {
     cursor = alignUp(cursor);
     (sections as Record<string, CatalogSection>)[name] = { offset: cursor, length: bytes.byteLength };
     cursor += bytes.byteLength;
@@ -97,14 +91,10 @@ export async function encodeCatalog(input: CatalogInput): Promise<Uint8Array> {
   const bodyLength = cursor;
 
   const body = new Uint8Array(bodyLength);
-  body.set(embeddingBytes.values, 0);
-  if (embeddingBytes.scales && sections.scales) body.set(new Uint8Array(embeddingBytes.scales.buffer), sections.scales.offset);
-  body.set(new Uint8Array(Float32Array.from(bias).buffer), sections.bias.offset);
-  body.set(metadata, sections.metadata.offset);
-  for (const [name, bytes] of extras) body.set(bytes, (sections as Record<string, CatalogSection>)[name]!.offset);
+  for (const [name, bytes] of parts) body.set(bytes, (sections as Record<string, CatalogSection>)[name]!.offset);
 
   const header: CatalogHeader = {
-    formatVersion: CATALOG_FORMAT_VERSION,
+    formatVersion,
     itemCount: n,
     dim,
     dtype,
@@ -124,11 +114,18 @@ export async function encodeCatalog(input: CatalogInput): Promise<Uint8Array> {
   const file = new Uint8Array(PREAMBLE_BYTES + headerBytes.byteLength + bodyLength);
   file.set(CATALOG_MAGIC, 0);
   const view = new DataView(file.buffer);
-  view.setUint32(8, CATALOG_FORMAT_VERSION, true);
+  view.setUint32(8, formatVersion, true);
   view.setUint32(12, headerBytes.byteLength, true);
   file.set(headerBytes, PREAMBLE_BYTES);
   file.set(body, PREAMBLE_BYTES + headerBytes.byteLength);
   return file;
+}
+
+/** Formats v1/v2: one JSON object of columns, `null` where an item lacks a value. */
+function encodeJsonMetadata(ids: readonly string[], fields: readonly ItemField[], items: ReadonlyArray<Partial<CatalogItem> | undefined>): Uint8Array {
+  const columns: Record<string, unknown[]> = { id: [...ids] };
+  for (const field of fields) columns[field] = ids.map((_, i) => items[i]?.[field] ?? null);
+  return new TextEncoder().encode(JSON.stringify(columns));
 }
 
 function encodeEmbeddings(
@@ -198,7 +195,7 @@ function validateHeader(value: unknown): CatalogHeader {
   if (typeof value !== 'object' || value === null) throw corrupt('not an object');
   const h = value as Partial<CatalogHeader>;
   const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
-  if (h.formatVersion !== 1 && h.formatVersion !== 2) throw new CatalogError('CATALOG_VERSION', `Catalog header says format version ${String(h.formatVersion)}.`);
+  if (h.formatVersion !== 1 && h.formatVersion !== 2 && h.formatVersion !== 3) throw new CatalogError('CATALOG_VERSION', `Catalog header says format version ${String(h.formatVersion)}.`);
   if (!isCount(h.itemCount)) throw corrupt('itemCount');
   if (!isCount(h.dim) || h.dim === 0 || h.dim > MAX_DIM) throw corrupt('dim');
   if (h.dtype !== 'float32' && h.dtype !== 'float16' && h.dtype !== 'int8') throw corrupt(`unknown dtype ${String(h.dtype)}`);
@@ -210,27 +207,31 @@ function validateHeader(value: unknown): CatalogHeader {
   if (typeof h.bodySha256 !== 'string' || !/^[0-9a-f]{64}$/.test(h.bodySha256)) throw corrupt('bodySha256');
   const s = h.sections;
   if (typeof s !== 'object' || s === null) throw corrupt('sections');
-  const expected: Array<[keyof CatalogHeader['sections'], number | undefined]> = [
-    ['embeddings', h.itemCount * h.dim * BYTES_PER_ELEMENT[h.dtype]],
-    ['scales', h.dtype === 'int8' ? h.itemCount * 4 : undefined],
-    ['bias', h.itemCount * 4],
-    ['metadata', undefined],
+  const v3 = h.formatVersion === 3;
+  // [name, exact byte length or undefined for any, whether it must be there]
+  const expected: Array<[string, number | undefined, boolean]> = [
+    ['embeddings', h.itemCount * h.dim * BYTES_PER_ELEMENT[h.dtype], true],
+    ['scales', h.itemCount * 4, h.dtype === 'int8'],
+    ['bias', h.itemCount * 4, true],
   ];
-  for (const [name, length] of expected) {
+  if (v3) for (const field of h.fields) for (const [name, length] of metadataSectionsOf(field, h.itemCount)) expected.push([name, length, true]);
+  else expected.push(['metadata', undefined, true]);
+  const sections = s as Record<string, unknown>;
+  for (const [name, length, required] of expected) {
     // JSON may hold null or a primitive where a section belongs: check the shape before reading it.
-    const raw: unknown = s[name];
-    const section = typeof raw === 'object' && raw !== null ? (raw as CatalogSection) : raw === undefined ? undefined : null;
-    if (name === 'scales' && length === undefined) {
-      if (section !== undefined) throw corrupt('scales section without int8 dtype');
-      continue;
-    }
+    const raw = sections[name];
+    if (raw === undefined && !required) continue;
+    const section = typeof raw === 'object' && raw !== null ? (raw as CatalogSection) : undefined;
+    if (!required) throw corrupt(`${name} section without int8 dtype`);
     if (!section || !isCount(section.offset) || !isCount(section.length)) throw corrupt(`section ${name}`);
     if (length !== undefined && section.length !== length) throw corrupt(`section ${name} has ${section.length} bytes, expected ${length}`);
-    if (section.offset % 4 !== 0) throw corrupt(`section ${name} is not aligned`);
+    // float64 columns need 8-byte alignment, every other section 4.
+    if (section.offset % (name === 'meta.price' || name === 'meta.stock' ? 8 : 4) !== 0) throw corrupt(`section ${name} is not aligned`);
     if (section.offset + section.length > h.bodyLength) throw corrupt(`section ${name} runs past the body`);
   }
-  for (const [name, section] of Object.entries(s as Record<string, CatalogSection>)) {
-    if (CORE_SECTIONS.includes(name)) continue;
+  const known = new Set(expected.filter(([, , required]) => required).map(([name]) => name));
+  for (const [name, section] of Object.entries(sections as Record<string, CatalogSection>)) {
+    if (known.has(name)) continue;
     if (h.formatVersion === 1 || !isKnownExtraSection(name)) throw corrupt(`unknown section ${name}`);
     if (!isCount(section?.offset) || !isCount(section.length) || section.offset % 4 !== 0 || section.offset + section.length > h.bodyLength) {
       throw corrupt(`section ${name}`);
@@ -281,11 +282,40 @@ function decodeBody(body: Uint8Array, header: CatalogHeader): Catalog {
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(bias[i])) throw new CatalogError('CATALOG_CORRUPT', `Bias of row ${i} is not finite.`);
   }
-  const { items, rowById } = decodeMetadata(body.subarray(sections.metadata.offset, sections.metadata.offset + sections.metadata.length), header);
-  const rest = { header, bias, items, extras: decodeExtras(body, header), rowById };
-  if ('vectors' in embeddings) return { ...rest, vectors: embeddings.vectors };
+  const extras = decodeExtras(body, header);
+  let catalog: Omit<Catalog, 'vectors' | 'items'> & { items?: CatalogItem[] };
+  if (header.formatVersion === 3) {
+    catalog = { header, bias, extras, table: decodeMetadataColumns(body, header) };
+    defineLazyItems(catalog);
+  } else {
+    const metadata = sections.metadata!;
+    const items = decodeJsonMetadata(body.subarray(metadata.offset, metadata.offset + metadata.length), header);
+    catalog = { header, bias, extras, items, table: tableOf(items) };
+  }
+  if ('vectors' in embeddings) return Object.assign(catalog, { vectors: embeddings.vectors }) as Catalog;
   const quantised = embeddings.quantised;
-  return defineLazyVectors({ ...rest, quantised }, () => expand(quantised, header.dim));
+  return defineLazyVectors(Object.assign(catalog as Omit<Catalog, 'vectors'>, { quantised }), () => expand(quantised, header.dim));
+}
+
+/** `catalog.items` of a v3 file: every object is made (from the table) only if something reads the array. */
+function defineLazyItems(catalog: object): void {
+  Object.defineProperty(catalog, 'items', {
+    configurable: true,
+    enumerable: true,
+    get(this: Catalog): CatalogItem[] {
+      const items = this.table!.items();
+      Object.defineProperty(this, 'items', { value: items, writable: true, enumerable: true, configurable: true });
+      return items;
+    },
+  });
+}
+
+function tableOf(items: CatalogItem[]): ItemTable {
+  try {
+    return ItemTable.fromItems(items);
+  } catch (cause) {
+    throw new CatalogError('CATALOG_CORRUPT', `Catalog metadata is invalid: ${(cause as Error).message}.`, { cause });
+  }
 }
 
 const nonFinite = (row: number): CatalogError => new CatalogError('CATALOG_CORRUPT', `Embedding row ${row} holds a non-finite value.`);
@@ -329,7 +359,8 @@ function expand(own: QuantisedRows, dim: number): Float32Array {
   return out;
 }
 
-function decodeMetadata(bytes: Uint8Array, header: CatalogHeader): { items: CatalogItem[]; rowById: Map<string, number> } {
+/** Formats v1/v2. Unique ids are checked by the table made from the items. */
+function decodeJsonMetadata(bytes: Uint8Array, header: CatalogHeader): CatalogItem[] {
   const corrupt = (why: string, cause?: unknown): CatalogError =>
     new CatalogError('CATALOG_CORRUPT', `Catalog metadata is invalid: ${why}.`, { cause });
   let columns: Record<string, unknown>;
@@ -345,13 +376,10 @@ function decodeMetadata(bytes: Uint8Array, header: CatalogHeader): { items: Cata
     if (!Array.isArray(column) || column.length !== n) throw corrupt(`column ${field} must have ${n} entries`);
   }
   const ids = columns.id as unknown[];
-  const rowById = new Map<string, number>();
   const items: CatalogItem[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const id = ids[i];
     if (typeof id !== 'string' || id.length === 0) throw corrupt(`id of row ${i} is not a non-empty string`);
-    if (rowById.has(id)) throw corrupt(`duplicate id ${id}`);
-    rowById.set(id, i);
     items[i] = { id };
   }
   // Column by column: one field's checks in a tight loop (this is on the start-up path); every
@@ -369,5 +397,5 @@ function decodeMetadata(bytes: Uint8Array, header: CatalogHeader): { items: Cata
       (items[i] as unknown as Record<string, unknown>)[field] = value;
     }
   }
-  return { items, rowById };
+  return items;
 }

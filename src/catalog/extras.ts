@@ -83,8 +83,7 @@ export function decodeExtras(body: Uint8Array, header: CatalogHeader): CatalogEx
   return extras;
 }
 
-/** Names of the sections every catalog has; anything else must be a known extra. */
-export const CORE_SECTIONS = ['embeddings', 'scales', 'bias', 'metadata'];
+/** Whether `name` is a v2 statistics section. */
 export function isKnownExtraSection(name: string): boolean {
   return name in PER_ITEM || GRAPH_NAMES.some((g) => name === `${g}.offsets` || name === `${g}.rows` || name === `${g}.weights`);
 }

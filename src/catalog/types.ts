@@ -1,4 +1,5 @@
 import type { CatalogExtras } from './extras.js';
+import type { ItemTable } from './item-table.js';
 
 /** Element type of the embedding block. `int8` rows carry a float32 scale each. */
 export type EmbeddingDtype = 'float32' | 'float16' | 'int8';
@@ -25,9 +26,9 @@ export interface CatalogSection {
   length: number;
 }
 
-/** The JSON header of a catalog file (format v1). */
+/** The JSON header of a catalog file. */
 export interface CatalogHeader {
-  formatVersion: 1 | 2;
+  formatVersion: 1 | 2 | 3;
   itemCount: number;
   dim: number;
   dtype: EmbeddingDtype;
@@ -42,8 +43,12 @@ export interface CatalogHeader {
     embeddings: CatalogSection;
     scales?: CatalogSection;
     bias: CatalogSection;
-    metadata: CatalogSection;
-    /** Format v2: extra sections, named e.g. `trending` or `copurchase.rows` (see extras.ts). */
+    /** Formats v1 and v2: metadata as one JSON object of columns. */
+    metadata?: CatalogSection;
+    /**
+     * Format v2: extra sections, named e.g. `trending` or `copurchase.rows` (see extras.ts).
+     * Format v3: metadata columns, named `meta.*` (see metadata-columns.ts).
+     */
     [extra: string]: CatalogSection | undefined;
   };
 }
@@ -62,8 +67,11 @@ export interface Catalog {
    * same dtype copies them instead of quantising `vectors` again.
    */
   quantised?: QuantisedRows;
-  /** Item id → row, when the decoder built it anyway (checking ids are unique). */
-  rowById?: ReadonlyMap<string, number>;
+  /**
+   * Metadata as columns, with the id → row lookup (decodeCatalog sets it; `itemTable(catalog)`
+   * makes one from `items` otherwise). For a v3 file `items` is built from it on first read.
+   */
+  table?: ItemTable;
 }
 
 /** Embedding rows exactly as a quantised catalog file stores them. */

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { itemTable } from '../catalog/item-table.js';
 import type { Catalog } from '../catalog/types.js';
+import { rowAttributes } from './row-attributes.js';
 import { MASKED_SCORE, MASKED_THRESHOLD, type MaskSpec } from './mask.js';
 
 import type { RankedRows, Scorer } from './scorer.js';
@@ -20,9 +22,9 @@ export class TensorScorer implements Scorer {
   readonly #hasPrice: tf.Tensor1D;
   readonly #inStock: tf.Tensor1D;
   readonly #categoryIndex: tf.Tensor1D;
-  readonly #categoryNames: Map<string, number>;
+  readonly #categoryNames: ReadonlyMap<string, number>;
   readonly #brandIndex: tf.Tensor1D;
-  readonly #brandNames: Map<string, number>;
+  readonly #brandNames: ReadonlyMap<string, number>;
   #disposed = false;
 
   constructor(catalog: Catalog, rows?: number) {
@@ -30,29 +32,14 @@ export class TensorScorer implements Scorer {
     const dim = catalog.header.dim;
     this.itemCount = n;
     this.dim = dim;
-    const items = catalog.items.slice(0, n);
-    this.#categoryNames = new Map();
-    this.#brandNames = new Map();
-    const categoryIndex = new Int32Array(n);
-    const brandIndex = new Int32Array(n);
-    const price = new Float32Array(n);
-    const hasPrice = new Uint8Array(n);
-    const inStock = new Uint8Array(n);
-    items.forEach((item, i) => {
-      if (item.category !== undefined) {
-        if (!this.#categoryNames.has(item.category)) this.#categoryNames.set(item.category, this.#categoryNames.size + 1);
-        categoryIndex[i] = this.#categoryNames.get(item.category)!;
-      }
-      if (item.brand !== undefined) {
-        if (!this.#brandNames.has(item.brand)) this.#brandNames.set(item.brand, this.#brandNames.size + 1);
-        brandIndex[i] = this.#brandNames.get(item.brand)!;
-      }
-      if (item.price !== undefined) {
-        price[i] = item.price;
-        hasPrice[i] = 1;
-      }
-      inStock[i] = item.stock === undefined || item.stock > 0 ? 1 : 0;
-    });
+    const attributes = rowAttributes(itemTable(catalog), n);
+    this.#categoryNames = attributes.indexes.categories;
+    this.#brandNames = attributes.indexes.brands;
+    const price = Float32Array.from(attributes.price, (p) => (Number.isNaN(p) ? 0 : p));
+    const hasPrice = Uint8Array.from(attributes.price, (p) => (Number.isNaN(p) ? 0 : 1));
+    const inStock = attributes.outOfStock.map((out) => 1 - out);
+    const categoryIndex = Int32Array.from(attributes.category);
+    const brandIndex = Int32Array.from(attributes.brand);
     this.#vectors = tf.tensor2d(catalog.vectors.subarray(0, n * dim), [n, dim], 'float32');
     this.#bias = tf.tensor1d(catalog.bias.subarray(0, n), 'float32');
     this.#norms = tf.tidy(() => tf.norm(this.#vectors, 'euclidean', 1).maximum(1e-12) as tf.Tensor1D);
@@ -118,7 +105,7 @@ export class TensorScorer implements Scorer {
     if (mask.priceMin !== undefined) and(tf.logicalAnd(this.#hasPrice, tf.greaterEqual(this.#price, mask.priceMin)));
     if (mask.priceMax !== undefined) and(tf.logicalAnd(this.#hasPrice, tf.lessEqual(this.#price, mask.priceMax)));
     // allowed[c] says whether attribute index c passes; index 0 is "no value".
-    const attribute = (names: string[], index: Map<string, number>, column: tf.Tensor1D): void => {
+    const attribute = (names: string[], index: ReadonlyMap<string, number>, column: tf.Tensor1D): void => {
       const allowed = new Uint8Array(index.size + 1);
       for (const name of names) {
         const i = index.get(name);

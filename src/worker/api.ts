@@ -1,5 +1,7 @@
 import { rowReader, type RowReader } from '../catalog/embedding-rows.js';
-import type { Catalog, CatalogItem } from '../catalog/types.js';
+import type { RowLookup } from '../catalog/id-index.js';
+import { itemTable, type ItemTable } from '../catalog/item-table.js';
+import type { CatalogItem } from '../catalog/types.js';
 import { openTabsChannel, type TabsMessage } from '../shared/tabs-channel.js';
 import { clearCalibrationCache, indexedDbCalibrationCache } from '../engine/calibration-cache.js';
 import { Engine } from '../engine/engine.js';
@@ -49,7 +51,9 @@ interface Loaded {
   options: Required<Pick<EngineOptions, 'namespace'>> & EngineOptions;
   profile: ResolvedProfileOptions;
   current: LoadedCatalog;
-  rowById: ReadonlyMap<string, number>;
+  /** The catalog's metadata columns and id lookup; item objects are made per row on demand. */
+  table: ItemTable;
+  rowById: RowLookup;
   /** Single embedding rows of the catalog serving (a quantised one is not expanded). */
   rows: RowReader;
   engine: Engine;
@@ -82,7 +86,7 @@ function topAttribute(s: Loaded, field: 'category' | 'brand', k: number): Affini
   const contributions = poolContributions(s.events, (id) => s.rowById.get(id), s.profile, Date.now());
   const totals = new Map<string, number>();
   for (const c of contributions) {
-    const name = s.current.catalog.items[c.row]![field];
+    const name = s.table[field](c.row);
     if (name !== undefined && c.weight > 0) totals.set(name, (totals.get(name) ?? 0) + c.weight);
   }
   const sum = [...totals.values()].reduce((a, b) => a + b, 0);
@@ -114,8 +118,6 @@ function explain(rows: RowReader, row: number, contributions: readonly Contribut
 
 
 
-/** The decoder's id → row map when it built one (it checks ids are unique), else a new one. */
-const indexRows = (catalog: Catalog): ReadonlyMap<string, number> => catalog.rowById ?? new Map(catalog.items.map((item, row) => [item.id, row]));
 
 /** The object the worker exposes through Comlink. Every method is async and takes plain data. */
 export function createWorkerApi() {
@@ -133,7 +135,7 @@ export function createWorkerApi() {
   const toRecommendations = (s: Loaded, ranked: RankedRows, reason: ReasonCode, contributions?: Contribution[], affinity?: GraphAffinity): Recommendation[] => {
     const sources = contributions?.map((c) => s.rows(c.row));
     return Array.from(ranked.rows, (row, i) => {
-      const item: CatalogItem = s.current.catalog.items[row]!;
+      const item: CatalogItem = s.table.item(row);
       const because = contributions ? explain(s.rows, row, contributions, sources!, affinity) : [];
       const recommendation: Recommendation = { itemId: item.id, score: ranked.scores[i]!, item: { ...item }, reason: because.length > 0 ? reason : 'popular' };
       if (because.length > 0) recommendation.because = because;
@@ -236,11 +238,13 @@ export function createWorkerApi() {
       const engine = await Engine.start(current.catalog, options.backend ?? 'auto', calibrations);
       const history = await opening;
       const channel = openTabsChannel(options.namespace);
+      const table = itemTable(current.catalog);
       const s: Loaded = {
         options,
         profile: resolveProfileOptions(options.profile),
         current,
-        rowById: indexRows(current.catalog),
+        table,
+        rowById: table.lookup,
         rows: rowReader(current.catalog),
         engine,
         history,
@@ -377,10 +381,9 @@ export function createWorkerApi() {
       const s = await readyAfterWrites();
       const o = validateRecommendOptions(options);
       const k = o.k ?? 10;
-      const { items } = s.current.catalog;
       const excludeIds = [...(o.exclude ?? [])];
       if (o.excludePurchased !== false) for (const e of s.events) if (e.type === 'purchase' && e.itemId) excludeIds.push(e.itemId);
-      const rules = compileRules([...(s.options.rules ?? []), ...(o.rules ?? [])], items, s.rowById);
+      const rules = compileRules([...(s.options.rules ?? []), ...(o.rules ?? [])], s.table);
       const shopper = await profile(s);
       const { contributions } = shopper;
       // What shoppers bought together with this history, and went on to next: sparse, exact.
@@ -400,7 +403,7 @@ export function createWorkerApi() {
       const want = k + rules.pins.length;
       const ranked = await s.engine.run((scorer) => scorer.recommend(u, reranks ? Math.max(4 * want, 50) : want, mask));
       let candidates: Candidate[] = demote(Array.from(ranked.rows, (row, i) => ({ row, score: ranked.scores[i]! })), demotions);
-      if (o.cap) candidates = applyCaps(candidates, items, o.cap);
+      if (o.cap) candidates = applyCaps(candidates, s.table, o.cap);
       candidates = maximalMarginalRelevance(candidates, want, o.diversity ?? 0, s.rows, s.current.catalog.header.dim);
       candidates = insertPins(candidates, rules.pins, k);
       const pinned = new Set(rules.pins.map((p) => p.row));
@@ -430,7 +433,7 @@ export function createWorkerApi() {
       const rows: number[] = [];
       for (const row of s.trendingOrder) {
         if (rows.length >= (o.k ?? 10)) break;
-        if (!exclude.has(row) && itemPassesFilters(s.current.catalog.items[row]!, o.filters)) rows.push(row);
+        if (!exclude.has(row) && itemPassesFilters(s.table.item(row), o.filters)) rows.push(row);
       }
       return toRecommendations(s, { rows: Int32Array.from(rows), scores: Float32Array.from(rows, (r) => trending[r]!) }, 'trending').map((r) => ({
         ...r,
@@ -448,7 +451,7 @@ export function createWorkerApi() {
       const counts = s.current.catalog.extras.interactions;
       if (!counts) return [];
       const exclude = new Set(rowsOf(s, o.exclude ?? []));
-      const rows = Int32Array.from(counts.keys()).filter((r) => counts[r] === 0 && !exclude.has(r) && itemPassesFilters(s.current.catalog.items[r]!, o.filters));
+      const rows = Int32Array.from(counts.keys()).filter((r) => counts[r] === 0 && !exclude.has(r) && itemPassesFilters(s.table.item(r), o.filters));
       const { u, contributions } = await profile(s);
       const scores = await s.engine.run((scorer) => scorer.scoreRows(u, rows));
       const order = Array.from(rows.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, o.k ?? 10);
@@ -475,13 +478,13 @@ export function createWorkerApi() {
       });
       const graph = s.current.catalog.extras.graphs?.copurchase;
       if (!graph) return [];
-      const { items } = s.current.catalog;
-      const seedCategories = new Set(seeds.flatMap((r) => (items[r]!.category === undefined ? [] : [items[r]!.category])));
+      const { table } = s;
+      const seedCategories = new Set(seeds.flatMap((r) => table.category(r) ?? []));
       const exclude = new Set([...seeds, ...rowsOf(s, o.exclude ?? [])]);
       const scores = new Map<number, { score: number; because: Map<number, number> }>();
       for (const seed of seeds) {
         for (const { row, weight } of neighbours(graph, seed)) {
-          const item = items[row]!;
+          const item = table.item(row);
           if (exclude.has(row) || (item.category !== undefined && seedCategories.has(item.category)) || !itemPassesFilters(item, o.filters)) continue;
           const entry = scores.get(row) ?? { score: 0, because: new Map<number, number>() };
           entry.score += weight;
@@ -491,11 +494,11 @@ export function createWorkerApi() {
       }
       const ranked = [...scores].sort((a, b) => b[1].score - a[1].score || a[0] - b[0]).slice(0, o.k ?? 10);
       return ranked.map(([row, { score, because }]) => ({
-        itemId: items[row]!.id,
+        itemId: table.id(row),
         score,
-        item: { ...items[row]! },
+        item: { ...table.item(row) },
         reason: 'bought_together' as const,
-        because: [...because].sort((a, b) => b[1] - a[1]).map(([seed, w]) => ({ itemId: items[seed]!.id, weight: w / score })),
+        because: [...because].sort((a, b) => b[1] - a[1]).map(([seed, w]) => ({ itemId: table.id(seed), weight: w / score })),
       }));
     },
 
@@ -509,9 +512,9 @@ export function createWorkerApi() {
       // Rank by how often such items are bought again, then by recency.
       const ranked = [...last].sort((a, b) => (repeat?.[b[0]] ?? 0) - (repeat?.[a[0]] ?? 0) || b[1] - a[1]).slice(0, options.k ?? 10);
       return ranked.map(([row]) => ({
-        itemId: s.current.catalog.items[row]!.id,
+        itemId: s.table.id(row),
         score: repeat?.[row] ?? 0,
-        item: { ...s.current.catalog.items[row]! },
+        item: { ...s.table.item(row) },
         reason: 'buy_again' as const,
       }));
     },
@@ -544,7 +547,7 @@ export function createWorkerApi() {
       for (const e of [...s.events].sort((a, b) => b.ts - a.ts || b.seq - a.seq)) {
         if ((e.type !== 'view' && e.type !== 'click') || !e.itemId || seen.has(e.itemId) || !s.rowById.has(e.itemId)) continue;
         seen.add(e.itemId);
-        const item = s.current.catalog.items[s.rowById.get(e.itemId)!]!;
+        const item = s.table.item(s.rowById.get(e.itemId)!);
         out.push({ itemId: item.id, score: e.ts, item: { ...item }, reason: 'recently_viewed' });
         if (out.length >= (options.k ?? 10)) break;
       }
@@ -560,9 +563,8 @@ export function createWorkerApi() {
       const o = validateSimilarOptions(options);
       if (typeof query !== 'string' || query.length > 500) throw new VitrineError('OPTIONS_INVALID', 'search() takes a query string of at most 500 characters.');
       if (options.personalize !== undefined && typeof options.personalize !== 'boolean') throw new VitrineError('OPTIONS_INVALID', 'personalize must be a boolean.');
-      s.search ??= new SearchIndex(s.current.catalog.items);
-      const items = s.current.catalog.items;
-      const hits = s.search.search(query, SEARCH_CANDIDATES).filter(({ row }) => itemPassesFilters(items[row]!, o.filters));
+      s.search ??= new SearchIndex(s.table.items());
+      const hits = s.search.search(query, SEARCH_CANDIDATES).filter(({ row }) => itemPassesFilters(s.table.item(row), o.filters));
       if (hits.length === 0) return [];
       const best = hits[0]!.score;
       const { u, contributions } = await profile(s);
@@ -615,7 +617,7 @@ export function createWorkerApi() {
       if (!Array.isArray(itemIds) || itemIds.length > 10_000) throw new VitrineError('OPTIONS_INVALID', 'items() takes an array of at most 10,000 ids.');
       return itemIds.map((id) => {
         const row = typeof id === 'string' ? s.rowById.get(id) : undefined;
-        return row === undefined ? null : { ...s.current.catalog.items[row]! };
+        return row === undefined ? null : { ...s.table.item(row) };
       });
     },
 
@@ -707,7 +709,8 @@ async function downloadOrThrow(url: string, progress: Progress, retry?: RetryPol
 async function adopt(s: Loaded, next: LoadedCatalog): Promise<void> {
   await s.engine.replaceCatalog(next.catalog);
   s.current = next;
-  s.rowById = indexRows(next.catalog);
+  s.table = itemTable(next.catalog);
+  s.rowById = s.table.lookup;
   s.rows = rowReader(next.catalog);
   delete s.lastCatalogError;
   delete s.search;

@@ -1,4 +1,4 @@
-import type { CatalogItem } from '../catalog/types.js';
+import type { ItemTable } from '../catalog/item-table.js';
 import type { BusinessRule, RuleTarget } from '../shared/api-types.js';
 import { VitrineError } from '../shared/errors.js';
 
@@ -38,39 +38,48 @@ export function validateRules(rules: unknown): BusinessRule[] {
   });
 }
 
-function matches(item: CatalogItem, where: RuleTarget): boolean {
-  if (where.categories && (item.category === undefined || !where.categories.includes(item.category))) return false;
-  if (where.brands && (item.brand === undefined || !where.brands.includes(item.brand))) return false;
-  if (where.priceMin !== undefined && (item.price === undefined || item.price < where.priceMin)) return false;
-  if (where.priceMax !== undefined && (item.price === undefined || item.price > where.priceMax)) return false;
+/** Reads the table's columns: a rule over every row makes no item objects. */
+function matches(table: ItemTable, row: number, where: RuleTarget): boolean {
+  if (where.categories) {
+    const category = table.category(row);
+    if (category === undefined || !where.categories.includes(category)) return false;
+  }
+  if (where.brands) {
+    const brand = table.brand(row);
+    if (brand === undefined || !where.brands.includes(brand)) return false;
+  }
+  // NaN (no price) fails both comparisons, as an item without a price should.
+  const price = table.columns.price?.[row] ?? Number.NaN;
+  if (where.priceMin !== undefined && !(price >= where.priceMin)) return false;
+  if (where.priceMax !== undefined && !(price <= where.priceMax)) return false;
   return true;
 }
 
 /** Catalog rows a rule's `where` selects: its item ids, or every item matching all predicates. */
-function targetRows(where: RuleTarget, items: readonly CatalogItem[], rowById: ReadonlyMap<string, number>): number[] {
+function targetRows(where: RuleTarget, table: ItemTable): number[] {
   const hasPredicates = where.categories || where.brands || where.priceMin !== undefined || where.priceMax !== undefined;
   if (where.itemIds) {
-    const rows = where.itemIds.flatMap((id) => (rowById.has(id) ? [rowById.get(id)!] : []));
-    return hasPredicates ? rows.filter((r) => matches(items[r]!, where)) : rows;
+    const rows = where.itemIds.flatMap((id) => table.lookup.get(id) ?? []);
+    return hasPredicates ? rows.filter((r) => matches(table, r, where)) : rows;
   }
   const rows: number[] = [];
-  items.forEach((item, row) => matches(item, where) && rows.push(row));
+  for (let row = 0; row < table.size; row++) if (matches(table, row, where)) rows.push(row);
   return rows;
 }
 
 /** Turns the shop's rules into score boosts and masks for the scorer, plus pins for afterwards. */
-export function compileRules(rules: readonly BusinessRule[], items: readonly CatalogItem[], rowById: ReadonlyMap<string, number>): CompiledRules {
+export function compileRules(rules: readonly BusinessRule[], table: ItemTable): CompiledRules {
   const compiled: CompiledRules = { boosts: [], excludeRows: [], pins: [], boostedRows: new Set() };
   for (const rule of rules) {
     if (rule.action === 'pin') {
-      const row = rowById.get(rule.itemId!);
+      const row = table.lookup.get(rule.itemId!);
       if (row !== undefined) compiled.pins.push({ row, position: rule.position! });
       continue;
     }
-    const rows = targetRows(rule.where!, items, rowById);
+    const rows = targetRows(rule.where!, table);
     if (rule.action === 'filter') {
       const keep = new Set(rows);
-      items.forEach((_, row) => keep.has(row) || compiled.excludeRows.push(row));
+      for (let row = 0; row < table.size; row++) if (!keep.has(row)) compiled.excludeRows.push(row);
       continue;
     }
     const weight = (rule.weight ?? DEFAULT_RULE_WEIGHT) * (rule.action === 'bury' ? -1 : 1);

@@ -1,5 +1,5 @@
 import { asRowReader, type RowReader } from '../catalog/embedding-rows.js';
-import type { CatalogItem } from '../catalog/types.js';
+import type { ItemTable } from '../catalog/item-table.js';
 
 export interface Candidate {
   row: number;
@@ -7,11 +7,12 @@ export interface Candidate {
 }
 
 /** At most `perBrand` items of a brand and `perCategory` of a category, best first. */
-export function applyCaps(candidates: Candidate[], items: readonly CatalogItem[], cap: { perBrand?: number; perCategory?: number }): Candidate[] {
+export function applyCaps(candidates: Candidate[], table: ItemTable, cap: { perBrand?: number; perCategory?: number }): Candidate[] {
   const brands = new Map<string, number>();
   const categories = new Map<string, number>();
   return candidates.filter(({ row }) => {
-    const { brand, category } = items[row]!;
+    const brand = table.brand(row);
+    const category = table.category(row);
     if (cap.perBrand !== undefined && brand !== undefined && (brands.get(brand) ?? 0) >= cap.perBrand) return false;
     if (cap.perCategory !== undefined && category !== undefined && (categories.get(category) ?? 0) >= cap.perCategory) return false;
     if (brand !== undefined) brands.set(brand, (brands.get(brand) ?? 0) + 1);

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { decodeCatalog, encodeCatalog } from '../../src/catalog/codec.js';
 import { openHarness, SCIENTIFIC } from './helpers.js';
 
 test.beforeEach(async ({ page }) => openHarness(page));
@@ -18,7 +20,7 @@ test('downloads with progress, then a second visit starts from the cache without
   const last = first.progress.filter((p) => p.status === 'progress').at(-1)!;
   expect(last.loaded).toBeGreaterThan(100_000);
   expect(first.progress.at(-1)).toMatchObject({ status: 'ready', source: 'network' });
-  expect(first.info.catalog).toMatchObject({ formatVersion: 2, items: 1585, dim: 32, dtype: 'float32', source: 'network' });
+  expect(first.info.catalog).toMatchObject({ formatVersion: 3, items: 1585, dim: 32, dtype: 'float32', source: 'network' });
 
   await page.reload();
   await expect(page.locator('#status')).toHaveText('ready');
@@ -80,4 +82,40 @@ test('starting on a corrupt catalog with nothing cached rejects with a typed err
     ),
   );
   expect(error).toEqual({ name: 'CatalogError', code: 'CATALOG_CORRUPT' });
+});
+
+test('a format v2 catalog (JSON metadata) still serves: the same items and recommendations as its v3 twin', async ({ page }) => {
+  // The v2 twin is written here from the v3 file the CLI built: same rows, ids, metadata and statistics.
+  const v3 = await decodeCatalog(new Uint8Array(readFileSync('public/catalogs/scientific.vcat')));
+  const { header, vectors, bias, items, extras } = v3;
+  const v2 = await encodeCatalog({ ids: items.map((i) => i.id), vectors, dim: header.dim, bias, items, extras, dtype: header.dtype, modelId: header.modelId, createdAt: header.createdAt, formatVersion: 2 });
+  await page.route('**/catalogs/legacy-v2.vcat', (route) => route.fulfill({ body: Buffer.from(v2), contentType: 'application/octet-stream' }));
+  const ids = items.slice(0, 400).map((i) => i.id);
+  const result = await page.evaluate(
+    async ({ url, legacy, ids }) => {
+      const rec = await window.harness.createRecommender({ catalog: url, backend: 'cpu', namespace: 'v2-twin' });
+      for (const itemId of ids.slice(10, 14)) await rec.track({ type: 'view', itemId });
+      const read = async () => ({
+        info: (await rec.info()).catalog,
+        recommend: await rec.recommend({ k: 10 }),
+        filtered: (await rec.recommend({ k: 10, filters: { categories: [(await rec.items([ids[10]!]))[0]!.category!] } })).map((r) => r.itemId),
+        items: await rec.items(ids),
+      });
+      const fromV3 = await read();
+      await rec.loadCatalog(legacy);
+      const fromV2 = await read();
+      await rec.dispose();
+      return { fromV3, fromV2 };
+    },
+    { url: SCIENTIFIC, legacy: '/catalogs/legacy-v2.vcat', ids },
+  );
+  expect(result.fromV3.info.formatVersion).toBe(3);
+  expect(result.fromV2.info).toMatchObject({ formatVersion: 2, items: header.itemCount });
+  expect(result.fromV2.items).toEqual(result.fromV3.items);
+  expect(result.fromV2.items.filter((i) => i?.category !== undefined).length).toBeGreaterThan(300);
+  // Same items, scores and explanations (their weights are sums whose last bit may differ).
+  const rounded = (list: typeof result.fromV3.recommend) => list.map((r) => ({ ...r, because: r.because?.map((b) => ({ ...b, weight: b.weight.toFixed(12) })) }));
+  expect(rounded(result.fromV2.recommend)).toEqual(rounded(result.fromV3.recommend));
+  expect(result.fromV3.filtered.length).toBe(10);
+  expect(result.fromV2.filtered).toEqual(result.fromV3.filtered);
 });

@@ -1,5 +1,5 @@
-import type { CatalogItem } from '../../catalog/types.js';
 import type { MaskSpec } from '../mask.js';
+import type { RowAttributes, ValueIndexes } from '../row-attributes.js';
 import type { Layout } from './layout.js';
 
 /** Flag bits of set_mask, as kernel.wat reads them. */
@@ -10,61 +10,13 @@ const PRICE_MAX = 8;
 const CATEGORIES = 16;
 const BRANDS = 32;
 
-export interface ValueIndexes {
-  categories: ReadonlyMap<string, number>;
-  brands: ReadonlyMap<string, number>;
-}
-
-/** The per-row attributes the kernel's mask check reads, before they go into its memory. */
-export interface RowAttributes {
-  /** Category and brand value → index (1-based; 0 is "none"), in order of first appearance. */
-  indexes: ValueIndexes;
-  price: Float64Array;
-  outOfStock: Uint8Array;
-  category: Int32Array;
-  brand: Int32Array;
-}
-
-/**
- * One pass over the first `rows` items: each value is looked up once (this is on the start-up
- * path; a catalog of 100k items spent ~70 ms here when indexing and encoding were two passes).
- */
-export function encodeRowAttributes(items: readonly CatalogItem[], rows: number): RowAttributes {
-  const categories = new Map<string, number>();
-  const brands = new Map<string, number>();
-  const price = new Float64Array(rows);
-  const outOfStock = new Uint8Array(rows);
-  const category = new Int32Array(rows);
-  const brand = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    const item = items[i];
-    if (!item) {
-      price[i] = Number.NaN;
-      continue;
-    }
-    price[i] = item.price ?? Number.NaN;
-    outOfStock[i] = item.stock !== undefined && item.stock <= 0 ? 1 : 0;
-    if (item.category !== undefined) {
-      let code = categories.get(item.category);
-      if (code === undefined) categories.set(item.category, (code = categories.size + 1));
-      category[i] = code;
-    }
-    if (item.brand !== undefined) {
-      let code = brands.get(item.brand);
-      if (code === undefined) brands.set(item.brand, (code = brands.size + 1));
-      brand[i] = code;
-    }
-  }
-  return { indexes: { categories, brands }, price, outOfStock, category, brand };
-}
-
 /** Copies the attributes into the kernel's memory at the layout's offsets. */
 export function writeRowAttributes(buffer: ArrayBufferLike, layout: Layout, attributes: RowAttributes): void {
   const n = layout.rows;
   new Float64Array(buffer, layout.price, n).set(attributes.price.subarray(0, n));
   new Uint8Array(buffer, layout.attr, n).set(attributes.outOfStock.subarray(0, n));
-  new Int32Array(buffer, layout.category, n).set(attributes.category.subarray(0, n));
-  new Int32Array(buffer, layout.brand, n).set(attributes.brand.subarray(0, n));
+  new Uint32Array(buffer, layout.category, n).set(attributes.category.subarray(0, n));
+  new Uint32Array(buffer, layout.brand, n).set(attributes.brand.subarray(0, n));
 }
 
 /** What set_mask takes, plus the exclusion bits to clear afterwards. */

@@ -6,7 +6,9 @@ import { copyFloat16Rows, copyInt8Rows, halfToFloatTable, writeFloat16Rows, writ
 import { createMemory, instantiateKernel, loadSimdKernel, type KernelExports, type KernelMemory, type KernelModule, type ScanFn } from './kernel.js';
 import { ELEMENT_BYTES, planLayout, SLOT_BYTES, tileIndex, WASM_PAGE, type Layout, type SimdDtype } from './layout.js';
 import { candidateCount, collectBoosts, exactScores, mergeRanked, refineRecommend, refineSimilar, type Boosts } from './refine.js';
-import { clearExcluded, encodeMask, encodeRowAttributes, excludeRows, writeRowAttributes, type ValueIndexes } from './row-mask.js';
+import { clearExcluded, encodeMask, excludeRows, writeRowAttributes } from './row-mask.js';
+import { itemTable } from '../../catalog/item-table.js';
+import { rowAttributes, type ValueIndexes } from '../row-attributes.js';
 
 export interface SimdScorerOptions {
   /**
@@ -77,7 +79,7 @@ export class SimdScorer implements Scorer {
     this.itemCount = n;
     this.dim = dim;
     this.dtype = options.dtype ?? catalog.header.dtype;
-    const attributes = encodeRowAttributes(catalog.items, n);
+    const attributes = rowAttributes(itemTable(catalog), n);
     this.#indexes = attributes.indexes;
     this.#refine = options.refine !== false ? { rowOf: rowReader(catalog), bias: catalog.bias } : undefined;
     const layout = planLayout(this.dtype, n, dim, this.#indexes.categories.size, this.#indexes.brands.size);
