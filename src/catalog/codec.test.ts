@@ -188,6 +188,20 @@ describe('catalog format v3 metadata columns', () => {
   });
 });
 
+describe('decodeCatalog of bytes handed over (owned)', () => {
+  it('views them where aligned, copies where not, and decodes the same either way', async () => {
+    const bytes = await encodeCatalog({ ...input(), dtype: 'int8' });
+    for (const at of [0, 8, 3]) {
+      const holder = new Uint8Array(bytes.length + 16);
+      holder.set(bytes, at);
+      const catalog = await decodeCatalog(holder.subarray(at, at + bytes.length), { owned: true });
+      expect(catalog.quantised!.values.buffer === holder.buffer, `offset ${at}`).toBe(at % 8 === 0);
+      expect(Array.from(catalog.vectors)).toEqual(Array.from((await decodeCatalog(bytes)).vectors));
+      expect(catalog.items[4]).toEqual({ id: 'sku-4', title: 'Item 4 — ünïcode 商品', price: 4.5, category: 'even', stock: 1 });
+    }
+  });
+});
+
 describe('decodeCatalog on a Node Buffer', () => {
   it('reads a file handed over as a pooled Buffer view (readFileSync of a small file) correctly', async () => {
     const bytes = await encodeCatalog(input());

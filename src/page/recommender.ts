@@ -1,4 +1,5 @@
-import { proxy } from 'comlink';
+import { proxy, transfer } from 'comlink';
+import { readCachedBytes } from '../shared/catalog-cache.js';
 import { DEFAULT_NAMESPACE, openTabsChannel, type TabsMessage } from '../shared/tabs-channel.js';
 import type { CatalogItem } from '../catalog/types.js';
 import type { StoredEvent, TrackEvent } from '../history/events.js';
@@ -159,6 +160,10 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
   if (typeof Worker === 'undefined') throw new VitrineError('OPTIONS_INVALID', 'This environment has no Web Workers.');
   const { onProgress, worker: injected, catalog, encoder, ...others } = options;
   const rest = encoder === undefined ? others : { ...others, encoder: resolveUrl(encoder) };
+  let catalogUrl = resolveUrl(catalog);
+  // A second visit's catalog comes from Cache Storage: read it while the worker boots (both take
+  // ~30 ms) and hand the bytes over, rather than have the worker start reading once it is up.
+  const prefetch = readCachedBytes(catalogUrl);
   let { worker, remote, release } = connectWorker(injected);
 
   let disposed = false;
@@ -212,8 +217,7 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
   };
 
   const progress = onProgress ? proxy(onProgress) : undefined;
-  // What a restarted worker needs to pick up where the crashed one was.
-  let catalogUrl = resolveUrl(catalog);
+  // What a restarted worker needs to pick up where the crashed one was (and catalogUrl above).
   let catalogPin = rest.catalogSha256;
   let consentCall: 'grant' | 'revoke' | undefined;
   // A revoke in another tab stops our worker storing (it hears the same broadcast); a worker
@@ -257,7 +261,8 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     return restarting;
   };
   try {
-    await call(() => remote.init({ ...rest, catalog: catalogUrl }, progress));
+    const cached = await prefetch;
+    await call(() => remote.init({ ...rest, catalog: catalogUrl }, progress, cached ? transfer(cached, [cached.bytes]) : null));
   } catch (error) {
     tabs?.close();
     release();

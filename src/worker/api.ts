@@ -31,6 +31,7 @@ import type {
   RerankedItem,
   SimilarOptions,
 } from '../shared/api-types.js';
+import type { CachedCatalogBytes } from '../shared/catalog-cache.js';
 import { CatalogError, EventError, toWireError, VitrineError, type WireError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
 import { SearchIndex } from './search-index.js';
@@ -215,9 +216,14 @@ export function createWorkerApi() {
   };
 
   const api = {
-    async init(rawOptions: EngineOptions, onProgress?: Progress): Promise<EngineInfo> {
+    /**
+     * `prefetched`: the cached catalog file the page read while this worker booted (null: it
+     * found none); left out, the worker reads Cache Storage itself.
+     */
+    async init(rawOptions: EngineOptions, onProgress?: Progress, prefetched?: CachedCatalogBytes | null): Promise<EngineInfo> {
       if (state) throw new VitrineError('OPTIONS_INVALID', 'init() was already called on this worker.');
       const options = validateEngineOptions(rawOptions);
+      if (prefetched != null && !(prefetched.bytes instanceof ArrayBuffer)) throw new VitrineError('OPTIONS_INVALID', 'init() takes the prefetched catalog as { bytes: ArrayBuffer }.');
       const progress: Progress = (info) => onProgress?.(info);
       const pin = validatePin(options.catalogSha256);
       // Without consent (or under GPC) not even a database is opened: nothing touches the disk.
@@ -229,7 +235,7 @@ export function createWorkerApi() {
       const calibrations = consent === 'granted' && (options.backend ?? 'auto') === 'auto' ? indexedDbCalibrationCache() : undefined;
       let current: LoadedCatalog;
       try {
-        current = (await readCachedCatalog(options.catalog, progress, pin)) ?? (await downloadOrThrow(options.catalog, progress, retryPolicy(options), pin));
+        current = (await readCachedCatalog(options.catalog, progress, pin, prefetched)) ?? (await downloadOrThrow(options.catalog, progress, retryPolicy(options), pin));
       } catch (error) {
         void opening.then((h) => h.close());
         throw error;
@@ -271,7 +277,7 @@ export function createWorkerApi() {
       if (early) void catchUp(s).catch(() => undefined);
       state = s;
       progress({ status: 'ready', backend: engine.backend, items: current.catalog.header.itemCount, source: current.source });
-      if (current.source === 'cache') void revalidate(s, progress);
+      if (current.source === 'cache') void afterCachedStart(s, current, progress);
       return api.info();
     },
 
@@ -715,6 +721,37 @@ async function adopt(s: Loaded, next: LoadedCatalog): Promise<void> {
   delete s.lastCatalogError;
   delete s.search;
   delete s.trendingOrder;
+}
+
+/**
+ * A cached copy's checksum is re-checked this long after start-up: WebCrypto copies the body on
+ * this thread first (~16 ms for 10 MB), which would otherwise delay the page's first results.
+ */
+const CACHED_CHECKSUM_DELAY_MS = 250;
+
+/**
+ * Served from cache: ask the server for a newer file, and re-check the copy's checksum once the
+ * first results are out. A copy that fails is dropped (verify() deleted it) and the catalog is
+ * downloaded and swapped in; if that fails too, the structurally valid copy keeps serving and
+ * info().catalog.lastError says why.
+ */
+async function afterCachedStart(s: Loaded, cached: LoadedCatalog, progress: Progress): Promise<void> {
+  const revalidation = revalidate(s, progress);
+  if (!cached.verify) return revalidation;
+  await new Promise((resolve) => setTimeout(resolve, CACHED_CHECKSUM_DELAY_MS));
+  try {
+    await cached.verify();
+  } catch (error) {
+    await revalidation;
+    // A newer file the revalidation found replaced the copy already.
+    if (s.current !== cached) return;
+    if (error instanceof VitrineError) s.lastCatalogError = { code: error.code, message: error.message };
+    try {
+      await adopt(s, await downloadOrThrow(cached.url, progress, retryPolicy(s.options)));
+    } catch (failure) {
+      if (failure instanceof VitrineError) s.lastCatalogError = { code: failure.code, message: failure.message };
+    }
+  }
 }
 
 /** Served from cache: check for a newer catalog in the background; keep the cached one on any failure. */

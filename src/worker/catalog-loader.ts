@@ -1,11 +1,10 @@
-import { decodeCatalog } from '../catalog/codec.js';
+import { decodeCatalog, decodeVerifiedBefore } from '../catalog/codec.js';
 import type { Catalog } from '../catalog/types.js';
+import { CATALOG_CACHE_NAME, deleteCachedCatalog, ETAG_HEADER, readCachedBytes, type CachedCatalogBytes } from '../shared/catalog-cache.js';
 import { CatalogError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
 import { checkPin } from './integrity.js';
 
-export const CATALOG_CACHE_NAME = 'vitrine-catalog-v1';
-const ETAG_HEADER = 'x-vitrine-etag';
 
 export interface LoadedCatalog {
   catalog: Catalog;
@@ -14,6 +13,11 @@ export interface LoadedCatalog {
   etag?: string;
   /** The shop's pin this file was checked against: revalidations of the URL must match it too. */
   pin?: string;
+  /**
+   * A cached copy's SHA-256 check, not run yet (decodeVerifiedBefore): the worker runs it after
+   * start-up. Rejects with CATALOG_CORRUPT, having deleted the cached copy.
+   */
+  verify?: () => Promise<void>;
 }
 
 type Progress = (info: ProgressInfo) => void;
@@ -80,7 +84,7 @@ export async function downloadCatalog(
   if (received === 'not-modified') return received;
   onProgress({ status: 'verify', url });
   await checkPin(received.bytes, pin, url);
-  const catalog = await decodeCatalog(received.bytes);
+  const catalog = await decodeCatalog(received.bytes, { owned: true });
   await storeInCache(url, received.bytes, received.etag);
   const loadedCatalog: LoadedCatalog = { catalog, url, source: 'network' };
   if (received.etag !== undefined) loadedCatalog.etag = received.etag;
@@ -201,30 +205,34 @@ async function storeInCache(url: string, bytes: Uint8Array, etag: string | undef
   }
 }
 
-/** The cached copy of `url`, verified; a cached copy that fails verification is deleted. */
-export async function readCachedCatalog(url: string, onProgress: Progress, pin?: string): Promise<LoadedCatalog | undefined> {
-  const storage = cacheStorage();
-  if (!storage) return undefined;
+/**
+ * The cached copy of `url`, checked structurally; a copy that fails is deleted. Its checksum,
+ * checked when it was stored, is checked again by `verify()` later (or now, by the shop's pin).
+ * `prefetched`: the copy the page read while this worker booted (null: the page found none).
+ */
+export async function readCachedCatalog(url: string, onProgress: Progress, pin?: string, prefetched?: CachedCatalogBytes | null): Promise<LoadedCatalog | undefined> {
+  const cached = prefetched === undefined ? await readCachedBytes(url) : (prefetched ?? undefined);
+  if (!cached) return undefined;
+  const bytes = new Uint8Array(cached.bytes);
+  // A cached copy the shop's pin does not match is not used (and not deleted: it is intact).
+  if (pin !== undefined && (await checkPin(bytes, pin, url).then(() => false, () => true))) return undefined;
+  onProgress({ status: 'cached', url });
   try {
-    const cache = await storage.open(CATALOG_CACHE_NAME);
-    const response = await cache.match(url);
-    if (!response) return undefined;
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    // A cached copy the shop's pin does not match is not used (and not deleted: it is intact).
-    if (pin !== undefined && (await checkPin(bytes, pin, url).then(() => false, () => true))) return undefined;
-    onProgress({ status: 'cached', url });
-    try {
-      const catalog = await decodeCatalog(bytes);
-      const loaded: LoadedCatalog = { catalog, url, source: 'cache' };
-      if (pin !== undefined) loaded.pin = pin;
-      const etag = response.headers.get(ETAG_HEADER);
-      if (etag) loaded.etag = etag;
-      return loaded;
-    } catch {
-      await cache.delete(url);
-      return undefined;
+    const { catalog, verify } = decodeVerifiedBefore(bytes, { owned: true });
+    const loaded: LoadedCatalog = { catalog, url, source: 'cache' };
+    // A pinned file's whole SHA-256 matched just now: its body is the one the shop published.
+    if (pin !== undefined) loaded.pin = pin;
+    else {
+      loaded.verify = () =>
+        verify().catch(async (error: unknown) => {
+          await deleteCachedCatalog(url);
+          throw error;
+        });
     }
+    if (cached.etag) loaded.etag = cached.etag;
+    return loaded;
   } catch {
+    await deleteCachedCatalog(url);
     return undefined;
   }
 }

@@ -119,3 +119,38 @@ test('a format v2 catalog (JSON metadata) still serves: the same items and recom
   expect(result.fromV3.filtered.length).toBe(10);
   expect(result.fromV2.filtered).toEqual(result.fromV3.filtered);
 });
+
+test('a cached copy whose checksum fails serves its first results, then is replaced by a fresh download', async ({ page }) => {
+  const result = await page.evaluate(async (url) => {
+    const absolute = new URL(url, location.href).href;
+    const first = await window.harness.createRecommender({ catalog: url, backend: 'cpu', namespace: 'rot' });
+    const expected = (await first.recommend({ k: 5 })).map((r) => r.itemId);
+    await first.dispose();
+    // Bit rot in the cached copy: the lowest mantissa bit of the first embedding value. Every
+    // value stays finite, so only the SHA-256 can tell.
+    const cache = await caches.open('vitrine-catalog-v1');
+    const stored = (await cache.match(absolute))!;
+    const bytes = new Uint8Array(await stored.arrayBuffer());
+    const bodyOffset = 16 + new DataView(bytes.buffer).getUint32(12, true);
+    bytes[bodyOffset]! ^= 1;
+    await cache.put(absolute, new Response(bytes, { headers: stored.headers }));
+
+    const rec = await window.harness.createRecommender({ catalog: url, backend: 'cpu', namespace: 'rot' });
+    const startedFrom = (await rec.info()).catalog.source;
+    let info = await rec.info();
+    for (let i = 0; i < 100 && info.catalog.source === 'cache'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      info = await rec.info();
+    }
+    const after = (await rec.recommend({ k: 5 })).map((r) => r.itemId);
+    await rec.dispose();
+    const digest = async (b: ArrayBuffer) => Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', b))).join(',');
+    const recached = await cache.match(absolute);
+    const original = await fetch(url).then((r) => r.arrayBuffer());
+    return { startedFrom, finalSource: info.catalog.source, expected, after, recachedIntact: recached ? (await digest(await recached.arrayBuffer())) === (await digest(original)) : false };
+  }, SCIENTIFIC);
+  expect(result.startedFrom).toBe('cache');
+  expect(result.finalSource).toBe('network');
+  expect(result.after).toEqual(result.expected);
+  expect(result.recachedIntact).toBe(true);
+});

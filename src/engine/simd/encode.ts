@@ -20,8 +20,9 @@ export function halfToFloatTable(): Float32Array {
 type Elements = Float32Array | Uint16Array | Int8Array;
 
 /**
- * Row-major `rows × dim` values into the tiled block (tileIndex); the padding stays zero. One
- * plain loop per slot run (no callback per element): this is on the start-up path.
+ * Row-major `rows × dim` values into the tiled block (tileIndex); the padding stays zero. For
+ * rows converted here (float32 stored as float16); rows already in the block's type are tiled
+ * by the kernel (SimdScorer #tileRows).
  */
 function copyTiled(src: Elements, dst: Elements, rows: number, dim: number, stride: number, elementBytes: number): void {
   const slot = SLOT_BYTES / elementBytes;
@@ -33,21 +34,6 @@ function copyTiled(src: Elements, dst: Elements, rows: number, dim: number, stri
       for (let k = at; j < end; j++, k++) dst[k] = src[from + j]!;
     }
   }
-}
-
-export function writeFloat32Rows(src: Float32Array, rows: number, dim: number, dst: Float32Array, stride: number): void {
-  copyTiled(src, dst, rows, dim, stride, 4);
-}
-
-/** The rows of a float16 catalog file as they are (IEEE half bits), no round trip through float32. */
-export function copyFloat16Rows(halves: Uint16Array, rows: number, dim: number, dst: Uint16Array, stride: number): void {
-  copyTiled(halves, dst, rows, dim, stride, 2);
-}
-
-/** The rows and scales of an int8 catalog file as they are: what writeInt8Rows would compute from their float32 values. */
-export function copyInt8Rows(values: Int8Array, sourceScales: Float32Array, rows: number, dim: number, dst: Int8Array, stride: number, scales: Float32Array): void {
-  copyTiled(values, dst, rows, dim, stride, 1);
-  scales.set(sourceScales.subarray(0, rows));
 }
 
 /** IEEE half bits, rounded to nearest even (as the catalog codec writes float16 files). */

@@ -14,6 +14,8 @@ export interface KernelExports {
   scan_i8: ScanFn;
   /** Halves → float32 scratch in scan_f16's scaled form, for batches. */
   widen_f16(src: number, dst: number, bytes: number): void;
+  /** Tiles `count` row-major rows (rows first…) at `src` into the block at `dst` (layout.ts tileIndex). */
+  tile_rows(src: number, dst: number, first: number, count: number, rowBytes: number, paddedRowBytes: number): void;
   /** Leaves the best min(k, count) keys at the front of a top-k buffer. */
   finish(topk: number): void;
   score_rows(kind: number, rows: number, count: number, vec: number, rowBytes: number, u: number, g: number, scale: number, bias: number, out: number): void;

@@ -2,7 +2,7 @@ import { rowReader, type RowReader } from '../../catalog/embedding-rows.js';
 import type { Catalog } from '../../catalog/types.js';
 import { MASKED_SCORE, MASKED_THRESHOLD, type MaskSpec } from '../mask.js';
 import type { RankedRows, Scorer } from '../scorer.js';
-import { copyFloat16Rows, copyInt8Rows, halfToFloatTable, writeFloat16Rows, writeFloat32Rows, writeInt8Rows, writeQuery } from './encode.js';
+import { halfToFloatTable, writeFloat16Rows, writeInt8Rows, writeQuery } from './encode.js';
 import { createMemory, instantiateKernel, loadSimdKernel, type KernelExports, type KernelMemory, type KernelModule, type ScanFn } from './kernel.js';
 import { ELEMENT_BYTES, planLayout, SLOT_BYTES, tileIndex, WASM_PAGE, type Layout, type SimdDtype } from './layout.js';
 import { candidateCount, collectBoosts, exactScores, mergeRanked, refineRecommend, refineSimilar, type Boosts } from './refine.js';
@@ -97,23 +97,33 @@ export class SimdScorer implements Scorer {
     // gives the same bytes, slower (this is on the start-up path).
     const own = catalog.quantised?.dtype === this.dtype ? catalog.quantised : undefined;
     const cells = layout.paddedRows * stride;
-    if (this.dtype === 'float32') writeFloat32Rows(catalog.vectors, n, dim, new Float32Array(buffer, layout.vec, cells), stride);
-    if (this.dtype === 'float16') {
-      const dst = new Uint16Array(buffer, layout.vec, cells);
-      if (own?.dtype === 'float16') copyFloat16Rows(own.values, n, dim, dst, stride);
-      else writeFloat16Rows(catalog.vectors, n, dim, dst, stride);
-    }
-    if (this.dtype === 'int8') {
-      const dst = new Int8Array(buffer, layout.vec, cells);
-      if (own?.dtype === 'int8') copyInt8Rows(own.values, own.scales, n, dim, dst, stride, recScale);
-      else writeInt8Rows(catalog.vectors, n, dim, dst, stride, recScale);
-    } else recScale.fill(1, 0, n);
+    if (this.dtype === 'float32') this.#tileRows(catalog.vectors, n, dim * 4);
+    else if (own) this.#tileRows(own.values, n, dim * ELEMENT_BYTES[this.dtype]);
+    else if (this.dtype === 'float16') writeFloat16Rows(catalog.vectors, n, dim, new Uint16Array(buffer, layout.vec, cells), stride);
+    else writeInt8Rows(catalog.vectors, n, dim, new Int8Array(buffer, layout.vec, cells), stride, recScale);
+    if (own?.dtype === 'int8') recScale.set(own.scales.subarray(0, n));
+    else if (this.dtype !== 'int8') recScale.fill(1, 0, n);
     // Padding rows (scale 0) score exactly MASKED_SCORE, which never beats the top-k threshold.
     const recBias = new Float32Array(buffer, layout.recBias, layout.paddedRows).fill(MASKED_SCORE);
     recBias.set(catalog.bias.subarray(0, n));
     new Float32Array(buffer, layout.simBias, layout.paddedRows).fill(MASKED_SCORE).fill(0, 0, n);
     writeRowAttributes(buffer, layout, attributes);
     this.#kernel.set_rows(n, layout.price, layout.attr, layout.category, layout.brand);
+  }
+
+  /**
+   * Row-major rows already in the block's element type → the tiled block: staged through the
+   * scratch memory a chunk at a time (one native copy each) and tiled by the kernel.
+   */
+  #tileRows(rows: Float32Array | Uint16Array | Int8Array, n: number, rowBytes: number): void {
+    const bytes = new Uint8Array(rows.buffer, rows.byteOffset, n * rowBytes);
+    const chunkRows = Math.max(1, Math.floor(SCRATCH_HEADROOM / rowBytes));
+    const { scratch, vec, rowBytes: paddedRowBytes } = this.#layout;
+    for (let first = 0; first < n; first += chunkRows) {
+      const count = Math.min(chunkRows, n - first);
+      new Uint8Array(this.#memory.buffer, scratch, count * rowBytes).set(bytes.subarray(first * rowBytes, (first + count) * rowBytes));
+      this.#kernel.tile_rows(scratch, vec, first, count, rowBytes, paddedRowBytes);
+    }
   }
 
   /** Bytes of the embedding block the kernel streams per query (the bandwidth bound). */
