@@ -226,7 +226,7 @@ async function runEndToEnd(browser: import('@playwright/test').Browser, base: st
       r.built = await page.evaluate(([url, b]) => window.e2e.startupBuilt(url, b, 5), [`/bench/${name}`, backend] as const);
       const row: EndToEndRow = { items: c.items, dim: c.dim, dtype: LABEL[c.dtype], requested: backend, catalogBytes: bytes.length, ...r };
       log(`e2e ${name} ${backend}→${r.backend}: built library cold ${r.built.coldStartMs.toFixed(0)} ms, warm ${r.built.warmStartMs.toFixed(0)} ms (runs ${r.built.warmStartRuns.join(', ')}) ${JSON.stringify(r.built.warmSteps)}`);
-      log(`e2e ${name} ${backend}→${r.backend}: sources (vite dev) cold ${r.coldStartMs.toFixed(0)} ms, warm ${r.warmStartMs.toFixed(0)} ms ${JSON.stringify(r.warmSteps)}, recommend p50 ${r.recommend.p50Ms.toFixed(2)} ms, event→results p50 ${r.eventToResults.p50Ms.toFixed(2)} ms, long tasks ${r.browsing.longTasks}`);
+      log(`e2e ${name} ${backend}→${r.backend}: sources (vite dev) cold ${r.coldStartMs.toFixed(0)} ms, warm ${r.warmStartMs.toFixed(0)} ms ${JSON.stringify(r.warmSteps)}, recommend p50 ${r.recommend.p50Ms.toFixed(2)} ms, event→results p50 ${r.eventToResults.p50Ms.toFixed(2)} ms, stored p50 ${r.eventStored.p50Ms.toFixed(2)} ms, long tasks ${r.browsing.longTasks}`);
       out.push(row);
       await context.close();
     }

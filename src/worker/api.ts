@@ -83,8 +83,8 @@ const BECAUSE_COUNT = 3;
  * Exact attribution for the pooling encoder: u·v = Σⱼ wⱼ (vⱼ·v), so history item j's share is
  * its positive term over the sum of positive terms (events of the same item are merged).
  */
-function topAttribute(s: Loaded, field: 'category' | 'brand', k: number): AffinityScore[] {
-  const contributions = poolContributions(s.events, (id) => s.rowById.get(id), s.profile, Date.now());
+function topAttribute(s: Loaded, events: readonly StoredEvent[], field: 'category' | 'brand', k: number): AffinityScore[] {
+  const contributions = poolContributions(events, (id) => s.rowById.get(id), s.profile, Date.now());
   const totals = new Map<string, number>();
   for (const c of contributions) {
     const name = s.table[field](c.row);
@@ -124,6 +124,8 @@ function explain(rows: RowReader, row: number, contributions: readonly Contribut
 export function createWorkerApi() {
   let state: Loaded | undefined;
   let pending: Array<{ event: NewEvent; resolve: (e: StoredEvent) => void; reject: (e: unknown) => void }> = [];
+  /** Events tracked and not stored yet (queued or being written): what reads see meanwhile. */
+  let unsaved: NewEvent[] = [];
   let flushScheduled = false;
 
   const ready = (): Loaded => {
@@ -146,8 +148,9 @@ export function createWorkerApi() {
 
   /** u from the shop's encoder when it fits the catalog serving, else pooled; `encoded` says which. */
   const profile = async (s: Loaded): Promise<{ u: Float32Array; contributions: Contribution[]; encoded: boolean }> => {
-    const contributions = poolContributions(s.events, (id) => s.rowById.get(id), s.profile, Date.now());
-    const encoded = await encoderShopperVector(s.encoder, s.current.catalog, s.events, (id) => s.rowById.get(id));
+    const events = eventsNow(s);
+    const contributions = poolContributions(events, (id) => s.rowById.get(id), s.profile, Date.now());
+    const encoded = await encoderShopperVector(s.encoder, s.current.catalog, events, (id) => s.rowById.get(id));
     return { u: encoded ?? shopperVector(contributions, s.rows, s.current.catalog.header.dim), contributions, encoded: encoded !== undefined };
   };
 
@@ -166,13 +169,24 @@ export function createWorkerApi() {
   };
 
   /**
-   * Reads that depend on the history wait for the events tracked before them: a page that calls
-   * track() and then recommend() without awaiting the first gets results that include it.
+   * What reports the stored history (info(), exportHistory()) waits for the events tracked
+   * before it; recommendations read eventsNow() instead and need not wait.
    */
   const readyAfterWrites = async (): Promise<Loaded> => {
     ready();
     await flushPending();
     return ready();
+  };
+
+  /**
+   * The history as recommendations see it: the stored events plus those tracked and still being
+   * written, so results reflect an event at once (the IndexedDB commit, ≈ 2–4 ms here, is not
+   * waited for). An event whose write fails drops out again (its track() rejects).
+   */
+  const eventsNow = (s: Loaded): StoredEvent[] => {
+    if (unsaved.length === 0) return s.events;
+    const last = s.events.at(-1)?.seq ?? 0;
+    return [...s.events, ...unsaved.map((e, i) => ({ ...e, seq: last + 1 + i }))];
   };
 
   const writeBatch = async (batch: typeof pending): Promise<void> => {
@@ -183,12 +197,20 @@ export function createWorkerApi() {
       // A full quota made the store evict its oldest events: re-read rather than keep them in memory.
       if (s.history.quotaEvictions !== evictions) await reloadEvents(s);
       else s.events.push(...stored);
+      settled(batch);
       trimMemory(s);
       s.channel?.postMessage({ kind: 'events' } satisfies TabsMessage);
       stored.forEach((e, i) => batch[i]!.resolve(e));
     } catch (error) {
+      settled(batch);
       batch.forEach((p) => p.reject(error));
     }
+  };
+
+  /** The batch's events are stored (in s.events, same tick) or failed: no longer unsaved. */
+  const settled = (batch: typeof pending): void => {
+    const done = new Set(batch.map((p) => p.event));
+    unsaved = unsaved.filter((e) => !done.has(e));
   };
 
   /** Writes the events already tracked (and waits for earlier writes) to the store in use now. */
@@ -370,6 +392,7 @@ export function createWorkerApi() {
       const valid = validateEvent(event, (id) => s.rowById.has(id), Date.now(), (s.options.history?.maxAgeDays ?? 180) * 86_400_000);
       return new Promise<StoredEvent>((resolve, reject) => {
         pending.push({ event: valid, resolve, reject });
+        unsaved.push(valid);
         if (!flushScheduled) {
           flushScheduled = true;
           queueMicrotask(() => void flush());
@@ -384,11 +407,11 @@ export function createWorkerApi() {
     },
 
     async recommend(options: RecommendOptions = {}): Promise<Recommendation[]> {
-      const s = await readyAfterWrites();
+      const s = ready();
       const o = validateRecommendOptions(options);
       const k = o.k ?? 10;
       const excludeIds = [...(o.exclude ?? [])];
-      if (o.excludePurchased !== false) for (const e of s.events) if (e.type === 'purchase' && e.itemId) excludeIds.push(e.itemId);
+      if (o.excludePurchased !== false) for (const e of eventsNow(s)) if (e.type === 'purchase' && e.itemId) excludeIds.push(e.itemId);
       const rules = compileRules([...(s.options.rules ?? []), ...(o.rules ?? [])], s.table);
       const shopper = await profile(s);
       const { contributions } = shopper;
@@ -404,7 +427,7 @@ export function createWorkerApi() {
         biasWeight: query.biasWeight,
       };
       // Ignored impressions, caps and diversity re-rank a longer list than they return.
-      const demotions = ignoredImpressionDemotions(s.events, (id) => s.rowById.get(id));
+      const demotions = ignoredImpressionDemotions(eventsNow(s), (id) => s.rowById.get(id));
       const reranks = o.cap !== undefined || (o.diversity ?? 0) > 0 || demotions.size > 0;
       const want = k + rules.pins.length;
       const ranked = await s.engine.run((scorer) => scorer.recommend(u, reranks ? Math.max(4 * want, 50) : want, mask));
@@ -452,7 +475,7 @@ export function createWorkerApi() {
      * ordered by this shopper's affinity, so new products can be recommended from day one.
      */
     async newArrivals(options: PopularOptions = {}): Promise<Recommendation[]> {
-      const s = await readyAfterWrites();
+      const s = ready();
       const o = validateSimilarOptions(options);
       const counts = s.current.catalog.extras.interactions;
       if (!counts) return [];
@@ -510,11 +533,11 @@ export function createWorkerApi() {
 
     /** What this shopper bought before, the most re-bought kinds of product and latest first. */
     async buyItAgain(options: { k?: number } = {}): Promise<Recommendation[]> {
-      const s = await readyAfterWrites();
+      const s = ready();
       validateSimilarOptions(options);
       const repeat = s.current.catalog.extras.repeatRate;
       const last = new Map<number, number>();
-      for (const e of s.events) if (e.type === 'purchase' && e.itemId && s.rowById.has(e.itemId)) last.set(s.rowById.get(e.itemId)!, Math.max(last.get(s.rowById.get(e.itemId)!) ?? 0, e.ts));
+      for (const e of eventsNow(s)) if (e.type === 'purchase' && e.itemId && s.rowById.has(e.itemId)) last.set(s.rowById.get(e.itemId)!, Math.max(last.get(s.rowById.get(e.itemId)!) ?? 0, e.ts));
       // Rank by how often such items are bought again, then by recency.
       const ranked = [...last].sort((a, b) => (repeat?.[b[0]] ?? 0) - (repeat?.[a[0]] ?? 0) || b[1] - a[1]).slice(0, options.k ?? 10);
       return ranked.map(([row]) => ({
@@ -527,12 +550,14 @@ export function createWorkerApi() {
 
     /** The shopper's favourite categories, from the same weights as their intent vector. */
     async topCategories(options: { k?: number } = {}): Promise<AffinityScore[]> {
-      return topAttribute(await readyAfterWrites(), 'category', options.k ?? 5);
+      const s = ready();
+      return topAttribute(s, eventsNow(s), 'category', options.k ?? 5);
     },
 
     /** The shopper's favourite brands, from the same weights as their intent vector. */
     async topBrands(options: { k?: number } = {}): Promise<AffinityScore[]> {
-      return topAttribute(await readyAfterWrites(), 'brand', options.k ?? 5);
+      const s = ready();
+      return topAttribute(s, eventsNow(s), 'brand', options.k ?? 5);
     },
 
     /** The popularity prior alone: what a shopper with no history would see. */
@@ -546,11 +571,11 @@ export function createWorkerApi() {
 
     /** Items this shopper viewed or clicked, most recent first, each once. */
     async recentlyViewed(options: { k?: number } = {}): Promise<Recommendation[]> {
-      const s = await readyAfterWrites();
+      const s = ready();
       validateSimilarOptions(options);
       const seen = new Set<string>();
       const out: Recommendation[] = [];
-      for (const e of [...s.events].sort((a, b) => b.ts - a.ts || b.seq - a.seq)) {
+      for (const e of [...eventsNow(s)].sort((a, b) => b.ts - a.ts || b.seq - a.seq)) {
         if ((e.type !== 'view' && e.type !== 'click') || !e.itemId || seen.has(e.itemId) || !s.rowById.has(e.itemId)) continue;
         seen.add(e.itemId);
         const item = s.table.item(s.rowById.get(e.itemId)!);
@@ -565,7 +590,7 @@ export function createWorkerApi() {
      * affinity: score = text score / best text score + SEARCH_AFFINITY_WEIGHT · (u·v + b).
      */
     async search(query: string, options: SearchOptions = {}): Promise<Recommendation[]> {
-      const s = await readyAfterWrites();
+      const s = ready();
       const o = validateSimilarOptions(options);
       if (typeof query !== 'string' || query.length > 500) throw new VitrineError('OPTIONS_INVALID', 'search() takes a query string of at most 500 characters.');
       if (options.personalize !== undefined && typeof options.personalize !== 'boolean') throw new VitrineError('OPTIONS_INVALID', 'personalize must be a boolean.');
@@ -603,7 +628,7 @@ export function createWorkerApi() {
     },
 
     async rerank(itemIds: string[]): Promise<RerankedItem[]> {
-      const s = await readyAfterWrites();
+      const s = ready();
       if (!Array.isArray(itemIds) || itemIds.some((id) => typeof id !== 'string')) {
         throw new VitrineError('OPTIONS_INVALID', 'rerank() takes an array of item id strings.');
       }
@@ -663,6 +688,8 @@ export function createWorkerApi() {
     /** Deletes the history database and our catalog cache; the catalog in memory keeps serving. */
     async eraseHistory(): Promise<void> {
       const s = ready();
+      // Events tracked before the erase are erased too, not written after it.
+      await flushPending();
       await s.history.erase();
       // Without consent (or under GPC) this page keeps events in memory: earlier visits' database
       // is deleted without being opened.
