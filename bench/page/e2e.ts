@@ -1,7 +1,7 @@
 // The end-to-end benchmark page: the library as a shop uses it (createRecommender → Comlink →
 // worker), timed from the page. bench/run.ts drives it through `window.e2e`.
 // run(): the sources through vite's dev server (the worker's modules load unbundled: start-up
-// times include that); startupBuilt(): the built library from dist/, as a shop ships it.
+// times include that); visitBuilt(): one start-up of the built library from dist/, as a shop ships it (bench/run.ts loads the page afresh for each visit).
 import { createRecommender, debugRemote, type Recommender } from '../../src/page/recommender.js';
 
 export interface Timing {
@@ -69,24 +69,19 @@ async function start(url: string, backend: string, namespace: string, library: L
 }
 
 const e2e = {
-  /** Cold and warm start-up with the built library; the shopper's namespace is erased after. */
-  async startupBuilt(url: string, backend: string, warmRuns: number): Promise<NonNullable<EndToEndResult['built']>> {
+  /**
+   * One visit's start-up with the built library, in this fresh page (bench/run.ts loads the page
+   * anew for each visit, as a shopper's second visit does): `cold` empties our caches first,
+   * `erase` deletes the shopper's namespace after.
+   */
+  async visitBuilt(url: string, backend: string, options: { cold?: boolean; erase?: boolean } = {}): Promise<{ ms: number; steps: Record<string, number> }> {
     const library = await builtLibrary();
     const namespace = `bench-built-${backend}-${url.replace(/\W+/g, '-')}`;
-    for (const key of await caches.keys()) await caches.delete(key);
-    const cold = await start(url, backend, namespace, library);
-    await cold.rec.dispose();
-    const warm: Array<Awaited<ReturnType<typeof start>>> = [];
-    for (let i = 0; i < warmRuns; i++) {
-      const run = await start(url, backend, namespace, library);
-      warm.push(run);
-      await run.rec.dispose();
-    }
-    const median = [...warm].sort((a, b) => a.ms - b.ms)[warm.length >> 1]!;
-    const last = await start(url, backend, namespace, library);
-    await last.rec.eraseHistory();
-    await last.rec.dispose();
-    return { coldStartMs: cold.ms, warmStartMs: median.ms, warmStartRuns: warm.map((w) => Math.round(w.ms)), warmSteps: median.steps };
+    if (options.cold) for (const key of await caches.keys()) await caches.delete(key);
+    const { rec, ms, steps } = await start(url, backend, namespace, library);
+    if (options.erase) await rec.eraseHistory();
+    await rec.dispose();
+    return { ms, steps };
   },
 
   async run(url: string, backend: string, ids: string[], browseSeconds: number): Promise<EndToEndResult> {
