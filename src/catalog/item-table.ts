@@ -12,7 +12,8 @@ export type TextColumn = (row: number) => string | undefined;
 
 /** The columns an ItemTable is made of; numbers are NaN where the item has no value. */
 export interface ItemColumns {
-  ids: readonly string[];
+  /** The ids, and the id → row lookup (building it checked they are unique). */
+  ids: IdIndex;
   /** Metadata fields present besides `id`, in the order items list them. */
   fields: readonly ItemField[];
   title?: TextColumn;
@@ -31,24 +32,26 @@ export interface ItemColumns {
 export class ItemTable {
   readonly size: number;
   readonly columns: Readonly<ItemColumns>;
-  /** Item id → row; building it checks ids are unique. */
+  /** Item id → row. */
   readonly lookup: RowLookup;
   readonly #items: Array<CatalogItem | undefined>;
 
-  /** @throws {Error} on a duplicate id (callers wrap it in their own error type). */
   constructor(columns: ItemColumns, items?: readonly CatalogItem[]) {
-    this.size = columns.ids.length;
+    this.size = columns.ids.size;
     this.columns = columns;
-    this.lookup = new IdIndex(columns.ids);
+    this.lookup = columns.ids;
     this.#items = items ? [...items] : new Array<CatalogItem | undefined>(this.size);
   }
 
-  /** Columns of objects the caller already has (a catalog built in memory, a v1/v2 file). */
+  /**
+   * Columns of objects the caller already has (a catalog built in memory, a v1/v2 file).
+   * @throws {Error} on an empty, duplicate or NUL-holding id (callers wrap it in their own error type).
+   */
   static fromItems(items: readonly CatalogItem[]): ItemTable {
     const n = items.length;
     const present = (field: ItemField): boolean => items.some((item) => item[field] !== undefined);
     const fields = ITEM_FIELDS.filter(present);
-    const columns: ItemColumns = { ids: items.map((item) => item.id), fields };
+    const columns: ItemColumns = { ids: IdIndex.fromIds(items.map((item) => item.id)), fields };
     const numbers = (field: 'price' | 'stock'): Float64Array => Float64Array.from(items, (item) => item[field] ?? Number.NaN);
     const text = (field: 'title' | 'image'): TextColumn => (row) => items[row]?.[field];
     if (fields.includes('price')) columns.price = numbers('price');
@@ -61,7 +64,7 @@ export class ItemTable {
   }
 
   id(row: number): string {
-    return this.columns.ids[row]!;
+    return this.columns.ids.id(row);
   }
 
   category(row: number): string | undefined {
@@ -89,7 +92,7 @@ export class ItemTable {
 
   #build(row: number): CatalogItem {
     const c = this.columns;
-    const item: CatalogItem = { id: c.ids[row]! };
+    const item: CatalogItem = { id: c.ids.id(row) };
     for (const field of c.fields) {
       let value: string | number | undefined;
       if (field === 'price' || field === 'stock') {

@@ -1,4 +1,5 @@
 import { CatalogError } from '../shared/errors.js';
+import { IdIndex } from './id-index.js';
 import { dictionaryOf, ItemTable, type Dictionary, type ItemColumns, type TextColumn } from './item-table.js';
 import type { CatalogHeader, CatalogItem, CatalogSection, ItemField } from './types.js';
 
@@ -67,23 +68,20 @@ export function decodeMetadataColumns(body: Uint8Array, header: CatalogHeader): 
     return body.subarray(offset, offset + length);
   };
   const fields = header.fields.filter((f): f is ItemField => f !== 'id');
-  const idText = decodeText(bytes('meta.id'), 'ids');
-  // An empty id is a NUL at either end or two in a row: checked on the string, natively (a loop
-  // over 100k ids runs cold in a fresh worker).
-  if (idText.startsWith(SEPARATOR) || idText.endsWith(SEPARATOR) || idText.includes(SEPARATOR + SEPARATOR)) throw corrupt('an id is empty');
-  const ids = idText.length === 0 ? [] : idText.split(SEPARATOR);
-  if (ids.length !== n) throw corrupt(`${ids.length} ids for ${n} items`);
+  let ids: IdIndex;
+  try {
+    ids = IdIndex.fromText(decodeText(bytes('meta.id'), 'ids'), n);
+  } catch (cause) {
+    if (cause instanceof CatalogError) throw cause;
+    throw corrupt((cause as Error).message);
+  }
   const columns: ItemColumns = { ids, fields };
   for (const field of fields) {
     if (field === 'title' || field === 'image') columns[field] = lazyText(bytes(`meta.${field}`), n, field);
     else if (field === 'category' || field === 'brand') columns[field] = dictionary(bytes(`meta.${field}.names`), bytes(`meta.${field}.codes`), field);
     else columns[field] = numbers(bytes(`meta.${field}`), field);
   }
-  try {
-    return new ItemTable(columns);
-  } catch (cause) {
-    throw corrupt((cause as Error).message);
-  }
+  return new ItemTable(columns);
 }
 
 function decodeText(bytes: Uint8Array, what: string): string {

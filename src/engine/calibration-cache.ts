@@ -28,32 +28,30 @@ export function calibrationKey(catalog: Catalog): string {
   return `v${CALIBRATION_VERSION}|${device}|${itemCount}x${dim}|${dtype}`;
 }
 
-/** IndexedDB-backed cache; every failure reads as a miss (the engine then just measures). */
+/**
+ * IndexedDB-backed cache; every failure reads as a miss (the engine then just measures). Every
+ * entry (one per catalog shape this device has seen: a handful) is read as soon as the cache is
+ * made, while the catalog loads, so the lookup after decoding costs no IndexedDB round trip.
+ */
 export function indexedDbCalibrationCache(): CalibrationCache {
-  const open = async () => {
-    // A connection left open must not hold up eraseHistory()'s deleteDB: give way when asked.
-    const db = await openDB(DB_NAME, 1, { upgrade: (created) => void created.createObjectStore(STORE), blocking: () => db.close() });
-    return db;
-  };
-  // Opening starts now, so that it overlaps the catalog's loading; the first call takes it.
-  let opened: ReturnType<typeof open> | undefined = open();
-  opened.catch(() => undefined);
-  const take = (): ReturnType<typeof open> => {
-    const db = opened ?? open();
-    opened = undefined;
-    return db;
-  };
+  const open = () => openDB(DB_NAME, 1, { upgrade: (created) => void created.createObjectStore(STORE), blocking: (_, __, event) => (event.target as IDBDatabase).close() });
+  const entries = (async (): Promise<Map<string, CachedCalibration>> => {
+    const db = await open();
+    try {
+      const tx = db.transaction(STORE);
+      const [keys, values] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll()]);
+      return new Map(keys.map((key, i) => [String(key), values[i] as CachedCalibration]));
+    } finally {
+      db.close();
+    }
+  })();
+  entries.catch(() => undefined);
   return {
     async get(key) {
-      const db = await take();
-      try {
-        return (await db.get(STORE, key)) as CachedCalibration | undefined;
-      } finally {
-        db.close();
-      }
+      return (await entries).get(key);
     },
     async set(key, value) {
-      const db = await take();
+      const db = await open();
       try {
         await db.put(STORE, value, key);
       } finally {
