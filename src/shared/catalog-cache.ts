@@ -13,6 +13,8 @@ function cacheStorage(): CacheStorage | undefined {
   return typeof caches === 'undefined' ? undefined : caches;
 }
 
+// Every use of Cache Storage lives here: the page reads through it, the worker reads and writes.
+
 /**
  * The cached copy of `url`, or undefined (none, no Cache Storage, or it failed). Read by the
  * page while the worker boots, and by the worker itself after a restart: the copy is checked
@@ -33,7 +35,25 @@ export async function readCachedBytes(url: string): Promise<CachedCatalogBytes |
   }
 }
 
+/** Keeps a verified download for the next visit; a full quota or a blocked cache costs that visit a download, nothing else. */
+export async function storeCachedCatalog(url: string, bytes: Uint8Array, etag: string | undefined): Promise<void> {
+  const storage = cacheStorage();
+  if (!storage) return;
+  try {
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+    if (etag) headers[ETAG_HEADER] = etag;
+    await (await storage.open(CATALOG_CACHE_NAME)).put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
+  } catch {
+    // Nothing to do: the catalog in memory serves this visit.
+  }
+}
+
 /** Deletes the cached copy of `url` (one that failed its checks). */
 export async function deleteCachedCatalog(url: string): Promise<void> {
   await (await cacheStorage()?.open(CATALOG_CACHE_NAME))?.delete(url).catch(() => false);
+}
+
+/** Deletes every catalog we cached (part of erasing what Vitrine stored). */
+export async function clearCatalogCache(): Promise<void> {
+  await cacheStorage()?.delete(CATALOG_CACHE_NAME);
 }

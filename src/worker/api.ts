@@ -31,7 +31,7 @@ import type {
   RerankedItem,
   SimilarOptions,
 } from '../shared/api-types.js';
-import type { CachedCatalogBytes } from '../shared/catalog-cache.js';
+import { clearCatalogCache, type CachedCatalogBytes } from '../shared/catalog-cache.js';
 import { CatalogError, EventError, toWireError, VitrineError, type WireError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
 import { SearchIndex } from './search-index.js';
@@ -40,7 +40,7 @@ import { demote, ignoredImpressionDemotions } from './feedback.js';
 import { blendedQuery, DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND, graphAffinity, type GraphAffinity } from '../model/graph-affinity.js';
 import { applyCaps, insertPins, maximalMarginalRelevance, type Candidate } from './post-rank.js';
 import { neighbours } from '../catalog/extras.js';
-import { clearCatalogCache, DEFAULT_RETRY, downloadCatalog, readCachedCatalog, type LoadedCatalog, type RetryPolicy } from './catalog-loader.js';
+import { DEFAULT_RETRY, downloadCatalog, readCachedCatalog, type LoadedCatalog, type RetryPolicy } from './catalog-loader.js';
 import { consentInfo, initialConsent, notStoringReason, type ConsentState } from './consent.js';
 import { DEFAULT_STALL_TIMEOUT_MS, validatePin } from './integrity.js';
 import { encoderShopperVector, loadEncoder, type LoadedEncoder } from './encoder-loader.js';

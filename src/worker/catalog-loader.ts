@@ -1,6 +1,6 @@
 import { decodeCatalog, decodeVerifiedBefore } from '../catalog/codec.js';
 import type { Catalog } from '../catalog/types.js';
-import { CATALOG_CACHE_NAME, deleteCachedCatalog, ETAG_HEADER, readCachedBytes, type CachedCatalogBytes } from '../shared/catalog-cache.js';
+import { deleteCachedCatalog, readCachedBytes, storeCachedCatalog, type CachedCatalogBytes } from '../shared/catalog-cache.js';
 import { CatalogError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
 import { checkPin } from './integrity.js';
@@ -21,10 +21,6 @@ export interface LoadedCatalog {
 }
 
 type Progress = (info: ProgressInfo) => void;
-
-function cacheStorage(): CacheStorage | undefined {
-  return typeof caches === 'undefined' ? undefined : caches;
-}
 
 /** How a download retries network failures (never bad data): `attempts` in all, waits doubling from `baseDelayMs`. */
 export interface RetryPolicy {
@@ -85,7 +81,7 @@ export async function downloadCatalog(
   onProgress({ status: 'verify', url });
   await checkPin(received.bytes, pin, url);
   const catalog = await decodeCatalog(received.bytes, { owned: true });
-  await storeInCache(url, received.bytes, received.etag);
+  await storeCachedCatalog(url, received.bytes, received.etag);
   const loadedCatalog: LoadedCatalog = { catalog, url, source: 'network' };
   if (received.etag !== undefined) loadedCatalog.etag = received.etag;
   if (pin !== undefined) loadedCatalog.pin = pin;
@@ -192,19 +188,6 @@ function rangeStart(response: Response): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-async function storeInCache(url: string, bytes: Uint8Array, etag: string | undefined): Promise<void> {
-  const storage = cacheStorage();
-  if (!storage) return;
-  try {
-    const cache = await storage.open(CATALOG_CACHE_NAME);
-    const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
-    if (etag) headers[ETAG_HEADER] = etag;
-    await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
-  } catch {
-    // A full quota or a blocked cache costs the next visit a download, nothing else.
-  }
-}
-
 /**
  * The cached copy of `url`, checked structurally; a copy that fails is deleted. Its checksum,
  * checked when it was stored, is checked again by `verify()` later (or now, by the shop's pin).
@@ -235,9 +218,4 @@ export async function readCachedCatalog(url: string, onProgress: Progress, pin?:
     await deleteCachedCatalog(url);
     return undefined;
   }
-}
-
-/** Deletes every catalog we cached. */
-export async function clearCatalogCache(): Promise<void> {
-  await cacheStorage()?.delete(CATALOG_CACHE_NAME);
 }
