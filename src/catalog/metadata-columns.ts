@@ -70,7 +70,9 @@ export function decodeMetadataColumns(body: Uint8Array, header: CatalogHeader): 
   const fields = header.fields.filter((f): f is ItemField => f !== 'id');
   let ids: IdIndex;
   try {
-    ids = IdIndex.fromText(decodeText(bytes('meta.id'), 'ids'), n);
+    const idBytes = bytes('meta.id');
+    decodeText(idBytes, 'ids'); // valid UTF-8 (the index works on the bytes)
+    ids = IdIndex.fromBytes(idBytes, n);
   } catch (cause) {
     if (cause instanceof CatalogError) throw cause;
     throw corrupt((cause as Error).message);

@@ -27,7 +27,7 @@
 ;; kept, then the k-th best score. Ties go to the lower row, as in the plain-JS reference: rows
 ;; arrive in ascending order and must beat the threshold strictly.
 ;;
-;; Rebuild kernel-wasm.ts after editing: node scripts/build-simd-kernel.mjs
+;; Rebuild kernel-wasm.ts after editing: node scripts/build-wasm.mjs
 (module
   (import "env" "memory" (memory 1))
 

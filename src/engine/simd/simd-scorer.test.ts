@@ -36,7 +36,7 @@ function catalog(n: number, dim: number): Catalog {
 describe('SimdScorer (Node)', () => {
   it('ships the wasm assembled from the current kernel.wat', () => {
     const source = readFileSync(new URL('./kernel.wat', import.meta.url), 'utf8');
-    expect(createHash('sha256').update(source).digest('hex'), 'run node scripts/build-simd-kernel.mjs').toBe(KERNEL_WAT_SHA256);
+    expect(createHash('sha256').update(source).digest('hex'), 'run node scripts/build-wasm.mjs').toBe(KERNEL_WAT_SHA256);
   });
 
   const c = catalog(3001, 37);
