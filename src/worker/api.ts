@@ -1,5 +1,4 @@
 import { rowReader, type RowReader } from '../catalog/embedding-rows.js';
-import type { RowLookup } from '../catalog/id-index.js';
 import { itemTable, type ItemTable } from '../catalog/item-table.js';
 import type { CatalogItem } from '../catalog/types.js';
 import { openTabsChannel, type TabsMessage } from '../shared/tabs-channel.js';
@@ -52,9 +51,8 @@ interface Loaded {
   options: Required<Pick<EngineOptions, 'namespace'>> & EngineOptions;
   profile: ResolvedProfileOptions;
   current: LoadedCatalog;
-  /** The catalog's metadata columns and id lookup; item objects are made per row on demand. */
+  /** The catalog's metadata columns and id → row lookup (`table.lookup`); item objects are made per row on demand. */
   table: ItemTable;
-  rowById: RowLookup;
   /** Single embedding rows of the catalog serving (a quantised one is not expanded). */
   rows: RowReader;
   engine: Engine;
@@ -84,7 +82,7 @@ const BECAUSE_COUNT = 3;
  * its positive term over the sum of positive terms (events of the same item are merged).
  */
 function topAttribute(s: Loaded, events: readonly StoredEvent[], field: 'category' | 'brand', k: number): AffinityScore[] {
-  const contributions = poolContributions(events, (id) => s.rowById.get(id), s.profile, Date.now());
+  const contributions = poolContributions(events, (id) => s.table.lookup.get(id), s.profile, Date.now());
   const totals = new Map<string, number>();
   for (const c of contributions) {
     const name = s.table[field](c.row);
@@ -133,7 +131,7 @@ export function createWorkerApi() {
     return state;
   };
 
-  const rowsOf = (s: Loaded, ids: readonly string[]): number[] => ids.flatMap((id) => (s.rowById.has(id) ? [s.rowById.get(id)!] : []));
+  const rowsOf = (s: Loaded, ids: readonly string[]): number[] => ids.flatMap((id) => (s.table.lookup.has(id) ? [s.table.lookup.get(id)!] : []));
 
   const toRecommendations = (s: Loaded, ranked: RankedRows, reason: ReasonCode, contributions?: Contribution[], affinity?: GraphAffinity): Recommendation[] => {
     const sources = contributions?.map((c) => s.rows(c.row));
@@ -149,8 +147,8 @@ export function createWorkerApi() {
   /** u from the shop's encoder when it fits the catalog serving, else pooled; `encoded` says which. */
   const profile = async (s: Loaded): Promise<{ u: Float32Array; contributions: Contribution[]; encoded: boolean }> => {
     const events = eventsNow(s);
-    const contributions = poolContributions(events, (id) => s.rowById.get(id), s.profile, Date.now());
-    const encoded = await encoderShopperVector(s.encoder, s.current.catalog, events, (id) => s.rowById.get(id));
+    const contributions = poolContributions(events, (id) => s.table.lookup.get(id), s.profile, Date.now());
+    const encoded = await encoderShopperVector(s.encoder, s.current.catalog, events, (id) => s.table.lookup.get(id));
     return { u: encoded ?? shopperVector(contributions, s.rows, s.current.catalog.header.dim), contributions, encoded: encoded !== undefined };
   };
 
@@ -272,7 +270,6 @@ export function createWorkerApi() {
         profile: resolveProfileOptions(options.profile),
         current,
         table,
-        rowById: table.lookup,
         rows: rowReader(current.catalog),
         engine,
         history,
@@ -389,7 +386,7 @@ export function createWorkerApi() {
     async track(event: TrackEvent): Promise<StoredEvent> {
       const s = ready();
       // The age bound too: an event the store would evict on arrival is refused, not reported stored.
-      const valid = validateEvent(event, (id) => s.rowById.has(id), Date.now(), (s.options.history?.maxAgeDays ?? 180) * 86_400_000);
+      const valid = validateEvent(event, (id) => s.table.lookup.has(id), Date.now(), (s.options.history?.maxAgeDays ?? 180) * 86_400_000);
       return new Promise<StoredEvent>((resolve, reject) => {
         pending.push({ event: valid, resolve, reject });
         unsaved.push(valid);
@@ -427,7 +424,7 @@ export function createWorkerApi() {
         biasWeight: query.biasWeight,
       };
       // Ignored impressions, caps and diversity re-rank a longer list than they return.
-      const demotions = ignoredImpressionDemotions(eventsNow(s), (id) => s.rowById.get(id));
+      const demotions = ignoredImpressionDemotions(eventsNow(s), (id) => s.table.lookup.get(id));
       const reranks = o.cap !== undefined || (o.diversity ?? 0) > 0 || demotions.size > 0;
       const want = k + rules.pins.length;
       const ranked = await s.engine.run((scorer) => scorer.recommend(u, reranks ? Math.max(4 * want, 50) : want, mask));
@@ -501,7 +498,7 @@ export function createWorkerApi() {
         throw new VitrineError('OPTIONS_INVALID', 'complements() takes a non-empty array of item ids.');
       }
       const seeds = itemIds.map((id) => {
-        const row = s.rowById.get(id);
+        const row = s.table.lookup.get(id);
         if (row === undefined) throw new EventError('ITEM_UNKNOWN', `Item "${id.slice(0, 80)}" is not in the catalog.`);
         return row;
       });
@@ -537,7 +534,7 @@ export function createWorkerApi() {
       validateSimilarOptions(options);
       const repeat = s.current.catalog.extras.repeatRate;
       const last = new Map<number, number>();
-      for (const e of eventsNow(s)) if (e.type === 'purchase' && e.itemId && s.rowById.has(e.itemId)) last.set(s.rowById.get(e.itemId)!, Math.max(last.get(s.rowById.get(e.itemId)!) ?? 0, e.ts));
+      for (const e of eventsNow(s)) if (e.type === 'purchase' && e.itemId && s.table.lookup.has(e.itemId)) last.set(s.table.lookup.get(e.itemId)!, Math.max(last.get(s.table.lookup.get(e.itemId)!) ?? 0, e.ts));
       // Rank by how often such items are bought again, then by recency.
       const ranked = [...last].sort((a, b) => (repeat?.[b[0]] ?? 0) - (repeat?.[a[0]] ?? 0) || b[1] - a[1]).slice(0, options.k ?? 10);
       return ranked.map(([row]) => ({
@@ -576,9 +573,9 @@ export function createWorkerApi() {
       const seen = new Set<string>();
       const out: Recommendation[] = [];
       for (const e of [...eventsNow(s)].sort((a, b) => b.ts - a.ts || b.seq - a.seq)) {
-        if ((e.type !== 'view' && e.type !== 'click') || !e.itemId || seen.has(e.itemId) || !s.rowById.has(e.itemId)) continue;
+        if ((e.type !== 'view' && e.type !== 'click') || !e.itemId || seen.has(e.itemId) || !s.table.lookup.has(e.itemId)) continue;
         seen.add(e.itemId);
-        const item = s.table.item(s.rowById.get(e.itemId)!);
+        const item = s.table.item(s.table.lookup.get(e.itemId)!);
         out.push({ itemId: item.id, score: e.ts, item: { ...item }, reason: 'recently_viewed' });
         if (out.length >= (options.k ?? 10)) break;
       }
@@ -618,7 +615,7 @@ export function createWorkerApi() {
     async similar(itemId: string, options: SimilarOptions = {}): Promise<Recommendation[]> {
       const s = ready();
       const o = validateSimilarOptions(options);
-      const row = typeof itemId === 'string' ? s.rowById.get(itemId) : undefined;
+      const row = typeof itemId === 'string' ? s.table.lookup.get(itemId) : undefined;
       if (row === undefined) throw new EventError('ITEM_UNKNOWN', `Item "${String(itemId).slice(0, 80)}" is not in the catalog.`);
       const mask: MaskSpec = { ...o.filters, excludeRows: rowsOf(s, o.exclude ?? []) };
       return toRecommendations(s, await s.engine.run((scorer) => scorer.similar(row, o.k ?? 10, mask)), 'similar_item').map((r) => ({
@@ -632,10 +629,10 @@ export function createWorkerApi() {
       if (!Array.isArray(itemIds) || itemIds.some((id) => typeof id !== 'string')) {
         throw new VitrineError('OPTIONS_INVALID', 'rerank() takes an array of item id strings.');
       }
-      const known = itemIds.filter((id) => s.rowById.has(id));
-      const unknown = itemIds.filter((id) => !s.rowById.has(id));
+      const known = itemIds.filter((id) => s.table.lookup.has(id));
+      const unknown = itemIds.filter((id) => !s.table.lookup.has(id));
       const { u } = await profile(s);
-      const scores = await s.engine.run((scorer) => scorer.scoreRows(u, Int32Array.from(known, (id) => s.rowById.get(id)!)));
+      const scores = await s.engine.run((scorer) => scorer.scoreRows(u, Int32Array.from(known, (id) => s.table.lookup.get(id)!)));
       const ranked = known.map((itemId, i) => ({ itemId, score: scores[i]!, position: i }));
       // Stable: equal scores keep the shop's order.
       ranked.sort((a, b) => b.score - a.score || a.position - b.position);
@@ -647,7 +644,7 @@ export function createWorkerApi() {
       const s = ready();
       if (!Array.isArray(itemIds) || itemIds.length > 10_000) throw new VitrineError('OPTIONS_INVALID', 'items() takes an array of at most 10,000 ids.');
       return itemIds.map((id) => {
-        const row = typeof id === 'string' ? s.rowById.get(id) : undefined;
+        const row = typeof id === 'string' ? s.table.lookup.get(id) : undefined;
         return row === undefined ? null : { ...s.table.item(row) };
       });
     },
@@ -743,7 +740,6 @@ async function adopt(s: Loaded, next: LoadedCatalog): Promise<void> {
   await s.engine.replaceCatalog(next.catalog);
   s.current = next;
   s.table = itemTable(next.catalog);
-  s.rowById = s.table.lookup;
   s.rows = rowReader(next.catalog);
   delete s.lastCatalogError;
   delete s.search;
