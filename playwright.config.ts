@@ -5,9 +5,10 @@ import { defineConfig } from '@playwright/test';
 // VITRINE_TEST_PORT lets several suites run side by side on one machine.
 const PORT = Number(process.env.VITRINE_TEST_PORT ?? 5174);
 export default defineConfig({
-  // test/browser: features; test/robustness: faults, bad input, load, privacy, hostile data.
+  // test/browser: features; test/robustness: faults, bad input, load, privacy, hostile data;
+  // test/consumers: the packed tarball installed into fixture shop apps (they run their own servers).
   testDir: 'test',
-  testMatch: /\/(browser|robustness)\/.*\.spec\.ts$/,
+  testMatch: /\/(browser|robustness|consumers)\/.*\.spec\.ts$/,
   globalSetup: './test/global-setup.ts',
   timeout: 120_000,
   expect: { timeout: 30_000 },

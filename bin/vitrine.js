@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run through tsx, so the shop's build needs no compile step.
+// In this repository: the CLI run from its TypeScript sources through tsx (a devDependency), so
+// scripts and docs need no build step. The package ships the bundled dist/cli/vitrine.js instead
+// (package.json "bin"), which needs neither tsx nor any installed dependency.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -1,30 +1,41 @@
-// Proves the page bundle carries no TensorFlow.js (it belongs to the worker only), that the worker
-// starts without it (tfjs is a chunk the worker loads only when a tfjs path or the encoder needs
-// it), and prints sizes.
-import { readdirSync, readFileSync } from 'node:fs';
+// Checks the built library's shape, which a shop's bundler depends on (README: Bundlers):
+// - three self-contained ES modules that import nothing (no static imports, no chunks): a bundler
+//   may copy, rename or re-bundle each and it still runs;
+// - the page module references the other two by the literal `new URL('./file.js', import.meta.url)`
+//   form vite and webpack follow, and carries no TensorFlow.js;
+// - the worker carries no TensorFlow.js (it loads the part by URL when a tfjs path needs it).
+// Prints sizes.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const dist = new URL('../dist/', import.meta.url).pathname;
-const page = readFileSync(join(dist, 'index.js'), 'utf8');
-const assets = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js'));
-const read = (f) => readFileSync(join(dist, 'assets', f), 'utf8');
+const read = (f) => readFileSync(join(dist, f), 'utf8');
 // Every tfjs kernel config names itself: a property minifiers keep.
 const hasTfjs = (code) => (code.match(/kernelName/g) ?? []).length > 50;
-const workerFile = assets.find((f) => /^worker-.*\.js$/.test(f));
+const staticImports = (code) => code.match(/(^|[;\n}])\s*(import\s*[\w{*][^;]*?from\s*["'`][^"'`]+["'`]|import\s*["'`][^"'`]+["'`]|export\s*[^;]*?from\s*["'`][^"'`]+["'`])/g) ?? [];
 const failures = [];
-if (/@tensorflow|tfjs|registerKernel|WebGPUBackend/.test(page)) failures.push('dist/index.js contains TensorFlow.js code');
-if (!workerFile) failures.push('no worker chunk in dist/assets');
-else {
-  if (!page.includes(workerFile)) failures.push('dist/index.js does not reference the worker chunk by URL');
-  if (hasTfjs(read(workerFile))) failures.push('the worker entry chunk contains TensorFlow.js: it should load it on demand');
+const files = { page: 'index.js', worker: 'vitrine-worker.js', tfjs: 'vitrine-tfjs.js' };
+for (const f of Object.values(files)) if (!existsSync(join(dist, f))) failures.push(`dist/${f} is missing`);
+if (failures.length === 0) {
+  const [page, worker, tfjs] = [read(files.page), read(files.worker), read(files.tfjs)];
+  for (const [name, code] of Object.entries({ [files.page]: page, [files.worker]: worker, [files.tfjs]: tfjs })) {
+    const imports = staticImports(code);
+    if (imports.length > 0) failures.push(`dist/${name} imports other modules (${imports[0].trim().slice(0, 80)}): it must be self-contained`);
+  }
+  const chunks = readdirSync(dist).filter((f) => f.endsWith('.js') && !Object.values(files).includes(f));
+  if (chunks.length > 0 || existsSync(join(dist, 'assets'))) failures.push(`unexpected chunks beside the three files: ${chunks.join(', ') || 'assets/'}`);
+  if (/@tensorflow|registerKernel|WebGPUBackend/.test(page) || hasTfjs(page)) failures.push('dist/index.js contains TensorFlow.js code');
+  if (!/new Worker\(new URL\("\.\/vitrine-worker\.js", import\.meta\.url\)/.test(page)) failures.push('dist/index.js does not start the worker by new Worker(new URL("./vitrine-worker.js", import.meta.url))');
+  if (!/new URL\("\.\/vitrine-tfjs\.js", import\.meta\.url\)/.test(page)) failures.push('dist/index.js does not reference new URL("./vitrine-tfjs.js", import.meta.url)');
+  if (hasTfjs(worker)) failures.push('dist/vitrine-worker.js contains TensorFlow.js: it should load the part on demand');
+  if (!/import\(\s*\/\* @vite-ignore \*\/\s*\/\* webpackIgnore: true \*\//.test(worker)) failures.push('dist/vitrine-worker.js does not import the tfjs part by URL (with the bundler-ignore comments)');
+  if (!hasTfjs(tfjs)) failures.push('dist/vitrine-tfjs.js does not contain TensorFlow.js');
+  const kb = (s) => `${(Buffer.byteLength(s) / 1024).toFixed(1)} KiB (gzip ${(gzipSync(s).length / 1024).toFixed(1)} KiB)`;
+  for (const [name, code] of Object.entries({ [files.page]: page, [files.worker]: worker, [files.tfjs]: tfjs })) console.log(`dist/${name}: ${kb(code)}`);
 }
-if (!assets.some((f) => f !== workerFile && hasTfjs(read(f)))) failures.push('no worker chunk contains TensorFlow.js');
-const kb = (s) => `${(Buffer.byteLength(s) / 1024).toFixed(1)} KiB (gzip ${(gzipSync(s).length / 1024).toFixed(1)} KiB)`;
-console.log(`page bundle dist/index.js: ${kb(page)}`);
-for (const f of assets) console.log(`worker chunk dist/assets/${f}: ${kb(read(f))}${hasTfjs(read(f)) ? ' (tfjs)' : ''}`);
 if (failures.length > 0) {
   console.error(`Bundle check failed:\n- ${failures.join('\n- ')}`);
   process.exit(1);
 }
-console.log('Bundle check passed: no TensorFlow.js in the page bundle; the worker loads it on demand.');
+console.log('Bundle check passed: three self-contained files; no TensorFlow.js in the page or the worker.');

@@ -6,6 +6,7 @@ export type {
   Because,
   BusinessRule,
   ConsentInfo,
+  PartStatus,
   RuleTarget,
   EngineInfo,
   PopularOptions,

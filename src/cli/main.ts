@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { version } from '../../package.json' with { type: 'json' };
 import { VitrineError } from '../shared/errors.js';
 import { CliError } from './cli-error.js';
 import { buildCatalog } from './commands/build-catalog.js';
@@ -13,7 +14,7 @@ const integer = (value: string): number => {
 };
 const dtypeOption = (): Option => new Option('--dtype <dtype>', 'embedding storage').choices(['float32', 'float16', 'int8']).default('float32');
 
-const program = new Command('vitrine').description('Build Vitrine catalogs for on-device recommendations.');
+const program = new Command('vitrine').description('Build Vitrine catalogs for on-device recommendations.').version(version, '-v, --version');
 
 program
   .command('build-catalog')

@@ -1,16 +1,15 @@
 import type { Catalog } from '../catalog/types.js';
-import { EngineError } from '../shared/errors.js';
+import { EngineError, VitrineError } from '../shared/errors.js';
 import { BACKEND_ORDER, type BackendName } from './backend-name.js';
 import type { BackendProbe } from './backends.js';
 import { calibrationKey, type CalibrationCache } from './calibration-cache.js';
 import type { Scorer } from './scorer.js';
 import { loadSimdKernel } from './simd/kernel.js';
 import { SimdScorer } from './simd/simd-scorer.js';
+import { loadTfjsPart, tfjsPartStatus } from './tfjs-part-loader.js';
 
-type TfjsRuntime = typeof import('./tfjs-runtime.js');
-let runtime: Promise<TfjsRuntime> | undefined;
 /** tfjs and its backends, loaded the first time a tfjs path (or the encoder) needs them. */
-const tfjs = (): Promise<TfjsRuntime> => (runtime ??= import('./tfjs-runtime.js'));
+const tfjs = loadTfjsPart;
 
 /** What happened to one backend when the engine chose where to run. */
 export interface BackendReport {
@@ -31,11 +30,13 @@ const CALIBRATION_RUNS = 5;
 
 /** Makes a path ready: a tfjs backend, or the SIMD kernel compiled (fails where SIMD is missing). */
 async function activate(backend: BackendName): Promise<BackendProbe> {
-  if (backend !== 'simd') return (await tfjs()).activateBackend(backend);
   try {
+    // A tfjs part that cannot be loaded makes its backends unavailable, never a raw TypeError.
+    if (backend !== 'simd') return await (await tfjs()).activateBackend(backend);
     await loadSimdKernel();
     return { ok: true };
   } catch (error) {
+    if (error instanceof VitrineError) return { ok: false, error: `${error.code}: ${error.message}` };
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 }
@@ -233,8 +234,8 @@ export class Engine {
    * engine's own when it runs on tfjs, else WASM (or CPU where WASM cannot start).
    */
   async prepareTfjs(): Promise<void> {
-    const { activateBackend } = await tfjs();
     if (this.#backend !== 'simd') return;
+    const { activateBackend } = await tfjs();
     if (!(await activateBackend('wasm')).ok && !(await activateBackend('cpu')).ok) {
       throw new EngineError('BACKEND_UNAVAILABLE', 'Neither tfjs WASM nor CPU can start here, and the encoder needs one.');
     }
@@ -242,12 +243,12 @@ export class Engine {
 
   /** Live tensors and their bytes (zero when tfjs never started). */
   async tensorMemory(): Promise<{ numTensors: number; numBytes: number }> {
-    return runtime ? (await runtime).tensorMemory() : { numTensors: 0, numBytes: 0 };
+    return tfjsPartStatus().status === 'loaded' ? (await tfjs()).tensorMemory() : { numTensors: 0, numBytes: 0 };
   }
 
   /** Test hook: destroys the active GPU device or context, as a driver reset would. */
   async loseDevice(): Promise<boolean> {
-    return runtime ? (await runtime).loseDevice() : false;
+    return tfjsPartStatus().status === 'loaded' ? (await tfjs()).loseDevice() : false;
   }
 }
 

@@ -27,7 +27,15 @@ export interface RecommenderOptions extends Omit<EngineOptions, 'catalog' | 'enc
   catalog: string | URL;
   /** Called with download, verification and start-up progress. */
   onProgress?: (info: ProgressInfo) => void;
-  /** A worker you started yourself from `vitrine/worker` (e.g. for a custom bundler setup). */
+  /**
+   * The folder where you serve the files of `node_modules/vitrine/dist/` (`vitrine-worker.js`,
+   * `vitrine-tfjs.js`) yourself, for a bundler that does not follow `new URL(…, import.meta.url)`
+   * (esbuild, rollup without a plugin) or a CDN on the page's origin. Relative URLs resolve against
+   * the page. Left out, the files are found beside the library's module, as vite and webpack place them.
+   * @example createRecommender({ catalog: '/catalog.vcat', assetsBase: '/static/vitrine/' })
+   */
+  assetsBase?: string | URL;
+  /** A worker you started yourself from `vitrine-worker.js` (`new Worker(url, { type: 'module' })`). */
   worker?: Worker;
 }
 
@@ -158,13 +166,13 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     throw new VitrineError('OPTIONS_INVALID', 'createRecommender() needs { catalog: url }.');
   }
   if (typeof Worker === 'undefined') throw new VitrineError('OPTIONS_INVALID', 'This environment has no Web Workers.');
-  const { onProgress, worker: injected, catalog, encoder, ...others } = options;
+  const { onProgress, worker: injected, assetsBase, catalog, encoder, ...others } = options;
   const rest = encoder === undefined ? others : { ...others, encoder: resolveUrl(encoder) };
   let catalogUrl = resolveUrl(catalog);
   // A second visit's catalog comes from Cache Storage: read it while the worker boots (both take
   // ~30 ms) and hand the bytes over, rather than have the worker start reading once it is up.
   const prefetch = readCachedBytes(catalogUrl);
-  let { worker, remote, release } = connectWorker(injected);
+  let { worker, remote, release } = connectWorker({ worker: injected, assetsBase });
 
   let disposed = false;
   let crash: WorkerError | undefined;
@@ -178,7 +186,7 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
   // holds a Web Lock for its life and we wait on the same lock (see worker-lifeline.ts).
   const watch = (): void => {
     const current = worker;
-    current.addEventListener('error', (event) => crashed(current, event.message || 'unknown error'));
+    current.addEventListener('error', (event) => crashed(current, event.message || 'its script could not be loaded or failed to start (is vitrine-worker.js served? README: Install and bundlers)'));
     watchLifeline(remote, () => crashed(current, 'the worker ended'));
   };
   watch();
@@ -239,7 +247,7 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     restarting ??= (async () => {
       release();
       worker.terminate();
-      ({ worker, remote, release } = connectWorker());
+      ({ worker, remote, release } = connectWorker({ assetsBase }));
       crash = undefined;
       watch();
       let listener: ((error: WorkerError) => void) | undefined;

@@ -207,6 +207,18 @@ export interface EngineInfo {
     encrypted: boolean;
   };
   consent: ConsentInfo;
+  /** The library's lazily loaded files: `tfjs` (TensorFlow.js, its backends, the sequence encoder). */
+  parts: { tfjs: PartStatus };
+}
+
+/** Where a lazily loaded file of the library stands. */
+export interface PartStatus {
+  /** `idle`: not needed yet (e.g. the SIMD kernel serves and there is no encoder). */
+  status: 'idle' | 'loaded' | 'failed';
+  /** The URL it is (or was) loaded from. */
+  url?: string;
+  /** Why it failed to load: then its backends are unavailable and the SIMD kernel serves. */
+  error?: { code: 'PART_UNAVAILABLE'; message: string };
 }
 
 /** What `exportHistory()` returns: everything stored about the shopper, as JSON. */

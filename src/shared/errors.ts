@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   STORAGE_QUOTA_EXCEEDED: 'The browser refused to store more data (quota exceeded).',
   STORAGE_FAILED: 'Reading or writing the on-device history failed.',
   BACKEND_UNAVAILABLE: 'The requested compute backend cannot run in this browser.',
+  PART_UNAVAILABLE: 'A file of the library (the TensorFlow.js part) could not be loaded; the SIMD kernel serves instead.',
   DEVICE_LOST: 'The GPU device was lost.',
   WORKER_CRASHED: 'The recommender worker stopped unexpectedly.',
   DISPOSED: 'The recommender was disposed.',
@@ -69,8 +70,10 @@ export function toWireError(error: unknown): WireError {
   if (error instanceof Error) {
     const wire: WireError = { name: error.name, message: error.message };
     if (error.stack !== undefined) wire.stack = error.stack;
-    if (error instanceof VitrineError) {
-      wire.code = error.code;
+    // By code, not instanceof: the tfjs part (a separately built file) has its own copy of these classes.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code in ERROR_CODES) {
+      wire.code = code;
       if ('details' in error) wire.details = (error as { details?: unknown }).details;
     }
     return wire;

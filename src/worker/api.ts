@@ -42,6 +42,7 @@ import { neighbours } from '../catalog/extras.js';
 import { DEFAULT_RETRY, downloadCatalog, readCachedCatalog, type LoadedCatalog, type RetryPolicy } from './catalog-loader.js';
 import { consentInfo, initialConsent, notStoringReason, type ConsentState } from './consent.js';
 import { DEFAULT_STALL_TIMEOUT_MS, validatePin } from './integrity.js';
+import { setTfjsPartUrl, tfjsPartStatus } from '../engine/tfjs-part-loader.js';
 import { encoderShopperVector, loadEncoder, type LoadedEncoder } from './encoder-loader.js';
 import { validateEngineOptions, validateRecommendOptions, validateSimilarOptions } from './validate-options.js';
 
@@ -236,6 +237,15 @@ export function createWorkerApi() {
   };
 
   const api = {
+    /**
+     * Where the page's bundler put the library's lazily loaded files (before init). Left out,
+     * they are looked for beside the worker's own file.
+     */
+    useLibraryFiles(files: { tfjsPart?: string }): void {
+      if (files.tfjsPart !== undefined && typeof files.tfjsPart !== 'string') throw new VitrineError('OPTIONS_INVALID', 'useLibraryFiles() takes URLs as strings.');
+      setTfjsPartUrl(files.tfjsPart);
+    },
+
     /**
      * `prefetched`: the cached catalog file the page read while this worker booted (null: it
      * found none); left out, the worker reads Cache Storage itself.
@@ -669,6 +679,7 @@ export function createWorkerApi() {
         },
         history: { persistent: s.history.persistent, events: s.events.length, encrypted: s.history.encrypted === true },
         consent: consentInfo(s.options, s.consent),
+        parts: { tfjs: tfjsPartStatus() },
       };
       if (s.engine.fallbackReason) info.fallback = s.engine.fallbackReason;
       if (s.lastCatalogError) info.catalog.lastError = s.lastCatalogError;

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/types.js';
 import type { StoredEvent } from '../history/events.js';
 import type { SasrecEncoder } from '../model/sasrec/encoder.js';
+import { loadTfjsPart } from '../engine/tfjs-part-loader.js';
 import { VitrineError } from '../shared/errors.js';
 
 /** The shop's sequence encoder, bound to the catalog whose item table it reads. */
@@ -25,8 +26,8 @@ export async function loadEncoder(url: string, catalog: Catalog): Promise<Loaded
   } catch (error) {
     throw new VitrineError('ENCODER_INVALID', `The encoder could not be downloaded from ${url}.`, { cause: error });
   }
-  // tfjs comes with the encoder module: a shop without an encoder never loads it for this.
-  const { createSasrecEncoder } = await import('../model/sasrec/encoder.js');
+  // The encoder lives in the tfjs part: a shop without an encoder never loads it for this.
+  const { createSasrecEncoder } = await loadTfjsPart();
   return { url, bytes, catalog, encoder: createSasrecEncoder(bytes, catalog.vectors, catalog.header) };
 }
 
@@ -42,7 +43,7 @@ export async function encoderShopperVector(
   rowOf: (itemId: string) => number | undefined,
 ): Promise<Float32Array | undefined> {
   if (!loaded) return undefined;
-  const { createSasrecEncoder, historyRows } = await import('../model/sasrec/encoder.js');
+  const { createSasrecEncoder, historyRows } = await loadTfjsPart();
   if (loaded.catalog !== catalog) {
     const { itemCount, dim } = catalog.header;
     if (itemCount !== loaded.encoder.config.itemCount || dim !== loaded.encoder.config.dim) return undefined;

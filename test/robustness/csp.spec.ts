@@ -1,13 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { recordCounts } from './counts.js';
 import { startStaticServer, type StaticServer } from './security-server.js';
 
-// The built library (vite's lib build: dist/index.js + the worker chunk with tfjs and its wasm
-// binaries inlined) under the strict CSP a shop would send, served with that header on every
+// The built library as it ships (dist/index.js, dist/vitrine-worker.js, and dist/vitrine-tfjs.js
+// with tfjs's wasm binaries inlined; `npm test` builds it first) under the strict CSP a shop would send, served with that header on every
 // answer (page, scripts, worker) by a small server of our own: no 'unsafe-eval', no inline script.
 // Violations are caught twice: the page's securitypolicyviolation listener, and report-uri, which
 // also receives the worker's (a worker has its own CSP, from its own response, and its events do
@@ -27,21 +25,16 @@ const STRICT = {
 const policy = (directives: Record<string, string>): string =>
   [...Object.entries(directives).map(([k, v]) => `${k} ${v}`), 'report-uri /csp-report'].join('; ');
 
-let dist: string;
+const dist = resolve('dist');
 test.beforeAll(() => {
-  test.setTimeout(300_000);
-  // The library build a shop installs, into a folder of our own (dist/ belongs to `npm run build`).
-  dist = mkdtempSync(join(tmpdir(), 'vitrine-csp-dist-'));
-  execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (!existsSync(join(dist, 'vitrine-worker.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does) first.');
 });
-test.afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
 type CspResult = { ok: boolean; error?: string; backend?: string; backends?: string[]; recs?: number; personalised?: boolean; similar?: number; events?: number; violations: string[] };
 async function runUnder(page: Page, directives: Record<string, string>, backend: string): Promise<{ result: CspResult; reports: string[]; server: StaticServer }> {
   const server = await startStaticServer(
-    // The built index.js asks for its worker at /assets/ (vite's default base '/'), so dist/ is
-    // served as a shop serving it at its site root would.
-    { '/dist/': dist, '/assets/': join(dist, 'assets'), '/catalogs/': resolve('public/catalogs'), '/': resolve('test/fixtures/security') },
+    // dist/ served as it ships: the worker and the tfjs part beside index.js.
+    { '/dist/': dist, '/catalogs/': resolve('public/catalogs'), '/': resolve('test/fixtures/security') },
     { 'content-security-policy': policy(directives), 'cache-control': 'no-store' },
   );
   try {
@@ -57,8 +50,8 @@ async function runUnder(page: Page, directives: Record<string, string>, backend:
 }
 
 test('the built library contains no eval or new Function (so no unsafe-eval is needed)', () => {
-  const files = ['index.js', ...readdirSync(join(dist, 'assets')).map((f) => join('assets', f))].filter((f) => f.endsWith('.js'));
-  expect(files.some((f) => f.startsWith('assets/worker-'))).toBe(true);
+  const files = readdirSync(dist).filter((f) => f.endsWith('.js'));
+  expect(files.sort()).toEqual(['index.js', 'vitrine-tfjs.js', 'vitrine-worker.js']);
   for (const file of files) {
     const code = readFileSync(join(dist, file), 'utf8');
     expect(code.match(/(^|[^\w$.])eval\s*\(|new\s+Function\s*\(|[^\w$.]Function\s*\(\s*["'`]/g), file).toBeNull();
