@@ -84,8 +84,11 @@ export interface RuleTarget {
 /**
  * A rule declared by the shop, applied on the accelerator before top-k (pins afterwards):
  * - `boost` / `bury`: add / subtract `weight` (default 0.3) to the matching items' scores;
- * - `filter`: only matching items may be returned;
- * - `pin`: put `itemId` at `position` (0-based).
+ * - `filter`: only matching items may be returned (a hard constraint, like `filters`);
+ * - `pin`: put `itemId` at `position` (0-based; a position ≥ k takes the last slot).
+ * A pin obeys the hard constraints (`exclude`, purchased items, `filters`, `filter` rules,
+ * withdrawn items) and counts against caps; `force: true` makes it override them. Full
+ * precedence: docs/rules.md.
  */
 export interface BusinessRule {
   action: 'boost' | 'bury' | 'filter' | 'pin';
@@ -93,6 +96,8 @@ export interface BusinessRule {
   weight?: number;
   itemId?: string;
   position?: number;
+  /** `pin` only: show the item even where a hard constraint or a cap would leave it out. Default false. */
+  force?: boolean;
 }
 
 export interface RecommendOptions {
@@ -142,6 +147,7 @@ export interface Because {
 
 export interface Recommendation {
   itemId: string;
+  /** Always a finite number; a pinned item carries its real score (it may sit above better ones). */
   score: number;
   /** The item's catalog metadata: plain data, never markup to inject. */
   item: CatalogItem;

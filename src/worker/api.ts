@@ -34,10 +34,11 @@ import { clearCatalogCache, type CachedCatalogBytes } from '../shared/catalog-ca
 import { CatalogError, EventError, toWireError, VitrineError, type WireError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
 import { SearchIndex } from './search-index.js';
-import { compileRules } from './business-rules.js';
+import { compileRules, type CompiledRules } from './business-rules.js';
 import { demote, ignoredImpressionDemotions } from './feedback.js';
 import { blendedQuery, DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND, graphAffinity, type GraphAffinity } from '../model/graph-affinity.js';
-import { applyCaps, insertPins, maximalMarginalRelevance, type Candidate } from './post-rank.js';
+import { maximalMarginalRelevance, type Candidate } from './post-rank.js';
+import { composeList, type Pin } from './precedence.js';
 import { neighbours } from '../catalog/extras.js';
 import { DEFAULT_RETRY, downloadCatalog, readCachedCatalog, type LoadedCatalog, type RetryPolicy } from './catalog-loader.js';
 import { consentInfo, initialConsent, notStoringReason, type ConsentState } from './consent.js';
@@ -117,6 +118,27 @@ function explain(rows: RowReader, row: number, contributions: readonly Contribut
 
 
 
+
+/**
+ * Each pin with its real score, as the scorer would have scored it under `mask`
+ * (u·v + biasWeight·b + boosts): a pin outside the ranked list is scored on its own.
+ */
+async function pinScores(s: Loaded, pins: CompiledRules['pins'], ranked: readonly Candidate[], u: Float32Array, mask: MaskSpec): Promise<Pin[]> {
+  if (pins.length === 0) return [];
+  const known = new Map(ranked.map((c) => [c.row, c.score]));
+  const missing = Int32Array.from(new Set(pins.filter((p) => !known.has(p.row)).map((p) => p.row)));
+  if (missing.length > 0) {
+    const raw = await s.engine.run((scorer) => scorer.scoreRows(u, missing));
+    const bias = s.current.catalog.bias;
+    missing.forEach((row, i) => {
+      let score = raw[i]! - (1 - (mask.biasWeight ?? 1)) * bias[row]!;
+      for (const boost of mask.boosts ?? []) if (boost.rows.includes(row)) score += boost.weight;
+      known.set(row, score);
+    });
+  }
+  // A score that is not finite (it cannot be, short of a corrupt catalog) still never leaves as NaN.
+  return pins.map((p) => ({ ...p, score: Number.isFinite(known.get(p.row)) ? known.get(p.row)! : 0 }));
+}
 
 /** The object the worker exposes through Comlink. Every method is async and takes plain data. */
 export function createWorkerApi() {
@@ -417,9 +439,12 @@ export function createWorkerApi() {
       const affinity = graphAffinity(contributions, s.current.catalog.extras, shopper.encoded ? DEFAULT_ENCODER_GRAPH_BLEND : DEFAULT_GRAPH_BLEND);
       const query = blendedQuery(shopper.u, 1 - (o.popularityDebias ?? 0), affinity);
       const u = query.u;
+      // Hard constraints (precedence.ts): the scorer masks them; pins are checked against them.
+      const excluded = new Set([...rowsOf(s, excludeIds), ...rules.excludeRows]);
+      const eligible = (row: number): boolean => !excluded.has(row) && itemPassesFilters(s.table.item(row), o.filters);
       const mask: MaskSpec = {
         ...o.filters,
-        excludeRows: [...rowsOf(s, excludeIds), ...rules.excludeRows],
+        excludeRows: [...excluded],
         boosts: [...query.boosts, ...rules.boosts],
         biasWeight: query.biasWeight,
       };
@@ -428,20 +453,26 @@ export function createWorkerApi() {
       const reranks = o.cap !== undefined || (o.diversity ?? 0) > 0 || demotions.size > 0;
       const want = k + rules.pins.length;
       const ranked = await s.engine.run((scorer) => scorer.recommend(u, reranks ? Math.max(4 * want, 50) : want, mask));
-      let candidates: Candidate[] = demote(Array.from(ranked.rows, (row, i) => ({ row, score: ranked.scores[i]! })), demotions);
-      if (o.cap) candidates = applyCaps(candidates, s.table, o.cap);
-      candidates = maximalMarginalRelevance(candidates, want, o.diversity ?? 0, s.rows, s.current.catalog.header.dim);
-      candidates = insertPins(candidates, rules.pins, k);
-      const pinned = new Set(rules.pins.map((p) => p.row));
+      const candidates: Candidate[] = demote(Array.from(ranked.rows, (row, i) => ({ row, score: ranked.scores[i]! })), demotions);
+      const pins = await pinScores(s, rules.pins, candidates, u, mask);
+      const { list, pinned } = composeList({
+        candidates,
+        pins,
+        k,
+        eligible,
+        table: s.table,
+        cap: o.cap,
+        diversify: (c, n) => maximalMarginalRelevance(c, n, o.diversity ?? 0, s.rows, s.current.catalog.header.dim),
+      });
       const out = toRecommendations(
         s,
-        { rows: Int32Array.from(candidates, (c) => c.row), scores: Float32Array.from(candidates, (c) => c.score) },
+        { rows: Int32Array.from(list, (c) => c.row), scores: Float32Array.from(list, (c) => c.score) },
         'similar_to_viewed',
         contributions,
         affinity,
       );
       out.forEach((r, i) => {
-        const row = candidates[i]!.row;
+        const row = list[i]!.row;
         if (pinned.has(row)) r.reason = 'pinned';
         else if (rules.boostedRows.has(row)) r.reason = 'boosted';
       });
