@@ -44,7 +44,7 @@ import { DEFAULT_RETRY, downloadCatalog, readCachedCatalog, type LoadedCatalog, 
 import { consentInfo, initialConsent, notStoringReason, type ConsentState } from './consent.js';
 import { DEFAULT_STALL_TIMEOUT_MS, validatePin } from './integrity.js';
 import { encoderShopperVector, loadEncoder, type LoadedEncoder } from './encoder-loader.js';
-import { validateEngineOptions, validateRecommendOptions, validateSimilarOptions } from './validate-options.js';
+import { validateEngineOptions, validateKOptions, validateRecommendOptions, validateSimilarOptions } from './validate-options.js';
 
 type Progress = (info: ProgressInfo) => void;
 
@@ -579,13 +579,15 @@ export function createWorkerApi() {
     /** The shopper's favourite categories, from the same weights as their intent vector. */
     async topCategories(options: { k?: number } = {}): Promise<AffinityScore[]> {
       const s = ready();
-      return topAttribute(s, eventsNow(s), 'category', options.k ?? 5);
+      const o = validateKOptions(options);
+      return topAttribute(s, eventsNow(s), 'category', o.k ?? 5);
     },
 
     /** The shopper's favourite brands, from the same weights as their intent vector. */
     async topBrands(options: { k?: number } = {}): Promise<AffinityScore[]> {
       const s = ready();
-      return topAttribute(s, eventsNow(s), 'brand', options.k ?? 5);
+      const o = validateKOptions(options);
+      return topAttribute(s, eventsNow(s), 'brand', o.k ?? 5);
     },
 
     /** The popularity prior alone: what a shopper with no history would see. */
@@ -600,7 +602,7 @@ export function createWorkerApi() {
     /** Items this shopper viewed or clicked, most recent first, each once. */
     async recentlyViewed(options: { k?: number } = {}): Promise<Recommendation[]> {
       const s = ready();
-      validateSimilarOptions(options);
+      validateKOptions(options);
       const seen = new Set<string>();
       const out: Recommendation[] = [];
       for (const e of [...eventsNow(s)].sort((a, b) => b.ts - a.ts || b.seq - a.seq)) {

@@ -47,6 +47,7 @@ export function validateEngineOptions(options: EngineOptions): EngineOptions & {
   return { ...options, namespace };
 }
 
+/** Every method's `k` is checked here: an integer from 1 to 1000 (or left out). */
 function validateK(k: unknown): void {
   if (k !== undefined && (!Number.isInteger(k) || (k as number) < 1 || (k as number) > 1000)) throw invalid('k must be an integer from 1 to 1000');
 }
@@ -97,5 +98,12 @@ export function validateSimilarOptions(options: SimilarOptions): SimilarOptions 
   validateK(options.k);
   validateFilters(options.filters);
   validateExclude(options.exclude);
+  return options;
+}
+
+/** Options of the methods that take only `k` (topCategories, topBrands, recentlyViewed, buyItAgain). */
+export function validateKOptions(options: { k?: number }): { k?: number } {
+  if (!isObject(options)) throw invalid('options must be an object');
+  validateK(options.k);
   return options;
 }
