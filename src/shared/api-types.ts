@@ -29,8 +29,9 @@ export interface EngineOptions {
   /** Shop-wide business rules, applied to every `recommend()` (see BusinessRule). */
   rules?: BusinessRule[];
   /**
-   * `'granted'` (default): the history is stored from the start. `'required'`: nothing is written
-   * to the device (no IndexedDB database is even created) until `grantConsent()`; events tracked
+   * `'granted'` (default): the history is stored from the start. `'required'`: nothing at all is
+   * written to the device until `grantConsent()` — no IndexedDB database, no Cache Storage entry
+   * (the catalog is kept in memory and cached at grant), no live item updates; events tracked
    * before that live in worker memory for this page only and are never written. See docs/security.md.
    */
   consent?: 'granted' | 'required';

@@ -24,7 +24,8 @@ export async function readCachedBytes(url: string): Promise<CachedCatalogBytes |
   const storage = cacheStorage();
   if (!storage) return undefined;
   try {
-    const response = await (await storage.open(CATALOG_CACHE_NAME)).match(url);
+    // match() with a cacheName, not open(): open() creates the cache, a write before consent.
+    const response = await storage.match(url, { cacheName: CATALOG_CACHE_NAME });
     if (!response) return undefined;
     const cached: CachedCatalogBytes = { bytes: await response.arrayBuffer() };
     const etag = response.headers.get(ETAG_HEADER);
@@ -50,7 +51,9 @@ export async function storeCachedCatalog(url: string, bytes: Uint8Array, etag: s
 
 /** Deletes the cached copy of `url` (one that failed its checks). */
 export async function deleteCachedCatalog(url: string): Promise<void> {
-  await (await cacheStorage()?.open(CATALOG_CACHE_NAME))?.delete(url).catch(() => false);
+  const storage = cacheStorage();
+  if (!storage || !(await storage.has(CATALOG_CACHE_NAME).catch(() => false))) return;
+  await (await storage.open(CATALOG_CACHE_NAME)).delete(url).catch(() => false);
 }
 
 /** Deletes every catalog we cached (part of erasing what Vitrine stored). */

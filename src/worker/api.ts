@@ -277,7 +277,7 @@ export function createWorkerApi() {
       const calibrations = consent === 'granted' && (options.backend ?? 'auto') === 'auto' ? indexedDbCalibrationCache() : undefined;
       let current: LoadedCatalog;
       try {
-        current = (await readCachedCatalog(options.catalog, progress, pin, prefetched)) ?? (await downloadOrThrow(options.catalog, progress, retryPolicy(options), pin));
+        current = (await readCachedCatalog(options.catalog, progress, pin, prefetched)) ?? (await downloadOrThrow(options.catalog, progress, retryPolicy(options), pin, consent === 'granted'));
       } catch (error) {
         void opening.then((h) => h.close());
         throw error;
@@ -333,6 +333,9 @@ export function createWorkerApi() {
         s.history.close();
         s.history = await openStoredHistory(s.options);
         s.consent = 'granted';
+        // The catalog downloaded before consent was kept in memory only: cache it now.
+        await s.current.storeLater?.();
+        delete s.current.storeLater;
         await reloadEvents(s);
       }
       return api.info();
@@ -396,7 +399,7 @@ export function createWorkerApi() {
       try {
         // The option's pin holds for its URL; another URL is pinned only by this call's sha256.
         const pin = validatePin(options.sha256) ?? (url === s.options.catalog ? validatePin(s.options.catalogSha256) : undefined);
-        const next = await downloadOrThrow(url, (info) => onProgress?.(info), retryPolicy(s.options), pin);
+        const next = await downloadOrThrow(url, (info) => onProgress?.(info), retryPolicy(s.options), pin, s.consent === 'granted');
         await adopt(s, next);
         return api.info();
       } catch (error) {
@@ -763,8 +766,9 @@ const openStoredHistory = (options: EngineOptions & { namespace: string }): Prom
 
 const retryPolicy = (options: EngineOptions): RetryPolicy => ({ ...DEFAULT_RETRY, stallMs: options.catalogStallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS });
 
-async function downloadOrThrow(url: string, progress: Progress, retry?: RetryPolicy, pin?: string): Promise<LoadedCatalog> {
-  const loaded = await downloadCatalog(url, progress, undefined, retry, pin);
+/** `store`: whether the file may be cached now (consent); otherwise `storeLater` does it on grant. */
+async function downloadOrThrow(url: string, progress: Progress, retry?: RetryPolicy, pin?: string, store = true): Promise<LoadedCatalog> {
+  const loaded = await downloadCatalog(url, progress, undefined, retry, pin, store);
   if (loaded === 'not-modified') throw new CatalogError('CATALOG_FETCH_FAILED', `The server answered 304 for ${url} without a cached copy.`);
   return loaded;
 }
@@ -803,7 +807,7 @@ async function afterCachedStart(s: Loaded, cached: LoadedCatalog, progress: Prog
     if (s.current !== cached) return;
     if (error instanceof VitrineError) s.lastCatalogError = { code: error.code, message: error.message };
     try {
-      await adopt(s, await downloadOrThrow(cached.url, progress, retryPolicy(s.options)));
+      await adopt(s, await downloadOrThrow(cached.url, progress, retryPolicy(s.options), undefined, s.consent === 'granted'));
     } catch (failure) {
       if (failure instanceof VitrineError) s.lastCatalogError = { code: failure.code, message: failure.message };
     }
@@ -813,7 +817,7 @@ async function afterCachedStart(s: Loaded, cached: LoadedCatalog, progress: Prog
 /** Served from cache: check for a newer catalog in the background; keep the cached one on any failure. */
 async function revalidate(s: Loaded, progress: Progress): Promise<void> {
   try {
-    const result = await downloadCatalog(s.current.url, progress, s.current.etag, retryPolicy(s.options), s.current.pin);
+    const result = await downloadCatalog(s.current.url, progress, s.current.etag, retryPolicy(s.options), s.current.pin, s.consent === 'granted');
     if (result !== 'not-modified' && result.catalog.header.bodySha256 !== s.current.catalog.header.bodySha256) await adopt(s, result);
   } catch (error) {
     if (error instanceof VitrineError) s.lastCatalogError = { code: error.code, message: error.message };
