@@ -5,6 +5,7 @@ export type {
   AffinityScore,
   Because,
   BusinessRule,
+  BuyItAgainOptions,
   ConsentInfo,
   RuleTarget,
   EngineInfo,

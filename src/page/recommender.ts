@@ -5,6 +5,7 @@ import type { CatalogItem } from '../catalog/types.js';
 import type { StoredEvent, TrackEvent } from '../history/events.js';
 import type {
   AffinityScore,
+  BuyItAgainOptions,
   EngineInfo,
   EngineOptions,
   HistoryExport,
@@ -89,10 +90,12 @@ export interface Recommender {
    */
   complements(itemIds: string[], options?: PopularOptions): Promise<Recommendation[]>;
   /**
-   * What this shopper bought before, the most re-bought kinds first.
+   * What this shopper bought before that shoppers do buy again: only items whose repeat-purchase
+   * rate reaches `minRepeatRate` (default 0.1, option `buyItAgain.minRepeatRate`), most re-bought
+   * first. Empty when the catalog has no repeat statistics (`info().buyItAgain.repeatRates`).
    * @example const again = await rec.buyItAgain({ k: 6 });
    */
-  buyItAgain(options?: { k?: number }): Promise<Recommendation[]>;
+  buyItAgain(options?: BuyItAgainOptions): Promise<Recommendation[]>;
   /**
    * The shopper's favourite categories and their share of interest, for navigation slots.
    * @example const [top] = await rec.topCategories({ k: 3 }); // { name: 'Tapes', weight: 0.42 }

@@ -26,6 +26,11 @@ export interface EngineOptions {
     maxAgeDays?: number;
   };
   profile?: ProfileOptions;
+  /**
+   * "Buy it again" offers only items whose repeat-purchase rate (share of their buyers who
+   * bought them again, from `vitrine train`) is at least `minRepeatRate`. Default 0.1.
+   */
+  buyItAgain?: { minRepeatRate?: number };
   /** Shop-wide business rules, applied to every `recommend()` (see BusinessRule). */
   rules?: BusinessRule[];
   /**
@@ -160,6 +165,11 @@ export interface Recommendation {
   because?: Because[];
 }
 
+export interface BuyItAgainOptions {
+  k?: number;
+  /** Overrides the `buyItAgain.minRepeatRate` option for this call (0–1). */
+  minRepeatRate?: number;
+}
 export interface SearchOptions {
   k?: number;
   filters?: ItemFilters;
@@ -214,6 +224,12 @@ export interface EngineInfo {
     encrypted: boolean;
   };
   consent: ConsentInfo;
+  /**
+   * `repeatRates: false`: the catalog carries no repeat-purchase statistics (a catalog built
+   * from bare embeddings, or trained by an older Vitrine), so `buyItAgain()` is always empty.
+   * `items`: how many catalog items reach `minRepeatRate`.
+   */
+  buyItAgain: { repeatRates: boolean; minRepeatRate: number; items: number };
 }
 
 /** What `exportHistory()` returns: everything stored about the shopper, as JSON. */

@@ -19,6 +19,7 @@ import {
 import type {
   AffinityScore,
   Because,
+  BuyItAgainOptions,
   EngineInfo,
   PopularOptions,
   ReasonCode,
@@ -44,7 +45,8 @@ import { DEFAULT_RETRY, downloadCatalog, readCachedCatalog, type LoadedCatalog, 
 import { consentInfo, initialConsent, notStoringReason, type ConsentState } from './consent.js';
 import { DEFAULT_STALL_TIMEOUT_MS, validatePin } from './integrity.js';
 import { encoderShopperVector, loadEncoder, type LoadedEncoder } from './encoder-loader.js';
-import { validateEngineOptions, validateKOptions, validateRecommendOptions, validateSimilarOptions } from './validate-options.js';
+import { validateBuyItAgainOptions, validateEngineOptions, validateKOptions, validateRecommendOptions, validateSimilarOptions } from './validate-options.js';
+import { buyAgainRows, buyItAgainInfo, DEFAULT_MIN_REPEAT_RATE } from './buy-again.js';
 
 type Progress = (info: ProgressInfo) => void;
 
@@ -139,6 +141,11 @@ async function pinScores(s: Loaded, pins: CompiledRules['pins'], ranked: readonl
   // A score that is not finite (it cannot be, short of a corrupt catalog) still never leaves as NaN.
   return pins.map((p) => ({ ...p, score: Number.isFinite(known.get(p.row)) ? known.get(p.row)! : 0 }));
 }
+
+const minRepeatRate = (s: Loaded): number => s.options.buyItAgain?.minRepeatRate ?? DEFAULT_MIN_REPEAT_RATE;
+
+/** Whether a row may be shown at all (not withdrawn from sale by updateItems). */
+const available = (_s: Loaded, _row: number): boolean => true;
 
 /** The object the worker exposes through Comlink. Every method is async and takes plain data. */
 export function createWorkerApi() {
@@ -562,21 +569,24 @@ export function createWorkerApi() {
       }));
     },
 
-    /** What this shopper bought before, the most re-bought kinds of product and latest first. */
-    async buyItAgain(options: { k?: number } = {}): Promise<Recommendation[]> {
+    /**
+     * What this shopper bought before and shoppers do buy again: items whose repeat-purchase rate
+     * reaches `minRepeatRate` (option `buyItAgain.minRepeatRate`, default DEFAULT_MIN_REPEAT_RATE),
+     * the most re-bought first, then the latest. Empty for a catalog without repeat statistics
+     * (info().buyItAgain says so).
+     */
+    async buyItAgain(options: BuyItAgainOptions = {}): Promise<Recommendation[]> {
       const s = ready();
-      validateSimilarOptions(options);
-      const repeat = s.current.catalog.extras.repeatRate;
-      const last = new Map<number, number>();
-      for (const e of eventsNow(s)) if (e.type === 'purchase' && e.itemId && s.table.lookup.has(e.itemId)) last.set(s.table.lookup.get(e.itemId)!, Math.max(last.get(s.table.lookup.get(e.itemId)!) ?? 0, e.ts));
-      // Rank by how often such items are bought again, then by recency.
-      const ranked = [...last].sort((a, b) => (repeat?.[b[0]] ?? 0) - (repeat?.[a[0]] ?? 0) || b[1] - a[1]).slice(0, options.k ?? 10);
-      return ranked.map(([row]) => ({
-        itemId: s.table.id(row),
-        score: repeat?.[row] ?? 0,
-        item: { ...s.table.item(row) },
-        reason: 'buy_again' as const,
-      }));
+      const o = validateBuyItAgainOptions(options);
+      const rows = buyAgainRows({
+        events: eventsNow(s),
+        rowOf: (id) => s.table.lookup.get(id),
+        repeatRate: s.current.catalog.extras.repeatRate,
+        minRepeatRate: o.minRepeatRate ?? minRepeatRate(s),
+        k: o.k ?? 10,
+        eligible: (row) => available(s, row),
+      });
+      return rows.map(({ row, rate }) => ({ itemId: s.table.id(row), score: rate, item: { ...s.table.item(row) }, reason: 'buy_again' as const }));
     },
 
     /** The shopper's favourite categories, from the same weights as their intent vector. */
@@ -704,6 +714,7 @@ export function createWorkerApi() {
           source: s.current.source,
         },
         history: { persistent: s.history.persistent, events: s.events.length, encrypted: s.history.encrypted === true },
+        buyItAgain: buyItAgainInfo(s.current.catalog.extras.repeatRate, minRepeatRate(s)),
         consent: consentInfo(s.options, s.consent),
       };
       if (s.engine.fallbackReason) info.fallback = s.engine.fallbackReason;
