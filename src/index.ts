@@ -9,6 +9,7 @@ export type {
   ConsentInfo,
   RuleTarget,
   EngineInfo,
+  ItemUpdate,
   PopularOptions,
   ReasonCode,
   SearchOptions,

@@ -165,6 +165,19 @@ export interface Recommendation {
   because?: Because[];
 }
 
+/**
+ * A live change to one catalog item (`updateItems()`): only the fields given change.
+ * - `price`: a finite number ≥ 0;
+ * - `stock`: units in stock, a finite number ≥ 0 (0 = out of stock, for `filters.inStock`);
+ * - `available: false` withdraws the item from sale: it vanishes from every rail at once
+ *   (a hard constraint that only a `force: true` pin overrides); `true` puts it back.
+ */
+export interface ItemUpdate {
+  id: string;
+  price?: number;
+  stock?: number;
+  available?: boolean;
+}
 export interface BuyItAgainOptions {
   k?: number;
   /** Overrides the `buyItAgain.minRepeatRate` option for this call (0–1). */

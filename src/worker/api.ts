@@ -20,6 +20,7 @@ import type {
   AffinityScore,
   Because,
   BuyItAgainOptions,
+  ItemUpdate,
   EngineInfo,
   PopularOptions,
   ReasonCode,
@@ -31,7 +32,8 @@ import type {
   RerankedItem,
   SimilarOptions,
 } from '../shared/api-types.js';
-import { clearCatalogCache, type CachedCatalogBytes } from '../shared/catalog-cache.js';
+import { clearCatalogCache, readLiveItems, storeLiveItems, type CachedCatalogBytes } from '../shared/catalog-cache.js';
+import { LiveItems, validateItemUpdates } from './live-items.js';
 import { CatalogError, EventError, toWireError, VitrineError, type WireError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
 import { SearchIndex } from './search-index.js';
@@ -71,6 +73,8 @@ interface Loaded {
   trendingOrder?: Int32Array;
   /** The shop's sequence encoder (options.encoder); without it the pooling encoder makes u. */
   encoder?: LoadedEncoder;
+  /** Live price, stock and availability since this catalog was loaded (updateItems). */
+  live: LiveItems;
 }
 
 /** Lexical candidates re-ranked by affinity in search(). */
@@ -145,7 +149,18 @@ async function pinScores(s: Loaded, pins: CompiledRules['pins'], ranked: readonl
 const minRepeatRate = (s: Loaded): number => s.options.buyItAgain?.minRepeatRate ?? DEFAULT_MIN_REPEAT_RATE;
 
 /** Whether a row may be shown at all (not withdrawn from sale by updateItems). */
-const available = (_s: Loaded, _row: number): boolean => true;
+const available = (s: Loaded, row: number): boolean => !s.live.withdrawn.has(row);
+
+/** Exclusions plus the withdrawn rows: the hard constraint every rail applies. */
+const unavailableAnd = (s: Loaded, rows: readonly number[]): number[] => (s.live.withdrawn.size === 0 ? [...rows] : [...rows, ...s.live.withdrawn]);
+
+/** Validates (all or nothing), applies to the table and the scorer's masks, and persists if allowed. */
+async function applyItemUpdates(s: Loaded, updates: unknown, persist: boolean): Promise<void> {
+  const validated = validateItemUpdates(updates, s.table);
+  const changed = s.live.apply(validated, s.table);
+  if (changed.length > 0) await s.engine.run(async (scorer) => scorer.updateRows(changed));
+  if (persist && s.consent === 'granted') await storeLiveItems(s.current.catalog.header.bodySha256, s.live.snapshot());
+}
 
 /** The object the worker exposes through Comlink. Every method is async and takes plain data. */
 export function createWorkerApi() {
@@ -305,7 +320,11 @@ export function createWorkerApi() {
         events: [],
         channel,
         consent,
+        live: new LiveItems(),
       };
+      // Updates an earlier visit stored for this very catalog (a newer catalog drops them).
+      const stored = (await readLiveItems<ItemUpdate>(current.catalog.header.bodySha256)).filter((u) => typeof u?.id === 'string' && table.lookup.has(u.id));
+      if (stored.length > 0) await applyItemUpdates(s, stored, false).catch(() => undefined);
       if (options.encoder !== undefined) {
         await engine.prepareTfjs();
         s.encoder = await loadEncoder(options.encoder, current.catalog);
@@ -343,6 +362,7 @@ export function createWorkerApi() {
         // The catalog downloaded before consent was kept in memory only: cache it now.
         await s.current.storeLater?.();
         delete s.current.storeLater;
+        if (s.live.size > 0) await storeLiveItems(s.current.catalog.header.bodySha256, s.live.snapshot());
         await reloadEvents(s);
       }
       return api.info();
@@ -415,6 +435,17 @@ export function createWorkerApi() {
       }
     },
 
+    /**
+     * Live price, stock and availability (see ItemUpdate), checked all or nothing, applied to the
+     * masks, filters and rules at once (no embedding work), kept until the next catalog (stored on
+     * the device only with consent). Returns how many items the catalog now has updated.
+     */
+    async updateItems(updates: ItemUpdate[]): Promise<{ updated: number; withdrawn: number }> {
+      const s = ready();
+      await applyItemUpdates(s, updates, true);
+      return { updated: s.live.size, withdrawn: s.live.withdrawn.size };
+    },
+
     async track(event: TrackEvent): Promise<StoredEvent> {
       const s = ready();
       // The age bound too: an event the store would evict on arrival is refused, not reported stored.
@@ -450,7 +481,7 @@ export function createWorkerApi() {
       const query = blendedQuery(shopper.u, 1 - (o.popularityDebias ?? 0), affinity);
       const u = query.u;
       // Hard constraints (precedence.ts): the scorer masks them; pins are checked against them.
-      const excluded = new Set([...rowsOf(s, excludeIds), ...rules.excludeRows]);
+      const excluded = new Set([...rowsOf(s, excludeIds), ...rules.excludeRows, ...s.live.withdrawn]);
       const eligible = (row: number): boolean => !excluded.has(row) && itemPassesFilters(s.table.item(row), o.filters);
       const mask: MaskSpec = {
         ...o.filters,
@@ -496,7 +527,7 @@ export function createWorkerApi() {
       const trending = s.current.catalog.extras.trending;
       if (!trending) return (await api.popular(options)).map((r) => ({ ...r, reason: 'trending' as const }));
       s.trendingOrder ??= Int32Array.from(trending.keys()).sort((a, b) => trending[b]! - trending[a]! || a - b);
-      const exclude = new Set(rowsOf(s, o.exclude ?? []));
+      const exclude = new Set(unavailableAnd(s, rowsOf(s, o.exclude ?? [])));
       const rows: number[] = [];
       for (const row of s.trendingOrder) {
         if (rows.length >= (o.k ?? 10)) break;
@@ -517,7 +548,7 @@ export function createWorkerApi() {
       const o = validateSimilarOptions(options);
       const counts = s.current.catalog.extras.interactions;
       if (!counts) return [];
-      const exclude = new Set(rowsOf(s, o.exclude ?? []));
+      const exclude = new Set(unavailableAnd(s, rowsOf(s, o.exclude ?? [])));
       const rows = Int32Array.from(counts.keys()).filter((r) => counts[r] === 0 && !exclude.has(r) && itemPassesFilters(s.table.item(r), o.filters));
       const { u, contributions } = await profile(s);
       const scores = await s.engine.run((scorer) => scorer.scoreRows(u, rows));
@@ -547,7 +578,7 @@ export function createWorkerApi() {
       if (!graph) return [];
       const { table } = s;
       const seedCategories = new Set(seeds.flatMap((r) => table.category(r) ?? []));
-      const exclude = new Set([...seeds, ...rowsOf(s, o.exclude ?? [])]);
+      const exclude = new Set(unavailableAnd(s, [...seeds, ...rowsOf(s, o.exclude ?? [])]));
       const scores = new Map<number, { score: number; because: Map<number, number> }>();
       for (const seed of seeds) {
         for (const { row, weight } of neighbours(graph, seed)) {
@@ -607,7 +638,7 @@ export function createWorkerApi() {
     async popular(options: PopularOptions = {}): Promise<Recommendation[]> {
       const s = ready();
       const o = validateSimilarOptions(options);
-      const mask: MaskSpec = { ...o.filters, excludeRows: rowsOf(s, o.exclude ?? []) };
+      const mask: MaskSpec = { ...o.filters, excludeRows: unavailableAnd(s, rowsOf(s, o.exclude ?? [])) };
       const u = new Float32Array(s.current.catalog.header.dim);
       return toRecommendations(s, await s.engine.run((scorer) => scorer.recommend(u, o.k ?? 10, mask)), 'popular');
     },
@@ -619,7 +650,7 @@ export function createWorkerApi() {
       const seen = new Set<string>();
       const out: Recommendation[] = [];
       for (const e of [...eventsNow(s)].sort((a, b) => b.ts - a.ts || b.seq - a.seq)) {
-        if ((e.type !== 'view' && e.type !== 'click') || !e.itemId || seen.has(e.itemId) || !s.table.lookup.has(e.itemId)) continue;
+        if ((e.type !== 'view' && e.type !== 'click') || !e.itemId || seen.has(e.itemId) || !s.table.lookup.has(e.itemId) || !available(s, s.table.lookup.get(e.itemId)!)) continue;
         seen.add(e.itemId);
         const item = s.table.item(s.table.lookup.get(e.itemId)!);
         out.push({ itemId: item.id, score: e.ts, item: { ...item }, reason: 'recently_viewed' });
@@ -638,7 +669,7 @@ export function createWorkerApi() {
       if (typeof query !== 'string' || query.length > 500) throw new VitrineError('OPTIONS_INVALID', 'search() takes a query string of at most 500 characters.');
       if (options.personalize !== undefined && typeof options.personalize !== 'boolean') throw new VitrineError('OPTIONS_INVALID', 'personalize must be a boolean.');
       s.search ??= new SearchIndex(s.table.items());
-      const hits = s.search.search(query, SEARCH_CANDIDATES).filter(({ row }) => itemPassesFilters(s.table.item(row), o.filters));
+      const hits = s.search.search(query, SEARCH_CANDIDATES).filter(({ row }) => available(s, row) && itemPassesFilters(s.table.item(row), o.filters));
       if (hits.length === 0) return [];
       const best = hits[0]!.score;
       const { u, contributions } = await profile(s);
@@ -663,7 +694,7 @@ export function createWorkerApi() {
       const o = validateSimilarOptions(options);
       const row = typeof itemId === 'string' ? s.table.lookup.get(itemId) : undefined;
       if (row === undefined) throw new EventError('ITEM_UNKNOWN', `Item "${String(itemId).slice(0, 80)}" is not in the catalog.`);
-      const mask: MaskSpec = { ...o.filters, excludeRows: rowsOf(s, o.exclude ?? []) };
+      const mask: MaskSpec = { ...o.filters, excludeRows: unavailableAnd(s, rowsOf(s, o.exclude ?? [])) };
       return toRecommendations(s, await s.engine.run((scorer) => scorer.similar(row, o.k ?? 10, mask)), 'similar_item').map((r) => ({
         ...r,
         reason: 'similar_item' as const,
@@ -792,6 +823,9 @@ async function adopt(s: Loaded, next: LoadedCatalog): Promise<void> {
   delete s.lastCatalogError;
   delete s.search;
   delete s.trendingOrder;
+  // Live updates hold until the next catalog, which carries the shop's fresh data.
+  s.live = new LiveItems();
+  if (s.consent === 'granted') await storeLiveItems(next.catalog.header.bodySha256, []);
 }
 
 /**
