@@ -50,11 +50,11 @@ export interface EndToEndRow extends EndToEndResult {
 /** The end-to-end table: start-up, latency through Comlink, long tasks and memory. */
 export function endToEndTable(rows: EndToEndRow[]): string {
   const lines = [
-    '| catalog | backend (asked → used) | cold start ms, built (dev) | warm start ms, built (dev) | recommend p50 / p95 ms | event → results p50 / p95 ms | event stored p50 ms | similar p50 ms | long tasks (browsing) | page heap MB | tfjs tensors (MB) |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| catalog | backend (asked → used) | cold start ms, built (dev) | warm start ms, built (dev) | recommend p50 / p95 ms | event → results p50 / p95 ms | event stored p50 ms | similar p50 ms | updateItems 1k / all p50 ms | long tasks (browsing) | page heap MB | tfjs tensors (MB) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${size(r.items)} × ${r.dim} ${r.dtype} (${(r.catalogBytes / 2 ** 20).toFixed(1)} MB) | ${r.requested} → ${r.backend} | ${r.built ? `${ms(r.built.coldStartMs)} (${ms(r.coldStartMs)})` : ms(r.coldStartMs)} | ${r.built ? `**${ms(r.built.warmStartMs)}** (${ms(r.warmStartMs)})` : ms(r.warmStartMs)} | ${ms(r.recommend.p50Ms)} / ${ms(r.recommend.p95Ms)} | ${ms(r.eventToResults.p50Ms)} / ${ms(r.eventToResults.p95Ms)} | ${r.eventStored ? ms(r.eventStored.p50Ms) : '–'} | ${ms(r.similar.p50Ms)} | ${r.browsing.longTasks} in ${r.browsing.actions} actions / ${r.browsing.seconds.toFixed(0)} s | ${r.memory.pageHeapMB?.toFixed(1) ?? '–'} | ${r.memory.tensors} (${r.memory.tensorMB.toFixed(1)}) |`,
+        `| ${size(r.items)} × ${r.dim} ${r.dtype} (${(r.catalogBytes / 2 ** 20).toFixed(1)} MB) | ${r.requested} → ${r.backend} | ${r.built ? `${ms(r.built.coldStartMs)} (${ms(r.coldStartMs)})` : ms(r.coldStartMs)} | ${r.built ? `**${ms(r.built.warmStartMs)}** (${ms(r.warmStartMs)})` : ms(r.warmStartMs)} | ${ms(r.recommend.p50Ms)} / ${ms(r.recommend.p95Ms)} | ${ms(r.eventToResults.p50Ms)} / ${ms(r.eventToResults.p95Ms)} | ${r.eventStored ? ms(r.eventStored.p50Ms) : '–'} | ${ms(r.similar.p50Ms)} | ${r.updateItems ? `${ms(r.updateItems.thousand.p50Ms)} / ${ms(r.updateItems.all.p50Ms)}` : '–'} | ${r.browsing.longTasks} in ${r.browsing.actions} actions / ${r.browsing.seconds.toFixed(0)} s | ${r.memory.pageHeapMB?.toFixed(1) ?? '–'} | ${r.memory.tensors} (${r.memory.tensorMB.toFixed(1)}) |`,
     ),
   ];
   return lines.join('\n');

@@ -34,6 +34,8 @@ export interface EndToEndResult {
   /** The same events' track() promises: until the event is stored in IndexedDB. */
   eventStored: Timing;
   similar: Timing;
+  /** updateItems() of 1,000 and of every item's price (a whole-catalog refresh), resolved through Comlink. */
+  updateItems?: { thousand: Timing; all: Timing; items: number };
   /** Main-thread long tasks (> 50 ms) while a shopper browses: one action every 250 ms. */
   browsing: { actions: number; seconds: number; longTasks: number; longestTaskMs: number };
   memory: { pageHeapMB: number | null; tensors: number; tensorMB: number };
@@ -108,6 +110,14 @@ const e2e = {
     const eventToResults = timing(toResults);
     const eventStored = timing(toStored);
     const similar = await time(100, (i) => rec.similar(ids[(i * 104_729) % ids.length]!, { k: 10 }));
+    // Live item updates: price changes, validated and applied to the masks (synthetic ids are s0…).
+    const allIds = Array.from({ length: info.catalog.items }, (_, i) => `s${i}`);
+    const prices = (count: number, rep: number) => allIds.slice(0, count).map((id, i) => ({ id, price: 1 + ((i + rep) % 100) }));
+    const updateItems = {
+      thousand: await time(20, (i) => rec.updateItems(prices(1000, i))),
+      all: await time(5, (i) => rec.updateItems(prices(allIds.length, i))),
+      items: allIds.length,
+    };
 
     // A browsing session: every 250 ms a view, then the page's rails (for you + similar).
     const longTasks: number[] = [];
@@ -139,6 +149,7 @@ const e2e = {
       eventToResults,
       eventStored,
       similar,
+      updateItems,
       browsing: { actions, seconds: (performance.now() - started) / 1000, longTasks: longTasks.length, longestTaskMs: Math.max(0, ...longTasks) },
       memory: { pageHeapMB: heap ? heap.usedJSHeapSize / 2 ** 20 : null, tensors: stats.numTensors, tensorMB: stats.numBytes / 2 ** 20 },
     };

@@ -85,6 +85,27 @@ export class ItemTable {
     return item;
   }
 
+  /**
+   * Live price or stock of `rows` (updateItems): NaN clears a value. The column is copied on the
+   * first write (a v3 column is a view into the catalog file, which must stay as published, and
+   * is cached), or made when the catalog had none; the rows' item objects are made again.
+   */
+  setNumbers(field: 'price' | 'stock', rows: ArrayLike<number>, values: ArrayLike<number>): void {
+    const columns = this.columns as ItemColumns;
+    if (!this.#owned.has(field)) {
+      columns[field] = columns[field] ? Float64Array.from(columns[field]) : new Float64Array(this.size).fill(Number.NaN);
+      if (!columns.fields.includes(field)) columns.fields = ITEM_FIELDS.filter((f) => f === field || columns.fields.includes(f));
+      this.#owned.add(field);
+    }
+    const column = columns[field]!;
+    for (let i = 0; i < rows.length; i++) {
+      column[rows[i]!] = values[i]!;
+      this.#items[rows[i]!] = undefined;
+    }
+  }
+
+  readonly #owned = new Set<'price' | 'stock'>();
+
   /** Every item, in row order (makes the objects not made yet). */
   items(): CatalogItem[] {
     return Array.from({ length: this.size }, (_, row) => this.item(row));

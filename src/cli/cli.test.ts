@@ -23,6 +23,8 @@ describe('vitrine CLI', () => {
     expect(a.items.find((i) => i.id === '1')).toMatchObject({ title: 'Shoe GOO® Adhesive, 3.7 fl oz', brand: 'Shoegoo' });
     expect(Array.from(a.vectors)).toEqual(Array.from(b.vectors));
     expect(a.header.modelId).toBe('item2vec-d16-e2-w5-s7');
+    // A unisrec log carries no baskets or timestamps: repeat rates come from items recurring in a sequence.
+    expect(Array.from(a.extras.repeatRate ?? []).filter((rate) => rate > 0).length).toBeGreaterThan(10);
   });
 
   it('builds the same catalog from CSV or JSON embeddings plus TSV metadata, in every dtype', async () => {

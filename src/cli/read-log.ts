@@ -43,7 +43,7 @@ export function readInteractionLog(path: string, format: LogFormat): Interaction
       .split('\n')
       .map((line) => line.trim().split(/\s+/).slice(1))
       .filter((items) => items.length > 0 && items[0] !== '');
-    return { sequences, baskets: [], repeats: new Map() };
+    return { sequences, baskets: [], repeats: repeatsInSequences(sequences) };
   }
   if (format === 'unisrec') {
     let text: string;
@@ -60,7 +60,7 @@ export function readInteractionLog(path: string, format: LogFormat): Interaction
         const [, history = '', target = ''] = line.split('\t');
         return [...history.trim().split(/\s+/), target.trim()].filter((item) => item !== '');
       });
-    return { sequences, baskets: [], repeats: new Map() };
+    return { sequences, baskets: [], repeats: repeatsInSequences(sequences) };
   }
   const rows = readTable(path);
   const byUser = new Map<string, Array<{ item: string; ts: number; line: number; basket: string }>>();
@@ -113,4 +113,23 @@ export function readInteractionLog(path: string, format: LogFormat): Interaction
     timestamps.push(times);
   }
   return { sequences, timestamps, baskets: [...baskets.values()].map((b) => [...b]), repeats };
+}
+
+/**
+ * Repeat statistics of logs without baskets or timestamps (`sequences`, `unisrec`): a shopper
+ * whose sequence holds an item twice or more bought (or reviewed) it again later.
+ */
+export function repeatsInSequences(sequences: Sequences): InteractionLog['repeats'] {
+  const repeats = new Map<string, { buyers: number; repeaters: number }>();
+  for (const sequence of sequences) {
+    const counts = new Map<string, number>();
+    for (const item of sequence) counts.set(item, (counts.get(item) ?? 0) + 1);
+    for (const [item, n] of counts) {
+      const r = repeats.get(item) ?? { buyers: 0, repeaters: 0 };
+      r.buyers++;
+      if (n > 1) r.repeaters++;
+      repeats.set(item, r);
+    }
+  }
+  return repeats;
 }

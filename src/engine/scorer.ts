@@ -20,5 +20,10 @@ export interface Scorer {
   similar(row: number, k: number, mask: MaskSpec): Promise<RankedRows>;
   /** `u·vᵢ + bᵢ` for the given rows, in the given order. */
   scoreRows(u: Float32Array, rows: Int32Array): Promise<Float32Array>;
+  /**
+   * Re-reads the price and stock of `rows` from the catalog's item table (live item updates):
+   * the masks see them from the next call on. No embedding work.
+   */
+  updateRows(rows: Int32Array): void;
   dispose(): void;
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { itemTable } from '../catalog/item-table.js';
+import { itemTable, type ItemTable } from '../catalog/item-table.js';
 import type { Catalog } from '../catalog/types.js';
 import { rowAttributes } from './row-attributes.js';
 import { MASKED_SCORE, MASKED_THRESHOLD, type MaskSpec } from './mask.js';
@@ -18,13 +18,14 @@ export class TensorScorer implements Scorer {
   readonly #vectors: tf.Tensor2D;
   readonly #bias: tf.Tensor1D;
   readonly #norms: tf.Tensor1D;
-  readonly #price: tf.Tensor1D;
-  readonly #hasPrice: tf.Tensor1D;
-  readonly #inStock: tf.Tensor1D;
+  #price: tf.Tensor1D;
+  #hasPrice: tf.Tensor1D;
+  #inStock: tf.Tensor1D;
   readonly #categoryIndex: tf.Tensor1D;
   readonly #categoryNames: ReadonlyMap<string, number>;
   readonly #brandIndex: tf.Tensor1D;
   readonly #brandNames: ReadonlyMap<string, number>;
+  readonly #table: ItemTable;
   #disposed = false;
 
   constructor(catalog: Catalog, rows?: number) {
@@ -32,7 +33,8 @@ export class TensorScorer implements Scorer {
     const dim = catalog.header.dim;
     this.itemCount = n;
     this.dim = dim;
-    const attributes = rowAttributes(itemTable(catalog), n);
+    this.#table = itemTable(catalog);
+    const attributes = rowAttributes(this.#table, n);
     this.#categoryNames = attributes.indexes.categories;
     this.#brandNames = attributes.indexes.brands;
     const price = Float32Array.from(attributes.price, (p) => (Number.isNaN(p) ? 0 : p));
@@ -144,6 +146,19 @@ export class TensorScorer implements Scorer {
 
   #assertLive(): void {
     if (this.#disposed) throw new Error('TensorScorer used after dispose');
+  }
+
+  /** Live price and stock changed: the three mask tensors are uploaded again (n values, no embedding work). */
+  updateRows(rows: Int32Array): void {
+    if (rows.length === 0 || this.#disposed) return;
+    const attributes = rowAttributes(this.#table, this.itemCount);
+    const next = {
+      price: tf.tensor1d(Float32Array.from(attributes.price, (p) => (Number.isNaN(p) ? 0 : p)), 'float32'),
+      hasPrice: tf.tensor1d(Uint8Array.from(attributes.price, (p) => (Number.isNaN(p) ? 0 : 1)), 'bool'),
+      inStock: tf.tensor1d(attributes.outOfStock.map((out) => 1 - out), 'bool'),
+    };
+    for (const t of [this.#price, this.#hasPrice, this.#inStock]) t.dispose();
+    [this.#price, this.#hasPrice, this.#inStock] = [next.price, next.hasPrice, next.inStock];
   }
 
   dispose(): void {

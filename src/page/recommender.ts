@@ -5,8 +5,10 @@ import type { CatalogItem } from '../catalog/types.js';
 import type { StoredEvent, TrackEvent } from '../history/events.js';
 import type {
   AffinityScore,
+  BuyItAgainOptions,
   EngineInfo,
   EngineOptions,
+  ItemUpdate,
   HistoryExport,
   PopularOptions,
   Recommendation,
@@ -97,10 +99,12 @@ export interface Recommender {
    */
   complements(itemIds: string[], options?: PopularOptions): Promise<Recommendation[]>;
   /**
-   * What this shopper bought before, the most re-bought kinds first.
+   * What this shopper bought before that shoppers do buy again: only items whose repeat-purchase
+   * rate reaches `minRepeatRate` (default 0.1, option `buyItAgain.minRepeatRate`), most re-bought
+   * first. Empty when the catalog has no repeat statistics (`info().buyItAgain.repeatRates`).
    * @example const again = await rec.buyItAgain({ k: 6 });
    */
-  buyItAgain(options?: { k?: number }): Promise<Recommendation[]>;
+  buyItAgain(options?: BuyItAgainOptions): Promise<Recommendation[]>;
   /**
    * The shopper's favourite categories and their share of interest, for navigation slots.
    * @example const [top] = await rec.topCategories({ k: 3 }); // { name: 'Tapes', weight: 0.42 }
@@ -113,6 +117,15 @@ export interface Recommender {
    * @example const [item] = await rec.items(['85123A']); // { id, title, price, … }
    */
   items(itemIds: string[]): Promise<Array<CatalogItem | null>>;
+  /**
+   * Live price, stock and availability from data the page already has (your product API): every
+   * filter, rule and rail respects them from the next call; `available: false` withdraws an item
+   * from every rail. All or nothing: an unknown id rejects with `ITEM_UNKNOWN`, a bad value with
+   * `ITEM_UPDATE_INVALID`, and nothing is applied. Kept across visits until the next catalog
+   * (stored only with consent). No embedding work: 100,000 updates cost milliseconds.
+   * @example await rec.updateItems([{ id: '85123A', price: 2.55, stock: 0 }, { id: '21733', available: false }]);
+   */
+  updateItems(updates: ItemUpdate[]): Promise<{ updated: number; withdrawn: number }>;
   /**
    * Switches to another catalog; on failure the current one keeps serving and the error is thrown.
    * `sha256` pins the file's hash (as the `catalogSha256` option does for the first catalog).
@@ -228,6 +241,8 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
   // What a restarted worker needs to pick up where the crashed one was (and catalogUrl above).
   let catalogPin = rest.catalogSha256;
   let consentCall: 'grant' | 'revoke' | undefined;
+  // Live item updates since the catalog loaded, replayed into a restarted worker (without consent they are not stored).
+  let liveUpdates: ItemUpdate[] = [];
   // A revoke in another tab stops our worker storing (it hears the same broadcast); a worker
   // restarted after a crash must then not replay this tab's older grant.
   const tabs = openTabsChannel(rest.namespace ?? DEFAULT_NAMESPACE);
@@ -256,6 +271,7 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
         await Promise.race([remote.init({ ...rest, catalog: catalogUrl, catalogSha256: catalogPin }, progress), died]);
         if (consentCall === 'grant') await Promise.race([remote.grantConsent(), died]);
         else if (consentCall === 'revoke') await Promise.race([remote.revokeConsent({ erase: false }), died]);
+        if (liveUpdates.length > 0) await Promise.race([remote.updateItems(liveUpdates), died]);
       } catch (error) {
         // Leave it crashed: the next call tries again with a fresh worker.
         crash ??= new WorkerError('WORKER_CRASHED', `The recommender worker could not be restarted: ${error instanceof Error ? error.message : String(error)}.`);
@@ -296,9 +312,15 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     buyItAgain: (o) => call(() => remote.buyItAgain(o)),
     topCategories: (o) => call(() => remote.topCategories(o)),
     topBrands: (o) => call(() => remote.topBrands(o)),
+    updateItems: async (updates) => {
+      const result = await call(() => remote.updateItems(updates));
+      liveUpdates = [...liveUpdates, ...updates];
+      return result;
+    },
     loadCatalog: async (url, o) => {
       const next = resolveUrl(url);
       const info = await call(() => remote.loadCatalog(next, progress, o));
+      liveUpdates = [];
       [catalogUrl, catalogPin] = [next, o?.sha256 ?? (next === catalogUrl ? catalogPin : undefined)];
       return info;
     },

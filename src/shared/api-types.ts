@@ -26,11 +26,17 @@ export interface EngineOptions {
     maxAgeDays?: number;
   };
   profile?: ProfileOptions;
+  /**
+   * "Buy it again" offers only items whose repeat-purchase rate (share of their buyers who
+   * bought them again, from `vitrine train`) is at least `minRepeatRate`. Default 0.1.
+   */
+  buyItAgain?: { minRepeatRate?: number };
   /** Shop-wide business rules, applied to every `recommend()` (see BusinessRule). */
   rules?: BusinessRule[];
   /**
-   * `'granted'` (default): the history is stored from the start. `'required'`: nothing is written
-   * to the device (no IndexedDB database is even created) until `grantConsent()`; events tracked
+   * `'granted'` (default): the history is stored from the start. `'required'`: nothing at all is
+   * written to the device until `grantConsent()` — no IndexedDB database, no Cache Storage entry
+   * (the catalog is kept in memory and cached at grant), no live item updates; events tracked
    * before that live in worker memory for this page only and are never written. See docs/security.md.
    */
   consent?: 'granted' | 'required';
@@ -84,8 +90,11 @@ export interface RuleTarget {
 /**
  * A rule declared by the shop, applied on the accelerator before top-k (pins afterwards):
  * - `boost` / `bury`: add / subtract `weight` (default 0.3) to the matching items' scores;
- * - `filter`: only matching items may be returned;
- * - `pin`: put `itemId` at `position` (0-based).
+ * - `filter`: only matching items may be returned (a hard constraint, like `filters`);
+ * - `pin`: put `itemId` at `position` (0-based; a position ≥ k takes the last slot).
+ * A pin obeys the hard constraints (`exclude`, purchased items, `filters`, `filter` rules,
+ * withdrawn items) and counts against caps; `force: true` makes it override them. Full
+ * precedence: docs/rules.md.
  */
 export interface BusinessRule {
   action: 'boost' | 'bury' | 'filter' | 'pin';
@@ -93,6 +102,8 @@ export interface BusinessRule {
   weight?: number;
   itemId?: string;
   position?: number;
+  /** `pin` only: show the item even where a hard constraint or a cap would leave it out. Default false. */
+  force?: boolean;
 }
 
 export interface RecommendOptions {
@@ -142,6 +153,7 @@ export interface Because {
 
 export interface Recommendation {
   itemId: string;
+  /** Always a finite number; a pinned item carries its real score (it may sit above better ones). */
   score: number;
   /** The item's catalog metadata: plain data, never markup to inject. */
   item: CatalogItem;
@@ -153,6 +165,24 @@ export interface Recommendation {
   because?: Because[];
 }
 
+/**
+ * A live change to one catalog item (`updateItems()`): only the fields given change.
+ * - `price`: a finite number ≥ 0;
+ * - `stock`: units in stock, a finite number ≥ 0 (0 = out of stock, for `filters.inStock`);
+ * - `available: false` withdraws the item from sale: it vanishes from every rail at once
+ *   (a hard constraint that only a `force: true` pin overrides); `true` puts it back.
+ */
+export interface ItemUpdate {
+  id: string;
+  price?: number;
+  stock?: number;
+  available?: boolean;
+}
+export interface BuyItAgainOptions {
+  k?: number;
+  /** Overrides the `buyItAgain.minRepeatRate` option for this call (0–1). */
+  minRepeatRate?: number;
+}
 export interface SearchOptions {
   k?: number;
   filters?: ItemFilters;
@@ -207,6 +237,12 @@ export interface EngineInfo {
     encrypted: boolean;
   };
   consent: ConsentInfo;
+  /**
+   * `repeatRates: false`: the catalog carries no repeat-purchase statistics (a catalog built
+   * from bare embeddings, or trained by an older Vitrine), so `buyItAgain()` is always empty.
+   * `items`: how many catalog items reach `minRepeatRate`.
+   */
+  buyItAgain: { repeatRates: boolean; minRepeatRate: number; items: number };
   /** The library's lazily loaded files: `tfjs` (TensorFlow.js, its backends, the sequence encoder). */
   parts: { tfjs: PartStatus };
 }

@@ -24,7 +24,8 @@ export async function readCachedBytes(url: string): Promise<CachedCatalogBytes |
   const storage = cacheStorage();
   if (!storage) return undefined;
   try {
-    const response = await (await storage.open(CATALOG_CACHE_NAME)).match(url);
+    // match() with a cacheName, not open(): open() creates the cache, a write before consent.
+    const response = await storage.match(url, { cacheName: CATALOG_CACHE_NAME });
     if (!response) return undefined;
     const cached: CachedCatalogBytes = { bytes: await response.arrayBuffer() };
     const etag = response.headers.get(ETAG_HEADER);
@@ -50,10 +51,42 @@ export async function storeCachedCatalog(url: string, bytes: Uint8Array, etag: s
 
 /** Deletes the cached copy of `url` (one that failed its checks). */
 export async function deleteCachedCatalog(url: string): Promise<void> {
-  await (await cacheStorage()?.open(CATALOG_CACHE_NAME))?.delete(url).catch(() => false);
+  const storage = cacheStorage();
+  if (!storage || !(await storage.has(CATALOG_CACHE_NAME).catch(() => false))) return;
+  await (await storage.open(CATALOG_CACHE_NAME)).delete(url).catch(() => false);
 }
 
 /** Deletes every catalog we cached (part of erasing what Vitrine stored). */
 export async function clearCatalogCache(): Promise<void> {
   await cacheStorage()?.delete(CATALOG_CACHE_NAME);
+  await cacheStorage()?.delete(LIVE_ITEMS_CACHE_NAME);
+}
+
+/** Cache Storage cache of live item updates (updateItems), one entry per catalog (its SHA-256). */
+export const LIVE_ITEMS_CACHE_NAME = 'vitrine-live-items-v1';
+// A key, never fetched: Cache Storage keys must be http(s) URLs.
+const liveKey = (catalogSha256: string): string => `https://vitrine.invalid/live-items/${catalogSha256}`;
+
+/** The updates stored for this catalog on an earlier visit (none if it was replaced since). */
+export async function readLiveItems<T>(catalogSha256: string): Promise<T[]> {
+  try {
+    const response = await cacheStorage()?.match(liveKey(catalogSha256), { cacheName: LIVE_ITEMS_CACHE_NAME });
+    return response ? ((await response.json()) as T[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Keeps this catalog's updates for the next visit; other catalogs' entries are dropped. */
+export async function storeLiveItems(catalogSha256: string, updates: unknown[]): Promise<void> {
+  const storage = cacheStorage();
+  if (!storage) return;
+  try {
+    await storage.delete(LIVE_ITEMS_CACHE_NAME);
+    if (updates.length === 0) return;
+    const body = JSON.stringify(updates);
+    await (await storage.open(LIVE_ITEMS_CACHE_NAME)).put(liveKey(catalogSha256), new Response(body, { headers: { 'content-type': 'application/json' } }));
+  } catch {
+    // Not kept: this visit's updates still apply; the shop sends them again next visit.
+  }
 }

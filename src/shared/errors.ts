@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   OPTIONS_INVALID: 'An option passed to Vitrine is invalid.',
   EVENT_INVALID: 'The event is malformed; it was not stored.',
   ITEM_UNKNOWN: 'The item id is not in the catalog.',
+  ITEM_UPDATE_INVALID: 'An item update is malformed (price, stock or available); nothing was applied.',
   CATALOG_FETCH_FAILED: 'The catalog could not be downloaded.',
   CATALOG_CORRUPT: 'The catalog file is corrupt (bad magic, header or checksum).',
   CATALOG_TRUNCATED: 'The catalog file is shorter than its header says.',

@@ -19,6 +19,8 @@ import {
 import type {
   AffinityScore,
   Because,
+  BuyItAgainOptions,
+  ItemUpdate,
   EngineInfo,
   PopularOptions,
   ReasonCode,
@@ -30,21 +32,24 @@ import type {
   RerankedItem,
   SimilarOptions,
 } from '../shared/api-types.js';
-import { clearCatalogCache, type CachedCatalogBytes } from '../shared/catalog-cache.js';
+import { clearCatalogCache, readLiveItems, storeLiveItems, type CachedCatalogBytes } from '../shared/catalog-cache.js';
+import { LiveItems, validateItemUpdates } from './live-items.js';
 import { CatalogError, EventError, toWireError, VitrineError, type WireError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
 import { SearchIndex } from './search-index.js';
-import { compileRules } from './business-rules.js';
+import { compileRules, type CompiledRules } from './business-rules.js';
 import { demote, ignoredImpressionDemotions } from './feedback.js';
 import { blendedQuery, DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND, graphAffinity, type GraphAffinity } from '../model/graph-affinity.js';
-import { applyCaps, insertPins, maximalMarginalRelevance, type Candidate } from './post-rank.js';
+import { maximalMarginalRelevance, type Candidate } from './post-rank.js';
+import { composeList, type Pin } from './precedence.js';
 import { neighbours } from '../catalog/extras.js';
 import { DEFAULT_RETRY, downloadCatalog, readCachedCatalog, type LoadedCatalog, type RetryPolicy } from './catalog-loader.js';
 import { consentInfo, initialConsent, notStoringReason, type ConsentState } from './consent.js';
 import { DEFAULT_STALL_TIMEOUT_MS, validatePin } from './integrity.js';
 import { setTfjsPartUrl, tfjsPartStatus } from '../engine/tfjs-part-loader.js';
 import { encoderShopperVector, loadEncoder, type LoadedEncoder } from './encoder-loader.js';
-import { validateEngineOptions, validateRecommendOptions, validateSimilarOptions } from './validate-options.js';
+import { validateBuyItAgainOptions, validateEngineOptions, validateKOptions, validateRecommendOptions, validateSimilarOptions } from './validate-options.js';
+import { buyAgainRows, buyItAgainInfo, DEFAULT_MIN_REPEAT_RATE } from './buy-again.js';
 
 type Progress = (info: ProgressInfo) => void;
 
@@ -69,6 +74,8 @@ interface Loaded {
   trendingOrder?: Int32Array;
   /** The shop's sequence encoder (options.encoder); without it the pooling encoder makes u. */
   encoder?: LoadedEncoder;
+  /** Live price, stock and availability since this catalog was loaded (updateItems). */
+  live: LiveItems;
 }
 
 /** Lexical candidates re-ranked by affinity in search(). */
@@ -118,6 +125,43 @@ function explain(rows: RowReader, row: number, contributions: readonly Contribut
 
 
 
+
+/**
+ * Each pin with its real score, as the scorer would have scored it under `mask`
+ * (u·v + biasWeight·b + boosts): a pin outside the ranked list is scored on its own.
+ */
+async function pinScores(s: Loaded, pins: CompiledRules['pins'], ranked: readonly Candidate[], u: Float32Array, mask: MaskSpec): Promise<Pin[]> {
+  if (pins.length === 0) return [];
+  const known = new Map(ranked.map((c) => [c.row, c.score]));
+  const missing = Int32Array.from(new Set(pins.filter((p) => !known.has(p.row)).map((p) => p.row)));
+  if (missing.length > 0) {
+    const raw = await s.engine.run((scorer) => scorer.scoreRows(u, missing));
+    const bias = s.current.catalog.bias;
+    missing.forEach((row, i) => {
+      let score = raw[i]! - (1 - (mask.biasWeight ?? 1)) * bias[row]!;
+      for (const boost of mask.boosts ?? []) if (boost.rows.includes(row)) score += boost.weight;
+      known.set(row, score);
+    });
+  }
+  // A score that is not finite (it cannot be, short of a corrupt catalog) still never leaves as NaN.
+  return pins.map((p) => ({ ...p, score: Number.isFinite(known.get(p.row)) ? known.get(p.row)! : 0 }));
+}
+
+const minRepeatRate = (s: Loaded): number => s.options.buyItAgain?.minRepeatRate ?? DEFAULT_MIN_REPEAT_RATE;
+
+/** Whether a row may be shown at all (not withdrawn from sale by updateItems). */
+const available = (s: Loaded, row: number): boolean => !s.live.withdrawn.has(row);
+
+/** Exclusions plus the withdrawn rows: the hard constraint every rail applies. */
+const unavailableAnd = (s: Loaded, rows: readonly number[]): number[] => (s.live.withdrawn.size === 0 ? [...rows] : [...rows, ...s.live.withdrawn]);
+
+/** Validates (all or nothing), applies to the table and the scorer's masks, and persists if allowed. */
+async function applyItemUpdates(s: Loaded, updates: unknown, persist: boolean): Promise<void> {
+  const validated = validateItemUpdates(updates, s.table);
+  const changed = s.live.apply(validated, s.table);
+  if (changed.length > 0) await s.engine.run(async (scorer) => scorer.updateRows(changed));
+  if (persist && s.consent === 'granted') await storeLiveItems(s.current.catalog.header.bodySha256, s.live.snapshot());
+}
 
 /** The object the worker exposes through Comlink. Every method is async and takes plain data. */
 export function createWorkerApi() {
@@ -265,7 +309,7 @@ export function createWorkerApi() {
       const calibrations = consent === 'granted' && (options.backend ?? 'auto') === 'auto' ? indexedDbCalibrationCache() : undefined;
       let current: LoadedCatalog;
       try {
-        current = (await readCachedCatalog(options.catalog, progress, pin, prefetched)) ?? (await downloadOrThrow(options.catalog, progress, retryPolicy(options), pin));
+        current = (await readCachedCatalog(options.catalog, progress, pin, prefetched)) ?? (await downloadOrThrow(options.catalog, progress, retryPolicy(options), pin, consent === 'granted'));
       } catch (error) {
         void opening.then((h) => h.close());
         throw error;
@@ -286,7 +330,11 @@ export function createWorkerApi() {
         events: [],
         channel,
         consent,
+        live: new LiveItems(),
       };
+      // Updates an earlier visit stored for this very catalog (a newer catalog drops them).
+      const stored = (await readLiveItems<ItemUpdate>(current.catalog.header.bodySha256)).filter((u) => typeof u?.id === 'string' && table.lookup.has(u.id));
+      if (stored.length > 0) await applyItemUpdates(s, stored, false).catch(() => undefined);
       if (options.encoder !== undefined) {
         await engine.prepareTfjs();
         s.encoder = await loadEncoder(options.encoder, current.catalog);
@@ -321,6 +369,10 @@ export function createWorkerApi() {
         s.history.close();
         s.history = await openStoredHistory(s.options);
         s.consent = 'granted';
+        // The catalog downloaded before consent was kept in memory only: cache it now.
+        await s.current.storeLater?.();
+        delete s.current.storeLater;
+        if (s.live.size > 0) await storeLiveItems(s.current.catalog.header.bodySha256, s.live.snapshot());
         await reloadEvents(s);
       }
       return api.info();
@@ -384,13 +436,24 @@ export function createWorkerApi() {
       try {
         // The option's pin holds for its URL; another URL is pinned only by this call's sha256.
         const pin = validatePin(options.sha256) ?? (url === s.options.catalog ? validatePin(s.options.catalogSha256) : undefined);
-        const next = await downloadOrThrow(url, (info) => onProgress?.(info), retryPolicy(s.options), pin);
+        const next = await downloadOrThrow(url, (info) => onProgress?.(info), retryPolicy(s.options), pin, s.consent === 'granted');
         await adopt(s, next);
         return api.info();
       } catch (error) {
         if (error instanceof VitrineError) s.lastCatalogError = { code: error.code, message: error.message };
         throw error;
       }
+    },
+
+    /**
+     * Live price, stock and availability (see ItemUpdate), checked all or nothing, applied to the
+     * masks, filters and rules at once (no embedding work), kept until the next catalog (stored on
+     * the device only with consent). Returns how many items the catalog now has updated.
+     */
+    async updateItems(updates: ItemUpdate[]): Promise<{ updated: number; withdrawn: number }> {
+      const s = ready();
+      await applyItemUpdates(s, updates, true);
+      return { updated: s.live.size, withdrawn: s.live.withdrawn.size };
     },
 
     async track(event: TrackEvent): Promise<StoredEvent> {
@@ -427,9 +490,12 @@ export function createWorkerApi() {
       const affinity = graphAffinity(contributions, s.current.catalog.extras, shopper.encoded ? DEFAULT_ENCODER_GRAPH_BLEND : DEFAULT_GRAPH_BLEND);
       const query = blendedQuery(shopper.u, 1 - (o.popularityDebias ?? 0), affinity);
       const u = query.u;
+      // Hard constraints (precedence.ts): the scorer masks them; pins are checked against them.
+      const excluded = new Set([...rowsOf(s, excludeIds), ...rules.excludeRows, ...s.live.withdrawn]);
+      const eligible = (row: number): boolean => !excluded.has(row) && itemPassesFilters(s.table.item(row), o.filters);
       const mask: MaskSpec = {
         ...o.filters,
-        excludeRows: [...rowsOf(s, excludeIds), ...rules.excludeRows],
+        excludeRows: [...excluded],
         boosts: [...query.boosts, ...rules.boosts],
         biasWeight: query.biasWeight,
       };
@@ -438,20 +504,26 @@ export function createWorkerApi() {
       const reranks = o.cap !== undefined || (o.diversity ?? 0) > 0 || demotions.size > 0;
       const want = k + rules.pins.length;
       const ranked = await s.engine.run((scorer) => scorer.recommend(u, reranks ? Math.max(4 * want, 50) : want, mask));
-      let candidates: Candidate[] = demote(Array.from(ranked.rows, (row, i) => ({ row, score: ranked.scores[i]! })), demotions);
-      if (o.cap) candidates = applyCaps(candidates, s.table, o.cap);
-      candidates = maximalMarginalRelevance(candidates, want, o.diversity ?? 0, s.rows, s.current.catalog.header.dim);
-      candidates = insertPins(candidates, rules.pins, k);
-      const pinned = new Set(rules.pins.map((p) => p.row));
+      const candidates: Candidate[] = demote(Array.from(ranked.rows, (row, i) => ({ row, score: ranked.scores[i]! })), demotions);
+      const pins = await pinScores(s, rules.pins, candidates, u, mask);
+      const { list, pinned } = composeList({
+        candidates,
+        pins,
+        k,
+        eligible,
+        table: s.table,
+        cap: o.cap,
+        diversify: (c, n) => maximalMarginalRelevance(c, n, o.diversity ?? 0, s.rows, s.current.catalog.header.dim),
+      });
       const out = toRecommendations(
         s,
-        { rows: Int32Array.from(candidates, (c) => c.row), scores: Float32Array.from(candidates, (c) => c.score) },
+        { rows: Int32Array.from(list, (c) => c.row), scores: Float32Array.from(list, (c) => c.score) },
         'similar_to_viewed',
         contributions,
         affinity,
       );
       out.forEach((r, i) => {
-        const row = candidates[i]!.row;
+        const row = list[i]!.row;
         if (pinned.has(row)) r.reason = 'pinned';
         else if (rules.boostedRows.has(row)) r.reason = 'boosted';
       });
@@ -465,7 +537,7 @@ export function createWorkerApi() {
       const trending = s.current.catalog.extras.trending;
       if (!trending) return (await api.popular(options)).map((r) => ({ ...r, reason: 'trending' as const }));
       s.trendingOrder ??= Int32Array.from(trending.keys()).sort((a, b) => trending[b]! - trending[a]! || a - b);
-      const exclude = new Set(rowsOf(s, o.exclude ?? []));
+      const exclude = new Set(unavailableAnd(s, rowsOf(s, o.exclude ?? [])));
       const rows: number[] = [];
       for (const row of s.trendingOrder) {
         if (rows.length >= (o.k ?? 10)) break;
@@ -486,7 +558,7 @@ export function createWorkerApi() {
       const o = validateSimilarOptions(options);
       const counts = s.current.catalog.extras.interactions;
       if (!counts) return [];
-      const exclude = new Set(rowsOf(s, o.exclude ?? []));
+      const exclude = new Set(unavailableAnd(s, rowsOf(s, o.exclude ?? [])));
       const rows = Int32Array.from(counts.keys()).filter((r) => counts[r] === 0 && !exclude.has(r) && itemPassesFilters(s.table.item(r), o.filters));
       const { u, contributions } = await profile(s);
       const scores = await s.engine.run((scorer) => scorer.scoreRows(u, rows));
@@ -516,7 +588,7 @@ export function createWorkerApi() {
       if (!graph) return [];
       const { table } = s;
       const seedCategories = new Set(seeds.flatMap((r) => table.category(r) ?? []));
-      const exclude = new Set([...seeds, ...rowsOf(s, o.exclude ?? [])]);
+      const exclude = new Set(unavailableAnd(s, [...seeds, ...rowsOf(s, o.exclude ?? [])]));
       const scores = new Map<number, { score: number; because: Map<number, number> }>();
       for (const seed of seeds) {
         for (const { row, weight } of neighbours(graph, seed)) {
@@ -538,40 +610,45 @@ export function createWorkerApi() {
       }));
     },
 
-    /** What this shopper bought before, the most re-bought kinds of product and latest first. */
-    async buyItAgain(options: { k?: number } = {}): Promise<Recommendation[]> {
+    /**
+     * What this shopper bought before and shoppers do buy again: items whose repeat-purchase rate
+     * reaches `minRepeatRate` (option `buyItAgain.minRepeatRate`, default DEFAULT_MIN_REPEAT_RATE),
+     * the most re-bought first, then the latest. Empty for a catalog without repeat statistics
+     * (info().buyItAgain says so).
+     */
+    async buyItAgain(options: BuyItAgainOptions = {}): Promise<Recommendation[]> {
       const s = ready();
-      validateSimilarOptions(options);
-      const repeat = s.current.catalog.extras.repeatRate;
-      const last = new Map<number, number>();
-      for (const e of eventsNow(s)) if (e.type === 'purchase' && e.itemId && s.table.lookup.has(e.itemId)) last.set(s.table.lookup.get(e.itemId)!, Math.max(last.get(s.table.lookup.get(e.itemId)!) ?? 0, e.ts));
-      // Rank by how often such items are bought again, then by recency.
-      const ranked = [...last].sort((a, b) => (repeat?.[b[0]] ?? 0) - (repeat?.[a[0]] ?? 0) || b[1] - a[1]).slice(0, options.k ?? 10);
-      return ranked.map(([row]) => ({
-        itemId: s.table.id(row),
-        score: repeat?.[row] ?? 0,
-        item: { ...s.table.item(row) },
-        reason: 'buy_again' as const,
-      }));
+      const o = validateBuyItAgainOptions(options);
+      const rows = buyAgainRows({
+        events: eventsNow(s),
+        rowOf: (id) => s.table.lookup.get(id),
+        repeatRate: s.current.catalog.extras.repeatRate,
+        minRepeatRate: o.minRepeatRate ?? minRepeatRate(s),
+        k: o.k ?? 10,
+        eligible: (row) => available(s, row),
+      });
+      return rows.map(({ row, rate }) => ({ itemId: s.table.id(row), score: rate, item: { ...s.table.item(row) }, reason: 'buy_again' as const }));
     },
 
     /** The shopper's favourite categories, from the same weights as their intent vector. */
     async topCategories(options: { k?: number } = {}): Promise<AffinityScore[]> {
       const s = ready();
-      return topAttribute(s, eventsNow(s), 'category', options.k ?? 5);
+      const o = validateKOptions(options);
+      return topAttribute(s, eventsNow(s), 'category', o.k ?? 5);
     },
 
     /** The shopper's favourite brands, from the same weights as their intent vector. */
     async topBrands(options: { k?: number } = {}): Promise<AffinityScore[]> {
       const s = ready();
-      return topAttribute(s, eventsNow(s), 'brand', options.k ?? 5);
+      const o = validateKOptions(options);
+      return topAttribute(s, eventsNow(s), 'brand', o.k ?? 5);
     },
 
     /** The popularity prior alone: what a shopper with no history would see. */
     async popular(options: PopularOptions = {}): Promise<Recommendation[]> {
       const s = ready();
       const o = validateSimilarOptions(options);
-      const mask: MaskSpec = { ...o.filters, excludeRows: rowsOf(s, o.exclude ?? []) };
+      const mask: MaskSpec = { ...o.filters, excludeRows: unavailableAnd(s, rowsOf(s, o.exclude ?? [])) };
       const u = new Float32Array(s.current.catalog.header.dim);
       return toRecommendations(s, await s.engine.run((scorer) => scorer.recommend(u, o.k ?? 10, mask)), 'popular');
     },
@@ -579,11 +656,11 @@ export function createWorkerApi() {
     /** Items this shopper viewed or clicked, most recent first, each once. */
     async recentlyViewed(options: { k?: number } = {}): Promise<Recommendation[]> {
       const s = ready();
-      validateSimilarOptions(options);
+      validateKOptions(options);
       const seen = new Set<string>();
       const out: Recommendation[] = [];
       for (const e of [...eventsNow(s)].sort((a, b) => b.ts - a.ts || b.seq - a.seq)) {
-        if ((e.type !== 'view' && e.type !== 'click') || !e.itemId || seen.has(e.itemId) || !s.table.lookup.has(e.itemId)) continue;
+        if ((e.type !== 'view' && e.type !== 'click') || !e.itemId || seen.has(e.itemId) || !s.table.lookup.has(e.itemId) || !available(s, s.table.lookup.get(e.itemId)!)) continue;
         seen.add(e.itemId);
         const item = s.table.item(s.table.lookup.get(e.itemId)!);
         out.push({ itemId: item.id, score: e.ts, item: { ...item }, reason: 'recently_viewed' });
@@ -602,7 +679,7 @@ export function createWorkerApi() {
       if (typeof query !== 'string' || query.length > 500) throw new VitrineError('OPTIONS_INVALID', 'search() takes a query string of at most 500 characters.');
       if (options.personalize !== undefined && typeof options.personalize !== 'boolean') throw new VitrineError('OPTIONS_INVALID', 'personalize must be a boolean.');
       s.search ??= new SearchIndex(s.table.items());
-      const hits = s.search.search(query, SEARCH_CANDIDATES).filter(({ row }) => itemPassesFilters(s.table.item(row), o.filters));
+      const hits = s.search.search(query, SEARCH_CANDIDATES).filter(({ row }) => available(s, row) && itemPassesFilters(s.table.item(row), o.filters));
       if (hits.length === 0) return [];
       const best = hits[0]!.score;
       const { u, contributions } = await profile(s);
@@ -627,7 +704,7 @@ export function createWorkerApi() {
       const o = validateSimilarOptions(options);
       const row = typeof itemId === 'string' ? s.table.lookup.get(itemId) : undefined;
       if (row === undefined) throw new EventError('ITEM_UNKNOWN', `Item "${String(itemId).slice(0, 80)}" is not in the catalog.`);
-      const mask: MaskSpec = { ...o.filters, excludeRows: rowsOf(s, o.exclude ?? []) };
+      const mask: MaskSpec = { ...o.filters, excludeRows: unavailableAnd(s, rowsOf(s, o.exclude ?? [])) };
       return toRecommendations(s, await s.engine.run((scorer) => scorer.similar(row, o.k ?? 10, mask)), 'similar_item').map((r) => ({
         ...r,
         reason: 'similar_item' as const,
@@ -678,6 +755,7 @@ export function createWorkerApi() {
           source: s.current.source,
         },
         history: { persistent: s.history.persistent, events: s.events.length, encrypted: s.history.encrypted === true },
+        buyItAgain: buyItAgainInfo(s.current.catalog.extras.repeatRate, minRepeatRate(s)),
         consent: consentInfo(s.options, s.consent),
         parts: { tfjs: tfjsPartStatus() },
       };
@@ -741,8 +819,9 @@ const openStoredHistory = (options: EngineOptions & { namespace: string }): Prom
 
 const retryPolicy = (options: EngineOptions): RetryPolicy => ({ ...DEFAULT_RETRY, stallMs: options.catalogStallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS });
 
-async function downloadOrThrow(url: string, progress: Progress, retry?: RetryPolicy, pin?: string): Promise<LoadedCatalog> {
-  const loaded = await downloadCatalog(url, progress, undefined, retry, pin);
+/** `store`: whether the file may be cached now (consent); otherwise `storeLater` does it on grant. */
+async function downloadOrThrow(url: string, progress: Progress, retry?: RetryPolicy, pin?: string, store = true): Promise<LoadedCatalog> {
+  const loaded = await downloadCatalog(url, progress, undefined, retry, pin, store);
   if (loaded === 'not-modified') throw new CatalogError('CATALOG_FETCH_FAILED', `The server answered 304 for ${url} without a cached copy.`);
   return loaded;
 }
@@ -755,6 +834,9 @@ async function adopt(s: Loaded, next: LoadedCatalog): Promise<void> {
   delete s.lastCatalogError;
   delete s.search;
   delete s.trendingOrder;
+  // Live updates hold until the next catalog, which carries the shop's fresh data.
+  s.live = new LiveItems();
+  if (s.consent === 'granted') await storeLiveItems(next.catalog.header.bodySha256, []);
 }
 
 /**
@@ -781,7 +863,7 @@ async function afterCachedStart(s: Loaded, cached: LoadedCatalog, progress: Prog
     if (s.current !== cached) return;
     if (error instanceof VitrineError) s.lastCatalogError = { code: error.code, message: error.message };
     try {
-      await adopt(s, await downloadOrThrow(cached.url, progress, retryPolicy(s.options)));
+      await adopt(s, await downloadOrThrow(cached.url, progress, retryPolicy(s.options), undefined, s.consent === 'granted'));
     } catch (failure) {
       if (failure instanceof VitrineError) s.lastCatalogError = { code: failure.code, message: failure.message };
     }
@@ -791,7 +873,7 @@ async function afterCachedStart(s: Loaded, cached: LoadedCatalog, progress: Prog
 /** Served from cache: check for a newer catalog in the background; keep the cached one on any failure. */
 async function revalidate(s: Loaded, progress: Progress): Promise<void> {
   try {
-    const result = await downloadCatalog(s.current.url, progress, s.current.etag, retryPolicy(s.options), s.current.pin);
+    const result = await downloadCatalog(s.current.url, progress, s.current.etag, retryPolicy(s.options), s.current.pin, s.consent === 'granted');
     if (result !== 'not-modified' && result.catalog.header.bodySha256 !== s.current.catalog.header.bodySha256) await adopt(s, result);
   } catch (error) {
     if (error instanceof VitrineError) s.lastCatalogError = { code: error.code, message: error.message };

@@ -9,7 +9,8 @@ export interface CompiledRules {
   boosts: Array<{ rows: number[]; weight: number }>;
   /** Rows a `filter` rule leaves out. */
   excludeRows: number[];
-  pins: Array<{ row: number; position: number }>;
+  /** In rule order; precedence.ts places them. */
+  pins: Array<{ row: number; position: number; force: boolean }>;
   boostedRows: Set<number>;
 }
 
@@ -25,6 +26,7 @@ export function validateRules(rules: unknown): BusinessRule[] {
     if (rule.action === 'pin') {
       if (typeof rule.itemId !== 'string') throw invalid(`rule ${i}: pin needs an itemId`);
       if (!Number.isInteger(rule.position) || rule.position! < 0) throw invalid(`rule ${i}: pin needs a position ≥ 0`);
+      if (rule.force !== undefined && typeof rule.force !== 'boolean') throw invalid(`rule ${i}: force must be a boolean`);
       return rule;
     }
     const w = rule.where;
@@ -73,7 +75,7 @@ export function compileRules(rules: readonly BusinessRule[], table: ItemTable): 
   for (const rule of rules) {
     if (rule.action === 'pin') {
       const row = table.lookup.get(rule.itemId!);
-      if (row !== undefined) compiled.pins.push({ row, position: rule.position! });
+      if (row !== undefined) compiled.pins.push({ row, position: rule.position!, force: rule.force === true });
       continue;
     }
     const rows = targetRows(rule.where!, table);

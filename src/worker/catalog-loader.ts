@@ -18,6 +18,8 @@ export interface LoadedCatalog {
    * start-up. Rejects with CATALOG_CORRUPT, having deleted the cached copy.
    */
   verify?: () => Promise<void>;
+  /** A download made before consent, not cached yet: caches it (grantConsent() calls it). */
+  storeLater?: () => Promise<void>;
 }
 
 type Progress = (info: ProgressInfo) => void;
@@ -63,6 +65,11 @@ export async function downloadCatalog(
   retry: RetryPolicy = DEFAULT_RETRY,
   /** SHA-256 of the whole file the shop pinned: anything else fails with CATALOG_INTEGRITY, uncached. */
   pin?: string,
+  /**
+   * False while consent is pending: nothing may be written to the device, so the file is kept
+   * in memory and `LoadedCatalog.storeLater` caches it once consent is granted.
+   */
+  store = true,
 ): Promise<LoadedCatalog | 'not-modified'> {
   onProgress({ status: 'download', url });
   const partial: Received = { chunks: [], loaded: 0 };
@@ -81,8 +88,10 @@ export async function downloadCatalog(
   onProgress({ status: 'verify', url });
   await checkPin(received.bytes, pin, url);
   const catalog = await decodeCatalog(received.bytes, { owned: true });
-  await storeCachedCatalog(url, received.bytes, received.etag);
   const loadedCatalog: LoadedCatalog = { catalog, url, source: 'network' };
+  const { bytes, etag: receivedEtag } = received;
+  if (store) await storeCachedCatalog(url, bytes, receivedEtag);
+  else loadedCatalog.storeLater = () => storeCachedCatalog(url, bytes, receivedEtag);
   if (received.etag !== undefined) loadedCatalog.etag = received.etag;
   if (pin !== undefined) loadedCatalog.pin = pin;
   return loadedCatalog;

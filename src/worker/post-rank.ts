@@ -1,24 +1,8 @@
 import { asRowReader, type RowReader } from '../catalog/embedding-rows.js';
-import type { ItemTable } from '../catalog/item-table.js';
 
 export interface Candidate {
   row: number;
   score: number;
-}
-
-/** At most `perBrand` items of a brand and `perCategory` of a category, best first. */
-export function applyCaps(candidates: Candidate[], table: ItemTable, cap: { perBrand?: number; perCategory?: number }): Candidate[] {
-  const brands = new Map<string, number>();
-  const categories = new Map<string, number>();
-  return candidates.filter(({ row }) => {
-    const brand = table.brand(row);
-    const category = table.category(row);
-    if (cap.perBrand !== undefined && brand !== undefined && (brands.get(brand) ?? 0) >= cap.perBrand) return false;
-    if (cap.perCategory !== undefined && category !== undefined && (categories.get(category) ?? 0) >= cap.perCategory) return false;
-    if (brand !== undefined) brands.set(brand, (brands.get(brand) ?? 0) + 1);
-    if (category !== undefined) categories.set(category, (categories.get(category) ?? 0) + 1);
-    return true;
-  });
 }
 
 /**
@@ -56,19 +40,4 @@ export function maximalMarginalRelevance(candidates: Candidate[], k: number, div
     }
   }
   return picked.map((i) => candidates[i]!);
-}
-
-/** Puts pinned rows at their positions (0-based), removing them from elsewhere in the list. */
-export function insertPins(candidates: Candidate[], pins: Array<{ row: number; position: number }>, k: number): Candidate[] {
-  if (pins.length === 0) return candidates.slice(0, k);
-  const pinned = new Set(pins.map((p) => p.row));
-  const rest = candidates.filter((c) => !pinned.has(c.row));
-  const out: Candidate[] = [];
-  const byPosition = [...pins].sort((a, b) => a.position - b.position);
-  for (const pin of byPosition) {
-    while (out.length < Math.min(pin.position, k) && rest.length > 0) out.push(rest.shift()!);
-    if (out.length < k) out.push({ row: pin.row, score: candidates.find((c) => c.row === pin.row)?.score ?? Number.NaN });
-  }
-  while (out.length < k && rest.length > 0) out.push(rest.shift()!);
-  return out;
 }

@@ -1,13 +1,14 @@
 import { DEFAULT_NAMESPACE } from '../shared/tabs-channel.js';
 import { isBackendName } from '../engine/backend-name.js';
 import type { ItemFilters } from '../engine/mask.js';
-import type { EngineOptions, RecommendOptions, SimilarOptions } from '../shared/api-types.js';
+import type { BuyItAgainOptions, EngineOptions, RecommendOptions, SimilarOptions } from '../shared/api-types.js';
 import { VitrineError } from '../shared/errors.js';
 import { validateRules } from './business-rules.js';
 import { validatePin } from './integrity.js';
 
 const invalid = (why: string): VitrineError => new VitrineError('OPTIONS_INVALID', `Invalid option: ${why}.`);
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isRate = (x: unknown): boolean => x === undefined || (typeof x === 'number' && x >= 0 && x <= 1);
 const isPositive = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
 
 export function validateEngineOptions(options: EngineOptions): EngineOptions & { namespace: string } {
@@ -37,6 +38,8 @@ export function validateEngineOptions(options: EngineOptions): EngineOptions & {
       throw invalid('profile.eventWeights must map event types to finite numbers');
     }
   }
+  const b = options.buyItAgain;
+  if (b !== undefined && (!isObject(b) || !isRate(b.minRepeatRate))) throw invalid('buyItAgain.minRepeatRate must be a number from 0 to 1');
   validateRules(options.rules);
   if (options.consent !== undefined && options.consent !== 'granted' && options.consent !== 'required') throw invalid("consent must be 'granted' or 'required'");
   for (const key of ['respectGlobalPrivacyControl', 'encryptHistory'] as const) {
@@ -47,6 +50,7 @@ export function validateEngineOptions(options: EngineOptions): EngineOptions & {
   return { ...options, namespace };
 }
 
+/** Every method's `k` is checked here: an integer from 1 to 1000 (or left out). */
 function validateK(k: unknown): void {
   if (k !== undefined && (!Number.isInteger(k) || (k as number) < 1 || (k as number) > 1000)) throw invalid('k must be an integer from 1 to 1000');
 }
@@ -97,5 +101,18 @@ export function validateSimilarOptions(options: SimilarOptions): SimilarOptions 
   validateK(options.k);
   validateFilters(options.filters);
   validateExclude(options.exclude);
+  return options;
+}
+
+/** Options of the methods that take only `k` (topCategories, topBrands, recentlyViewed, buyItAgain). */
+export function validateKOptions(options: { k?: number }): { k?: number } {
+  if (!isObject(options)) throw invalid('options must be an object');
+  validateK(options.k);
+  return options;
+}
+
+export function validateBuyItAgainOptions(options: BuyItAgainOptions): BuyItAgainOptions {
+  validateKOptions(options);
+  if (!isRate(options.minRepeatRate)) throw invalid('minRepeatRate must be a number from 0 to 1');
   return options;
 }

@@ -25,6 +25,43 @@ const trackSome = (page: Page, ids: string[]) =>
   }, ids);
 const exported = (page: Page) => page.evaluate(async () => (await window.rec.exportHistory()).events.map((e) => e.itemId));
 
+test('consent required: nothing at all is written to the device before grantConsent() — no database, cache, localStorage or OPFS entry', async ({ page }) => {
+  await openSecurity(page);
+  const empty = { indexedDb: [], caches: [], localStorage: [], opfs: [] };
+  expect(await page.evaluate(() => window.security.storageSnapshot())).toEqual(empty);
+  const ids = await page.evaluate((url) => window.security.catalogIds(url, 6), SCIENTIFIC);
+  await start(page, { consent: 'required' });
+  await trackSome(page, ids.slice(0, 3));
+  // Every kind of call that could write: recommendations, rails, search, info.
+  await page.evaluate(async () => {
+    await window.rec.recommend({ k: 5 });
+    await window.rec.trending({ k: 5 });
+    await window.rec.search('test', { k: 5 });
+    await window.rec.info();
+  });
+  expect(await page.evaluate(() => window.security.storageSnapshot())).toEqual(empty);
+  // Consent: the history database and the catalog cache appear now (the catalog kept in memory
+  // is written at grant, not downloaded again).
+  await page.evaluate(() => window.rec.grantConsent());
+  const after = await page.evaluate(() => window.security.storageSnapshot());
+  expect(after.indexedDb).toContain(HISTORY_DB);
+  expect(after.caches.some((entry) => entry.endsWith('/catalogs/scientific.vcat'))).toBe(true);
+  // Next visit, consent still pending: the cached catalog is read (a read, not a write) and nothing new appears.
+  await page.evaluate(() => window.rec.dispose());
+  await page.reload();
+  await expect(page.locator('#status')).toHaveText('ready');
+  const info = await page.evaluate(async () => {
+    const o = { catalog: '/catalogs/scientific.vcat', backend: 'cpu' as const, namespace: 'consent', consent: 'required' as const };
+    window.rec = await window.security.createRecommender(o);
+    return window.rec.info();
+  });
+  expect(info.catalog.source).toBe('cache');
+  expect(await page.evaluate(() => window.security.storageSnapshot())).toEqual(after);
+  await page.evaluate(() => window.rec.revokeConsent());
+  await page.evaluate(() => window.rec.dispose());
+  recordCounts(test.info().title, { faults: 0, randomInputs: 0, eventsWritten: 0, eventsReadBack: 0 });
+});
+
 test('consent required: nothing reaches IndexedDB until grantConsent(); pre-consent events stay in this page only', async ({ page }) => {
   await openSecurity(page);
   const ids = await page.evaluate((url) => window.security.catalogIds(url, 12), SCIENTIFIC);

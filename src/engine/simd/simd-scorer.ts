@@ -7,7 +7,7 @@ import { createMemory, instantiateKernel, loadSimdKernel, type KernelExports, ty
 import { ELEMENT_BYTES, planLayout, SLOT_BYTES, tileIndex, WASM_PAGE, type Layout, type SimdDtype } from './layout.js';
 import { candidateCount, collectBoosts, exactScores, mergeRanked, refineRecommend, refineSimilar, type Boosts } from './refine.js';
 import { clearExcluded, encodeMask, excludeRows, writeRowAttributes } from './row-mask.js';
-import { itemTable } from '../../catalog/item-table.js';
+import { itemTable, type ItemTable } from '../../catalog/item-table.js';
 import { rowAttributes, type ValueIndexes } from '../row-attributes.js';
 
 export interface SimdScorerOptions {
@@ -57,6 +57,7 @@ export class SimdScorer implements Scorer {
   readonly #indexes: ValueIndexes;
   /** The float32 rows (read one at a time: a quantised catalog is not expanded) and bias, for refining. */
   readonly #refine: { rowOf: RowReader; bias: Float32Array } | undefined;
+  readonly #table: ItemTable;
   #normsReady = false;
   #disposed = false;
 
@@ -79,7 +80,8 @@ export class SimdScorer implements Scorer {
     this.itemCount = n;
     this.dim = dim;
     this.dtype = options.dtype ?? catalog.header.dtype;
-    const attributes = rowAttributes(itemTable(catalog), n);
+    this.#table = itemTable(catalog);
+    const attributes = rowAttributes(this.#table, n);
     this.#indexes = attributes.indexes;
     this.#refine = options.refine !== false ? { rowOf: rowReader(catalog), bias: catalog.bias } : undefined;
     const layout = planLayout(this.dtype, n, dim, this.#indexes.categories.size, this.#indexes.brands.size);
@@ -190,6 +192,19 @@ export class SimdScorer implements Scorer {
     this.#kernel.set_mask(0, 0, 0, l.excluded, l.allowedCategories, l.allowedBrands, 1); // bias weight 1
     this.#kernel.score_rows(KIND[this.dtype], rowsAt, rows.length, l.vec, l.rowBytes, queryAt, g, l.recScale, l.recBias, outAt);
     return new Float32Array(buffer, outAt, rows.length).slice();
+  }
+
+  /** Writes the rows' live price and stock where the kernel's masks read them. */
+  updateRows(rows: Int32Array): void {
+    const { price, stock } = this.#table.columns;
+    const n = this.itemCount;
+    const prices = new Float64Array(this.#memory.buffer, this.#layout.price, n);
+    const outOfStock = new Uint8Array(this.#memory.buffer, this.#layout.attr, n);
+    for (const row of rows) {
+      if (row < 0 || row >= n) continue;
+      prices[row] = price ? price[row]! : Number.NaN;
+      outOfStock[row] = stock && stock[row]! <= 0 ? 1 : 0; // NaN (unknown) counts as in stock
+    }
   }
 
   dispose(): void {
