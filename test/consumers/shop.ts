@@ -74,8 +74,8 @@ export function installShop(tarball: string, shop: string): Install {
   };
 }
 
-/** The shop's CLI, as `npx vitrine` runs it from the install. */
-export const vitrineCli = (shop: string, ...args: string[]): string => run(shop, 'npx', ['--no', 'vitrine', ...args], 600_000);
+/** The shop's CLI, as `npx vitrine` runs it from the install (`--no`: never from the registry; `--`: its flags are the CLI's, not npx's). */
+export const vitrineCli = (shop: string, ...args: string[]): string => run(shop, 'npx', ['--no', '--', 'vitrine', ...args], 600_000);
 
 /** Trains the fixture catalog (with a small SASRec encoder) from real data, with the installed CLI. */
 export function trainCatalog(shop: string): string {
