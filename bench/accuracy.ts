@@ -27,7 +27,7 @@ import { readLog } from '../src/cli/read-log.js';
 import { CatalogModel, createCatalogModel } from '../src/evaluation/catalog-model.js';
 import { createSasrecEncoder } from '../src/model/sasrec/encoder.js';
 import { DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND, type GraphBlend } from '../src/model/graph-affinity.js';
-import { createModel } from '../src/evaluation/baselines.js';
+import { createModel } from '../src/evaluation/model-specs.js';
 import { readCatalogTable, SasrecBlendModel, SasrecModel, selectBlendWeights, type BlendWeights } from '../src/evaluation/encoder-models.js';
 import { evaluateModel, type EvaluationResult } from '../src/evaluation/evaluate.js';
 import { TIE_POLICY } from '../src/evaluation/metrics.js';

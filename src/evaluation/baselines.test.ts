@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { cosineNeighbours, createModel, ItemKnnModel, PopularityModel, transitionProbabilities, TransitionKnnModel, type SparseRows } from './baselines.js';
+import { cosineNeighbours, ItemKnnModel, PopularityModel, transitionProbabilities, TransitionKnnModel, type SparseRows } from './baselines.js';
+import { createModel } from './model-specs.js';
 import { evaluateModel } from './evaluate.js';
 import type { RecommenderModel } from './protocols.js';
-import { leaveOneOut } from './split.js';
+import { leaveOneOut } from '../training/split.js';
 
 const row = (m: SparseRows, item: number): Map<number, number> => {
   const out = new Map<number, number>();

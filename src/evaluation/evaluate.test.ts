@@ -4,9 +4,9 @@ import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../cli/commands/evaluate.js';
 import { readLog } from '../cli/read-log.js';
-import { createModel } from './baselines.js';
+import { createModel } from './model-specs.js';
 import { evaluateModel } from './evaluate.js';
-import { leaveOneOut } from './split.js';
+import { leaveOneOut } from '../training/split.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DATA = process.env.VITRINE_DATA ?? resolve(ROOT, '../shared/data');

@@ -1,6 +1,6 @@
 import { selfInformation } from './metrics.js';
 import { runProtocol, type ProtocolName, type RecommenderModel } from './protocols.js';
-import type { LeaveOneOutSplit } from './split.js';
+import type { LeaveOneOutSplit } from '../training/split.js';
 
 export const SPLITS = ['valid', 'test'] as const;
 export type EvaluationSplit = (typeof SPLITS)[number];

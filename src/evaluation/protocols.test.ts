@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../training/random.js';
 import { runProtocol, sampleNegatives, type RecommenderModel } from './protocols.js';
-import type { EvaluationCase } from './split.js';
+import type { EvaluationCase } from '../training/split.js';
 
 /** Scores item i as i: higher rows rank first. */
 const byRow: RecommenderModel = {

@@ -1,6 +1,6 @@
 import { seededRandom } from '../training/random.js';
 import { COVERAGE_DEPTH, MetricAccumulator, targetRank, topItems } from './metrics.js';
-import type { EvaluationCase } from './split.js';
+import type { EvaluationCase } from '../training/split.js';
 
 /** Anything that can be fitted on sequences of item rows and then score every item for a history. */
 export interface RecommenderModel {

@@ -1,13 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { decodeCatalog } from '../../catalog/codec.js';
-import { createModel } from '../../evaluation/baselines.js';
+import { createModel } from '../../evaluation/model-specs.js';
 import { CatalogModel, createCatalogModel } from '../../evaluation/catalog-model.js';
 import { evaluateModel, type EvaluationResult, type EvaluationSplit, type FitSet } from '../../evaluation/evaluate.js';
 import { CUTOFFS, TIE_POLICY } from '../../evaluation/metrics.js';
 import { evaluationSvg } from '../../evaluation/plot.js';
 import { PROTOCOL_DESCRIPTIONS, PROTOCOLS, type ProtocolName } from '../../evaluation/protocols.js';
-import { leaveOneOut } from '../../evaluation/split.js';
+import { leaveOneOut } from '../../training/split.js';
 import { useTrainingBackend } from '../../training/sasrec/backend.js';
 import { CliError } from '../cli-error.js';
 import { readLog, type LogFormat } from '../read-log.js';

@@ -12,7 +12,7 @@ import { popularityBias } from '../../training/popularity-bias.js';
 import { trendingScores } from '../../training/trending.js';
 import { CliError } from '../cli-error.js';
 import { readInteractionLog, type InteractionLog, type LogFormat } from '../read-log.js';
-import { MIN_EVALUATION_LENGTH } from '../../evaluation/split.js';
+import { MIN_EVALUATION_LENGTH } from '../../training/split.js';
 import { readMetadata } from '../read-metadata.js';
 import { alignMetadata, parseWhere, writeCatalogFile } from './build-catalog.js';
 

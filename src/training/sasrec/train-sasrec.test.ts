@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runProtocol } from '../../evaluation/protocols.js';
-import { leaveOneOut } from '../../evaluation/split.js';
+import { leaveOneOut } from '../split.js';
 import { encodeEncoder } from '../../model/sasrec/format.js';
 import { SasrecModel } from '../../evaluation/encoder-models.js';
 import { useTrainingBackend } from './backend.js';

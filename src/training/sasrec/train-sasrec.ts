@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { leaveOneOut } from '../../evaluation/split.js';
+import { leaveOneOut } from '../split.js';
 import { encodeHistories, encoderTensorShapes, gatherRows, matMul, sasrecForward, type SasrecConfig, type SasrecTensors } from '../../model/sasrec/forward.js';
 import { packTensors, unpackTensors, type NamedTensor } from '../../model/sasrec/format.js';
 import { Rng } from './rng.js';
