@@ -20,12 +20,13 @@ export type {
   RerankedItem,
   SimilarOptions,
 } from './shared/api-types.js';
-export type { ItemFilters } from './engine/mask.js';
-export type { BackendName } from './engine/backend-name.js';
-export type { BackendReport } from './engine/engine.js';
-export type { EventType, StoredEvent, TrackEvent } from './history/events.js';
-export type { ProfileOptions } from './model/pooling-encoder.js';
-export type { CatalogItem, CatalogHeader, EmbeddingDtype } from './catalog/types.js';
+export type { ItemFilters } from './shared/api-types.js';
+export type { BackendName } from './shared/backend-name.js';
+export type { BackendReport } from './shared/api-types.js';
+export type { EventType, StoredEvent, TrackEvent } from './shared/events.js';
+export type { ProfileOptions } from './shared/api-types.js';
+export type { CatalogHeader, EmbeddingDtype } from './catalog/types.js';
+export type { CatalogItem } from './shared/api-types.js';
 export type { ProgressInfo } from './shared/progress.js';
 export { VitrineError, CatalogError, EventError, StorageError, EngineError, WorkerError } from './shared/errors.js';
 export type { ErrorCode } from './shared/errors.js';

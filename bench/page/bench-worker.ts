@@ -3,7 +3,7 @@
 import { expose } from 'comlink';
 import type { Catalog } from '../../src/catalog/types.js';
 import { activateBackend } from '../../src/engine/backends.js';
-import type { BackendName } from '../../src/engine/backend-name.js';
+import type { BackendName } from '../../src/shared/backend-name.js';
 import type { MaskSpec } from '../../src/engine/mask.js';
 import { halfToFloatTable, writeFloat16Rows, writeInt8Rows } from '../../src/engine/simd/encode.js';
 import { loadSimdKernel } from '../../src/engine/simd/kernel.js';

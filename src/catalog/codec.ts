@@ -1,20 +1,12 @@
 import { CatalogError } from '../shared/errors.js';
-import { decodeExtras, extraSections, isKnownExtraSection, type CatalogExtras } from './extras.js';
+import { decodeExtras, extraSections, isKnownExtraSection } from './extras.js';
+import { type Catalog, type CatalogExtras, type CatalogHeader, type CatalogSection, type EmbeddingDtype, type QuantisedRows } from './types.js';
 import { float16ToFloat32, float32ToFloat16 } from './float16.js';
 import { defineLazyVectors } from './embedding-rows.js';
 import { ItemTable } from './item-table.js';
 import { decodeMetadataColumns, encodeMetadataColumns, metadataSectionsOf } from './metadata-columns.js';
 import { sha256Hex } from './sha256.js';
-import {
-  ITEM_FIELDS,
-  type Catalog,
-  type CatalogHeader,
-  type CatalogItem,
-  type CatalogSection,
-  type EmbeddingDtype,
-  type ItemField,
-  type QuantisedRows,
-} from './types.js';
+import { type CatalogItem, ITEM_FIELDS, type ItemField } from '../shared/api-types.js';
 
 /** "VTRNCAT" + NUL: the first 8 bytes of every catalog file. */
 export const CATALOG_MAGIC: Uint8Array = new Uint8Array([0x56, 0x54, 0x52, 0x4e, 0x43, 0x41, 0x54, 0x00]);

@@ -1,30 +1,5 @@
 import { CatalogError } from '../shared/errors.js';
-import type { CatalogHeader, CatalogSection } from './types.js';
-
-/**
- * Item-to-item and per-item statistics learnt at training time (format v2). All optional: a
- * catalog built from bare embeddings has none, and v1 files are read as having none.
- */
-export interface CatalogExtras {
-  /** Time-decayed popularity at training time, per item. */
-  trending?: Float32Array;
-  /** Interactions each embedding was learnt from; 0 marks a cold-start (new) item embedded from its metadata. */
-  interactions?: Uint32Array;
-  /** Share of buyers who bought the item again, per item (for "buy it again"). */
-  repeatRate?: Float32Array;
-  /** Sparse neighbour lists in CSR form, e.g. `copurchase` (bought together), `transition` (bought next). */
-  graphs?: Partial<Record<GraphName, ItemGraph>>;
-}
-
-export const GRAPH_NAMES = ['copurchase', 'transition'] as const;
-export type GraphName = (typeof GRAPH_NAMES)[number];
-
-/** Row i's neighbours are rows[offsets[i] … offsets[i+1]) with the same slice of weights, best first. */
-export interface ItemGraph {
-  offsets: Uint32Array;
-  rows: Int32Array;
-  weights: Float32Array;
-}
+import { GRAPH_NAMES, type CatalogExtras, type CatalogHeader, type CatalogSection, type ItemGraph } from './types.js';
 
 type Typed = Float32Array | Uint32Array | Int32Array;
 const PER_ITEM = { trending: Float32Array, interactions: Uint32Array, repeatRate: Float32Array } as const;

@@ -1,5 +1,5 @@
 import { IdIndex, type RowLookup } from './id-index.js';
-import { ITEM_FIELDS, type Catalog, type CatalogItem, type ItemField } from './types.js';
+import { ITEM_FIELDS, type CatalogItem, type ItemField } from '../shared/api-types.js';
 
 /** A string column stored as a dictionary: `codes[row]` is 0 for "none", else `names[code − 1]`. */
 export interface Dictionary {
@@ -144,14 +144,4 @@ export function dictionaryOf(items: readonly Partial<CatalogItem>[], field: 'cat
     codes[row] = code;
   }
   return { names: [...index.keys()], codes };
-}
-
-const tables = new WeakMap<Catalog, ItemTable>();
-
-/** The catalog's table: the decoder's, or one made once from `catalog.items`. */
-export function itemTable(catalog: Catalog): ItemTable {
-  if (catalog.table) return catalog.table;
-  let table = tables.get(catalog);
-  if (!table) tables.set(catalog, (table = ItemTable.fromItems(catalog.items)));
-  return table;
 }

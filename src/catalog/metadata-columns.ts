@@ -1,7 +1,8 @@
 import { CatalogError } from '../shared/errors.js';
 import { IdIndex } from './id-index.js';
 import { dictionaryOf, ItemTable, type Dictionary, type ItemColumns, type TextColumn } from './item-table.js';
-import type { CatalogHeader, CatalogItem, CatalogSection, ItemField } from './types.js';
+import type { CatalogHeader, CatalogSection } from './types.js';
+import type { CatalogItem, ItemField } from '../shared/api-types.js';
 
 /**
  * Format v3 stores item metadata as binary columns, one body section each, so a browser reads

@@ -1,24 +1,9 @@
-import type { CatalogExtras } from './extras.js';
+import type { CatalogItem, ItemField } from '../shared/api-types.js';
 import type { ItemTable } from './item-table.js';
 
 /** Element type of the embedding block. `int8` rows carry a float32 scale each. */
 export type EmbeddingDtype = 'float32' | 'float16' | 'int8';
 
-/** Metadata of one catalog item. Only `id` is required. */
-export interface CatalogItem {
-  id: string;
-  title?: string;
-  price?: number;
-  category?: string;
-  brand?: string;
-  /** Units in stock; 0 means out of stock. Absent means unknown (treated as in stock). */
-  stock?: number;
-  image?: string;
-}
-
-/** Metadata fields a catalog may carry besides `id`. */
-export const ITEM_FIELDS = ['title', 'price', 'category', 'brand', 'stock', 'image'] as const;
-export type ItemField = (typeof ITEM_FIELDS)[number];
 
 export interface CatalogSection {
   /** Byte offset from the start of the body. */
@@ -76,3 +61,28 @@ export interface Catalog {
 
 /** Embedding rows exactly as a quantised catalog file stores them. */
 export type QuantisedRows = { dtype: 'int8'; values: Int8Array; scales: Float32Array } | { dtype: 'float16'; values: Uint16Array };
+
+/**
+ * Item-to-item and per-item statistics learnt at training time (format v2). All optional: a
+ * catalog built from bare embeddings has none, and v1 files are read as having none.
+ */
+export interface CatalogExtras {
+  /** Time-decayed popularity at training time, per item. */
+  trending?: Float32Array;
+  /** Interactions each embedding was learnt from; 0 marks a cold-start (new) item embedded from its metadata. */
+  interactions?: Uint32Array;
+  /** Share of buyers who bought the item again, per item (for "buy it again"). */
+  repeatRate?: Float32Array;
+  /** Sparse neighbour lists in CSR form, e.g. `copurchase` (bought together), `transition` (bought next). */
+  graphs?: Partial<Record<GraphName, ItemGraph>>;
+}
+
+export const GRAPH_NAMES = ['copurchase', 'transition'] as const;
+export type GraphName = (typeof GRAPH_NAMES)[number];
+
+/** Row i's neighbours are rows[offsets[i] … offsets[i+1]) with the same slice of weights, best first. */
+export interface ItemGraph {
+  offsets: Uint32Array;
+  rows: Int32Array;
+  weights: Float32Array;
+}

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { CatalogItem } from '../catalog/types.js';
+import type { CatalogItem } from '../shared/api-types.js';
 import { CliError } from './cli-error.js';
 import { readTable } from './read-table.js';
 

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import type { BackendName } from './backend-name.js';
+import type { BackendName } from '../shared/backend-name.js';
 
 /** What we learnt about a backend while activating it. */
 export interface BackendProbe {

@@ -1,8 +1,9 @@
+import type { BackendReport } from '../shared/api-types.js';
 import type { Catalog } from '../catalog/types.js';
 import { EngineError, VitrineError } from '../shared/errors.js';
-import { BACKEND_ORDER, type BackendName } from './backend-name.js';
+import { BACKEND_ORDER, type BackendName } from '../shared/backend-name.js';
 import type { BackendProbe } from './backends.js';
-import { calibrationKey, type CalibrationCache } from './calibration-cache.js';
+import { calibrationKey, type CalibrationCache } from '../storage/calibration-cache.js';
 import type { Scorer } from './scorer.js';
 import { loadSimdKernel } from './simd/kernel.js';
 import { SimdScorer } from './simd/simd-scorer.js';
@@ -11,16 +12,6 @@ import { loadTfjsPart, tfjsPartStatus } from './tfjs-part-loader.js';
 /** tfjs and its backends, loaded the first time a tfjs path (or the encoder) needs them. */
 const tfjs = loadTfjsPart;
 
-/** What happened to one backend when the engine chose where to run. */
-export interface BackendReport {
-  backend: BackendName;
-  status: 'chosen' | 'measured' | 'unavailable' | 'skipped' | 'lost';
-  reason: string;
-  /** Median ms of the real scoring call on a sample of the catalog. */
-  medianMs?: number;
-  software?: boolean;
-  adapter?: string;
-}
 
 export type BackendPreference = 'auto' | BackendName;
 

@@ -1,18 +1,5 @@
-import type { CatalogItem } from '../catalog/types.js';
+import type { CatalogItem, ItemFilters } from '../shared/api-types.js';
 
-/** Which items may be returned. Applied on the accelerator before top-k. */
-export interface ItemFilters {
-  /** Only items whose category is one of these. */
-  categories?: string[];
-  /** Only items with a known price ≥ priceMin. */
-  priceMin?: number;
-  /** Only items with a known price ≤ priceMax. */
-  priceMax?: number;
-  /** Only items in stock (unknown stock counts as in stock). */
-  inStock?: boolean;
-  /** Only items of these brands. */
-  brands?: string[];
-}
 
 export interface MaskSpec extends ItemFilters {
   /** Catalog rows never to return (already bought, the current item…). */

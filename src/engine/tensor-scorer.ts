@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { itemTable, type ItemTable } from '../catalog/item-table.js';
+import { type ItemTable } from '../catalog/item-table.js';
+import { itemTable } from '../catalog/catalog-table.js';
 import type { Catalog } from '../catalog/types.js';
 import { rowAttributes } from './row-attributes.js';
 import { MASKED_SCORE, MASKED_THRESHOLD, type MaskSpec } from './mask.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Catalog } from '../catalog/types.js';
-import type { ItemGraph } from '../catalog/extras.js';
+import type { Catalog, ItemGraph } from '../catalog/types.js';
 import { encodeEncoder, type NamedTensor } from '../model/sasrec/format.js';
 import { createSasrecEncoder } from '../model/sasrec/encoder.js';
 import { encoderTensorShapes, type SasrecConfig } from '../model/sasrec/forward.js';

@@ -1,6 +1,5 @@
-import type { Catalog } from '../catalog/types.js';
-import type { StoredEvent } from '../history/events.js';
-import type { CatalogExtras } from '../catalog/extras.js';
+import type { Catalog, CatalogExtras } from '../catalog/types.js';
+import type { StoredEvent } from '../shared/events.js';
 import { graphAffinity, graphBoosts, type GraphBlend } from '../model/graph-affinity.js';
 import { poolContributions, resolveProfileOptions, shopperVector, type Contribution } from '../model/pooling-encoder.js';
 import { createSasrecEncoder, historyRows, type SasrecEncoder } from '../model/sasrec/encoder.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { eventLike } from '../../test/robustness/arbitraries.js';
 import { recordCounts } from '../../test/robustness/counts.js';
 import { EventError } from '../shared/errors.js';
-import { EVENT_TYPES } from './events.js';
+import { EVENT_TYPES } from '../shared/events.js';
 import { validateEvent } from './validate-event.js';
 
 // Property: any value is either returned as a valid event (exactly what an independent reading

@@ -1,5 +1,5 @@
 import { EventError } from '../shared/errors.js';
-import { EVENT_TYPES, type EventType, type NewEvent } from './events.js';
+import { EVENT_TYPES, type EventType, type NewEvent } from '../shared/events.js';
 
 const MAX_ID_LENGTH = 256;
 const MAX_QUERY_LENGTH = 500;

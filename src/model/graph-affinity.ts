@@ -1,4 +1,4 @@
-import type { CatalogExtras, ItemGraph } from '../catalog/extras.js';
+import type { CatalogExtras, ItemGraph } from '../catalog/types.js';
 import type { Contribution } from './pooling-encoder.js';
 
 /** How much the catalog's item-to-item graphs add to `u·vᵢ + bᵢ`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../history/events.js';
+import type { StoredEvent } from '../shared/events.js';
 import { poolContributions, resolveProfileOptions, shopperVector } from './pooling-encoder.js';
 
 const HOUR = 3_600_000;

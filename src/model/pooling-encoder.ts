@@ -1,19 +1,7 @@
+import type { ProfileOptions } from '../shared/api-types.js';
 import { asRowReader, type RowReader } from '../catalog/embedding-rows.js';
-import type { EventType, StoredEvent } from '../history/events.js';
+import type { EventType, StoredEvent } from '../shared/events.js';
 
-/** How the shopper's events are pooled into one intent vector. */
-export interface ProfileOptions {
-  /** Weight of each event type. Defaults: purchase 5 > add_to_cart 3 > favourite 2.5 > click 1.5 > view 1. */
-  eventWeights?: Partial<Record<EventType, number>>;
-  /** Half-life of an event's weight in the long-term profile, in hours (default 7 days). */
-  halfLifeHours?: number;
-  /** Half-life inside the current session, in minutes (default 10). */
-  sessionHalfLifeMinutes?: number;
-  /** A gap longer than this starts a new session, in minutes (default 30). */
-  sessionGapMinutes?: number;
-  /** Share of the session vector in the blend, 0..1 (default 0.6). */
-  sessionWeight?: number;
-}
 
 export const DEFAULT_EVENT_WEIGHTS: Readonly<Record<EventType, number>> = {
   purchase: 5,

@@ -1,22 +1,8 @@
 import { proxy, transfer } from 'comlink';
-import { readCachedBytes } from '../shared/catalog-cache.js';
+import { readCachedBytes } from '../storage/catalog-cache.js';
 import { DEFAULT_NAMESPACE, openTabsChannel, type TabsMessage } from '../shared/tabs-channel.js';
-import type { CatalogItem } from '../catalog/types.js';
-import type { StoredEvent, TrackEvent } from '../history/events.js';
-import type {
-  AffinityScore,
-  BuyItAgainOptions,
-  EngineInfo,
-  EngineOptions,
-  ItemUpdate,
-  HistoryExport,
-  PopularOptions,
-  Recommendation,
-  SearchOptions,
-  RecommendOptions,
-  RerankedItem,
-  SimilarOptions,
-} from '../shared/api-types.js';
+import type { AffinityScore, BuyItAgainOptions, CatalogItem, EngineInfo, EngineOptions, HistoryExport, ItemUpdate, PopularOptions, Recommendation, RecommendOptions, RerankedItem, SearchOptions, SimilarOptions } from '../shared/api-types.js';
+import type { StoredEvent, TrackEvent } from '../shared/events.js';
 import { EventError, fromWireError, VitrineError, WorkerError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
 import { connectWorker, type WorkerRemote } from './connect.js';

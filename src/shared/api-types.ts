@@ -1,9 +1,62 @@
-import type { CatalogItem } from '../catalog/types.js';
-import type { BackendName } from '../engine/backend-name.js';
-import type { BackendReport } from '../engine/engine.js';
-import type { ItemFilters } from '../engine/mask.js';
-import type { StoredEvent } from '../history/events.js';
-import type { ProfileOptions } from '../model/pooling-encoder.js';
+// The public types, on the ground floor: this file imports nothing of ours but its neighbours in shared/.
+import type { BackendName } from './backend-name.js';
+import type { EventType, StoredEvent } from './events.js';
+
+/** Metadata of one catalog item. Only `id` is required. */
+export interface CatalogItem {
+  id: string;
+  title?: string;
+  price?: number;
+  category?: string;
+  brand?: string;
+  /** Units in stock; 0 means out of stock. Absent means unknown (treated as in stock). */
+  stock?: number;
+  image?: string;
+}
+
+/** Metadata fields a catalog may carry besides `id`. */
+export const ITEM_FIELDS = ['title', 'price', 'category', 'brand', 'stock', 'image'] as const;
+export type ItemField = (typeof ITEM_FIELDS)[number];
+
+/** Which items may be returned. Applied on the accelerator before top-k. */
+export interface ItemFilters {
+  /** Only items whose category is one of these. */
+  categories?: string[];
+  /** Only items with a known price ≥ priceMin. */
+  priceMin?: number;
+  /** Only items with a known price ≤ priceMax. */
+  priceMax?: number;
+  /** Only items in stock (unknown stock counts as in stock). */
+  inStock?: boolean;
+  /** Only items of these brands. */
+  brands?: string[];
+}
+
+/** What happened to one backend when the engine chose where to run. */
+export interface BackendReport {
+  backend: BackendName;
+  status: 'chosen' | 'measured' | 'unavailable' | 'skipped' | 'lost';
+  reason: string;
+  /** Median ms of the real scoring call on a sample of the catalog. */
+  medianMs?: number;
+  software?: boolean;
+  adapter?: string;
+}
+
+/** How the shopper's events are pooled into one intent vector. */
+export interface ProfileOptions {
+  /** Weight of each event type. Defaults: purchase 5 > add_to_cart 3 > favourite 2.5 > click 1.5 > view 1. */
+  eventWeights?: Partial<Record<EventType, number>>;
+  /** Half-life of an event's weight in the long-term profile, in hours (default 7 days). */
+  halfLifeHours?: number;
+  /** Half-life inside the current session, in minutes (default 10). */
+  sessionHalfLifeMinutes?: number;
+  /** A gap longer than this starts a new session, in minutes (default 30). */
+  sessionGapMinutes?: number;
+  /** Share of the session vector in the blend, 0..1 (default 0.6). */
+  sessionWeight?: number;
+}
+
 
 /** Options the worker needs to start. Plain data: it crosses the worker boundary. */
 export interface EngineOptions {

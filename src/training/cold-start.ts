@@ -1,4 +1,4 @@
-import type { CatalogItem } from '../catalog/types.js';
+import type { CatalogItem } from '../shared/api-types.js';
 import { normalizeTerm } from '../shared/text.js';
 
 /** Words, category, brand and price band: what a new item shares with known ones. */

@@ -1,4 +1,4 @@
-import type { ItemGraph } from '../catalog/extras.js';
+import type { ItemGraph } from '../catalog/types.js';
 
 /** Keeps each row's `top` heaviest neighbours and packs them in CSR form. */
 export function toGraph(neighbours: Array<Map<number, number>>, top: number): ItemGraph {

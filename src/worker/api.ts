@@ -1,13 +1,14 @@
 import { rowReader, type RowReader } from '../catalog/embedding-rows.js';
-import { itemTable, type ItemTable } from '../catalog/item-table.js';
-import type { CatalogItem } from '../catalog/types.js';
+import { type ItemTable } from '../catalog/item-table.js';
+import { itemTable } from '../catalog/catalog-table.js';
+import type { AffinityScore, Because, BuyItAgainOptions, CatalogItem, EngineInfo, EngineOptions, HistoryExport, ItemUpdate, PopularOptions, ReasonCode, Recommendation, RecommendOptions, RerankedItem, SearchOptions, SimilarOptions } from '../shared/api-types.js';
 import { openTabsChannel, type TabsMessage } from '../shared/tabs-channel.js';
-import { clearCalibrationCache, indexedDbCalibrationCache } from '../engine/calibration-cache.js';
+import { clearCalibrationCache, indexedDbCalibrationCache } from '../storage/calibration-cache.js';
 import { Engine } from '../engine/engine.js';
 import { itemPassesFilters, type MaskSpec } from '../engine/mask.js';
 import type { RankedRows } from '../engine/scorer.js';
-import type { NewEvent, StoredEvent, TrackEvent } from '../history/events.js';
-import { eraseHistoryDatabases, openHistory, openMemoryHistory, type HistoryLimits, type HistoryStore } from '../history/history-store.js';
+import type { NewEvent, StoredEvent, TrackEvent } from '../shared/events.js';
+import { eraseHistoryDatabases, openHistory, openMemoryHistory, type HistoryLimits, type HistoryStore } from '../storage/history-store.js';
 import { validateEvent } from '../history/validate-event.js';
 import {
   poolContributions,
@@ -16,23 +17,7 @@ import {
   type Contribution,
   type ResolvedProfileOptions,
 } from '../model/pooling-encoder.js';
-import type {
-  AffinityScore,
-  Because,
-  BuyItAgainOptions,
-  ItemUpdate,
-  EngineInfo,
-  PopularOptions,
-  ReasonCode,
-  SearchOptions,
-  EngineOptions,
-  HistoryExport,
-  Recommendation,
-  RecommendOptions,
-  RerankedItem,
-  SimilarOptions,
-} from '../shared/api-types.js';
-import { clearCatalogCache, readLiveItems, storeLiveItems, type CachedCatalogBytes } from '../shared/catalog-cache.js';
+import { clearCatalogCache, readLiveItems, storeLiveItems, type CachedCatalogBytes } from '../storage/catalog-cache.js';
 import { LiveItems, validateItemUpdates } from './live-items.js';
 import { CatalogError, EventError, toWireError, VitrineError, type WireError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';

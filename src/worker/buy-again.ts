@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../history/events.js';
+import type { StoredEvent } from '../shared/events.js';
 
 /**
  * Default floor of "buy it again": an item is offered only if at least this share of the

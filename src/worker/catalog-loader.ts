@@ -1,6 +1,6 @@
 import { decodeCatalog, decodeVerifiedBefore } from '../catalog/codec.js';
 import type { Catalog } from '../catalog/types.js';
-import { deleteCachedCatalog, readCachedBytes, storeCachedCatalog, type CachedCatalogBytes } from '../shared/catalog-cache.js';
+import { deleteCachedCatalog, readCachedBytes, storeCachedCatalog, type CachedCatalogBytes } from '../storage/catalog-cache.js';
 import { CatalogError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
 import { checkPin } from './integrity.js';

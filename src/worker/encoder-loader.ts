@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/types.js';
-import type { StoredEvent } from '../history/events.js';
+import type { StoredEvent } from '../shared/events.js';
 import type { SasrecEncoder } from '../model/sasrec/encoder.js';
 import { loadTfjsPart } from '../engine/tfjs-part-loader.js';
 import { VitrineError } from '../shared/errors.js';

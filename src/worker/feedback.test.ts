@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../history/events.js';
+import type { StoredEvent } from '../shared/events.js';
 import { demote, ignoredImpressionDemotions } from './feedback.js';
 
 const events = (list: Array<[StoredEvent['type'], string]>): StoredEvent[] => list.map(([type, itemId], seq) => ({ seq, ts: seq, type, itemId }));

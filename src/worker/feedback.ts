@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../history/events.js';
+import type { StoredEvent } from '../shared/events.js';
 
 /** Impressions without engagement after which an item starts to sink. */
 export const IGNORED_IMPRESSIONS_THRESHOLD = 3;

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ItemTable } from '../catalog/item-table.js';
-import type { Catalog, CatalogItem } from '../catalog/types.js';
-import { itemPassesFilters, type ItemFilters, type MaskSpec } from '../engine/mask.js';
+import type { Catalog } from '../catalog/types.js';
+import { type BusinessRule, type CatalogItem, type ItemFilters, type RuleTarget } from '../shared/api-types.js';
+import { itemPassesFilters, type MaskSpec } from '../engine/mask.js';
 import { referenceRecommend } from '../engine/reference-scorer.js';
-import type { BusinessRule, RuleTarget } from '../shared/api-types.js';
 import { compileRules } from './business-rules.js';
 import { composeList, type Pin } from './precedence.js';
 

@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import type { CatalogItem } from '../catalog/types.js';
+import type { CatalogItem } from '../shared/api-types.js';
 import { normalizeTerm } from '../shared/text.js';
 
 // Word boundaries from the platform's ICU data: spaces for English, dictionary segmentation for

@@ -1,7 +1,6 @@
 import { DEFAULT_NAMESPACE } from '../shared/tabs-channel.js';
-import { isBackendName } from '../engine/backend-name.js';
-import type { ItemFilters } from '../engine/mask.js';
-import type { BuyItAgainOptions, EngineOptions, RecommendOptions, SimilarOptions } from '../shared/api-types.js';
+import { isBackendName } from '../shared/backend-name.js';
+import type { BuyItAgainOptions, EngineOptions, ItemFilters, RecommendOptions, SimilarOptions } from '../shared/api-types.js';
 import { VitrineError } from '../shared/errors.js';
 import { validateRules } from './business-rules.js';
 import { validatePin } from './integrity.js';

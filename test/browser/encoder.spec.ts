@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { decodeCatalog } from '../../src/catalog/codec.js';
-import type { StoredEvent } from '../../src/history/events.js';
+import type { StoredEvent } from '../../src/shared/events.js';
 import { DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND, graphAffinity, graphBoosts, type GraphBlend } from '../../src/model/graph-affinity.js';
 import { poolContributions, resolveProfileOptions } from '../../src/model/pooling-encoder.js';
 import { createSasrecEncoder, historyRows } from '../../src/model/sasrec/encoder.js';

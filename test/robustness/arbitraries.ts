@@ -1,6 +1,6 @@
 // Random event-like values for fast-check, shared by the Node property test and the browser test.
 import fc from 'fast-check';
-import { EVENT_TYPES } from '../../src/history/events.js';
+import { EVENT_TYPES } from '../../src/shared/events.js';
 
 export interface EventArbitraryOptions {
   /** Ids the catalog knows; the generator also makes unknown and malformed ones. */

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { encodeCatalog } from '../../src/catalog/codec.js';
-import type { CatalogItem } from '../../src/catalog/types.js';
+import type { CatalogItem } from '../../src/shared/api-types.js';
 import { recordCounts } from './counts.js';
 import { openRobust } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import fc from 'fast-check';
-import type { StoredEvent } from '../../src/history/events.js';
+import type { StoredEvent } from '../../src/shared/events.js';
 import { validateEvent } from '../../src/history/validate-event.js';
 import { eventLike } from './arbitraries.js';
 import { recordCounts } from './counts.js';

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { encodeCatalog } from '../../catalog/codec.js';
-import type { CatalogItem, EmbeddingDtype } from '../../catalog/types.js';
+import type { EmbeddingDtype } from '../../catalog/types.js';
+import type { CatalogItem } from '../../shared/api-types.js';
 import { popularityBias } from '../../training/popularity-bias.js';
 import { readEmbeddings } from '../read-embeddings.js';
 import { readMetadata, type ItemMetadata } from '../read-metadata.js';

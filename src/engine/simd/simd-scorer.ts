@@ -7,7 +7,8 @@ import { createMemory, instantiateKernel, loadSimdKernel, type KernelExports, ty
 import { ELEMENT_BYTES, planLayout, SLOT_BYTES, tileIndex, WASM_PAGE, type Layout, type SimdDtype } from './layout.js';
 import { candidateCount, collectBoosts, exactScores, mergeRanked, refineRecommend, refineSimilar, type Boosts } from './refine.js';
 import { clearExcluded, encodeMask, excludeRows, writeRowAttributes } from './row-mask.js';
-import { itemTable, type ItemTable } from '../../catalog/item-table.js';
+import { type ItemTable } from '../../catalog/item-table.js';
+import { itemTable } from '../../catalog/catalog-table.js';
 import { rowAttributes, type ValueIndexes } from '../row-attributes.js';
 
 export interface SimdScorerOptions {

@@ -1,5 +1,5 @@
 import { deleteDB, openDB, type DBSchema } from 'idb';
-import type { NewEvent, StoredEvent } from './events.js';
+import type { NewEvent, StoredEvent } from '../shared/events.js';
 
 /**
  * Encryption at rest of the stored history (`encryptHistory: true`).

@@ -1,5 +1,5 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction } from 'idb';
-import type { StoredEvent } from './events.js';
+import type { StoredEvent } from '../shared/events.js';
 
 export const HISTORY_DB_PREFIX = 'vitrine-history:';
 /** Bump together with a new entry in MIGRATIONS. */

@@ -1,7 +1,7 @@
 import { deleteDB, openDB, type IDBPDatabase } from 'idb';
 import { StorageError } from '../shared/errors.js';
 import { createEventCipher, HISTORY_KEY_DB_PREFIX, isSealed, type EventCipher } from './encryption.js';
-import type { NewEvent, StoredEvent } from './events.js';
+import type { NewEvent, StoredEvent } from '../shared/events.js';
 import { HISTORY_DB_PREFIX, HISTORY_SCHEMA_VERSION, MIGRATIONS, type HistoryDB } from './schema.js';
 
 export interface HistoryLimits {
