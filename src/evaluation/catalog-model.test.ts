@@ -3,7 +3,8 @@ import type { Catalog, ItemGraph } from '../catalog/types.js';
 import { encodeEncoder, type NamedTensor } from '../model/sasrec/format.js';
 import { createSasrecEncoder } from '../model/sasrec/encoder.js';
 import { encoderTensorShapes, type SasrecConfig } from '../model/sasrec/forward.js';
-import { CatalogModel, createCatalogModel } from './catalog-model.js';
+import { CatalogModel } from './catalog-model.js';
+import { createCatalogModel } from './model-specs.js';
 import { MetricAccumulator, selfInformation, targetRank } from './metrics.js';
 
 // Four items on two axes: 0 and 1 point along x, 2 and 3 along y; item 3 is the most popular.

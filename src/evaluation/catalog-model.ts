@@ -1,12 +1,12 @@
 import type { Catalog, CatalogExtras } from '../catalog/types.js';
 import type { StoredEvent } from '../shared/events.js';
-import { graphAffinity, graphBoosts, type GraphBlend } from '../model/graph-affinity.js';
+import { graphAffinity, graphBoosts, type GraphBlend } from '../ranking/graph-affinity.js';
 import { poolContributions, resolveProfileOptions, shopperVector, type Contribution } from '../model/pooling-encoder.js';
-import { createSasrecEncoder, historyRows, type SasrecEncoder } from '../model/sasrec/encoder.js';
+import { historyRows, type SasrecEncoder } from '../model/sasrec/encoder.js';
 import { copurchaseGraph, transitionGraph, windowBaskets } from '../training/item-graphs.js';
-import { VitrineError } from '../shared/errors.js';
-import { demote, ignoredImpressionDemotions, IGNORED_IMPRESSIONS_THRESHOLD } from '../worker/feedback.js';
-import { maximalMarginalRelevance, type Candidate } from '../worker/post-rank.js';
+import { demote, ignoredImpressionDemotions, IGNORED_IMPRESSIONS_THRESHOLD } from '../ranking/feedback.js';
+import { rerankPool } from '../ranking/for-you.js';
+import { maximalMarginalRelevance, type Candidate } from '../ranking/post-rank.js';
 import { topItems } from './metrics.js';
 import type { RecommenderModel } from './protocols.js';
 
@@ -51,8 +51,6 @@ const encodedBy = (encoder: SasrecEncoder): Map<string, Float32Array> => {
 };
 /** Histories encoded per tfjs call by `prepare`. */
 const ENCODE_BATCH = 512;
-/** As recommend(): re-ranking looks at max(4k, 50) candidates, k = 10 here. */
-const RERANK_CANDIDATES = 50;
 const SHOWN = 10;
 /** Offline logs have order but no clock: one event a day, the shopper back a minute after the last. */
 const DAY_MS = 86_400_000;
@@ -148,7 +146,7 @@ export class CatalogModel implements RecommenderModel {
     // Demotions and MMR over the best candidates the shopper has not had, as recommend() re-ranks its long list.
     const had = new Set(history);
     const masked = Float32Array.from(out, (s, i) => (had.has(i) ? -Infinity : s));
-    const candidates: Candidate[] = topItems(masked, RERANK_CANDIDATES).map((i) => ({ row: i, score: out[i]! }));
+    const candidates: Candidate[] = topItems(masked, rerankPool(SHOWN)).map((i) => ({ row: i, score: out[i]! }));
     const picked = maximalMarginalRelevance(
       demote(candidates.map((c) => ({ row: this.#catalogRow[c.row]!, score: c.score })), demotions),
       SHOWN,
@@ -272,47 +270,4 @@ export class CatalogModel implements RecommenderModel {
     const r = this.#catalogRow[Number(id)];
     return r === undefined || r < 0 ? undefined : r;
   }
-}
-
-/**
- * `catalog[:encoder=PATH][:copurchase=1][:transition=1][:previous=1][:graphs=fit][:diversity=0.3][:debias=0.5][:feedback=1]`
- * → a CatalogModel. `label` names the catalog file in the results. `encoder=PATH` scores with
- * the shop's SASRec encoder (read with `readFile`, bound to the catalog as the worker binds it);
- * `graphs=fit` rebuilds the graphs from the fit sequences (`graphs=catalog`, the default, reads the catalog's).
- */
-export function createCatalogModel(spec: string, catalog: Catalog, catalogRowOf: Int32Array, label: string, readFile?: (path: string) => Uint8Array): CatalogModel {
-  const [name, ...pairs] = spec.trim().split(':');
-  if (name !== 'catalog') throw new VitrineError('OPTIONS_INVALID', `not a catalog model spec: "${spec}"`);
-  const settings: Partial<OnDeviceSettings> = {};
-  const graphs: GraphBlend = { copurchase: 0, transition: 0 };
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    const key = at < 0 ? pair : pair.slice(0, at);
-    const value = at < 0 ? '' : pair.slice(at + 1);
-    if (key === 'encoder') {
-      if (value === '') throw new VitrineError('OPTIONS_INVALID', 'catalog: encoder needs a file, e.g. encoder=shop.vcat.encoder');
-      if (!readFile) throw new VitrineError('OPTIONS_INVALID', 'catalog: encoder=… reads a file and runs in Node only');
-      settings.encoder = createSasrecEncoder(readFile(value), catalog.vectors, catalog.header);
-      settings.encoderFile = value;
-      continue;
-    }
-    if (key === 'graphs') {
-      if (value !== 'fit' && value !== 'catalog') throw new VitrineError('OPTIONS_INVALID', `catalog: graphs must be fit or catalog, got "${value}"`);
-      settings.refitGraphs = value === 'fit';
-      continue;
-    }
-    const n = Number(value);
-    const graphKey = key === 'copurchase' || key === 'transition' || key === 'previous';
-    const max = graphKey ? 1000 : 1;
-    if (!graphKey && !['diversity', 'debias', 'feedback'].includes(key)) {
-      throw new VitrineError('OPTIONS_INVALID', `catalog has no parameter "${key}"; choose encoder, copurchase, transition, previous, graphs, diversity, debias or feedback`);
-    }
-    if (value === '' || !Number.isFinite(n) || n < 0 || n > max) throw new VitrineError('OPTIONS_INVALID', `catalog: ${key} must be a number in [0, ${max}], got "${value}"`);
-    if (key === 'diversity') settings.diversity = n;
-    else if (key === 'debias') settings.popularityDebias = n;
-    else if (key === 'feedback') settings.feedback = n > 0;
-    else graphs[key as keyof GraphBlend] = n;
-  }
-  settings.graphs = graphs;
-  return new CatalogModel(catalog, catalogRowOf, settings, label);
 }

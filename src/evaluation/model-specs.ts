@@ -1,6 +1,10 @@
 // Models by name for the evaluator and the CLI: `name[:key=value…]` → a RecommenderModel.
+import type { Catalog } from '../catalog/types.js';
+import { createSasrecEncoder } from '../model/sasrec/encoder.js';
+import type { GraphBlend } from '../ranking/graph-affinity.js';
 import { VitrineError } from '../shared/errors.js';
 import { ItemKnnModel, PopularityModel, TransitionKnnModel } from './baselines.js';
+import { CatalogModel, type OnDeviceSettings } from './catalog-model.js';
 import { createEncoderModel } from './encoder-models.js';
 import type { RecommenderModel } from './protocols.js';
 
@@ -54,3 +58,45 @@ export function createModel(spec: string): RecommenderModel {
 
 const isModelName = (name: string): name is ModelName => (MODEL_NAMES as readonly string[]).includes(name);
 
+/**
+ * `catalog[:encoder=PATH][:copurchase=1][:transition=1][:previous=1][:graphs=fit][:diversity=0.3][:debias=0.5][:feedback=1]`
+ * → a CatalogModel. `label` names the catalog file in the results. `encoder=PATH` scores with
+ * the shop's SASRec encoder (read with `readFile`, bound to the catalog as the worker binds it);
+ * `graphs=fit` rebuilds the graphs from the fit sequences (`graphs=catalog`, the default, reads the catalog's).
+ */
+export function createCatalogModel(spec: string, catalog: Catalog, catalogRowOf: Int32Array, label: string, readFile?: (path: string) => Uint8Array): CatalogModel {
+  const [name, ...pairs] = spec.trim().split(':');
+  if (name !== 'catalog') throw new VitrineError('OPTIONS_INVALID', `not a catalog model spec: "${spec}"`);
+  const settings: Partial<OnDeviceSettings> = {};
+  const graphs: GraphBlend = { copurchase: 0, transition: 0 };
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const key = at < 0 ? pair : pair.slice(0, at);
+    const value = at < 0 ? '' : pair.slice(at + 1);
+    if (key === 'encoder') {
+      if (value === '') throw new VitrineError('OPTIONS_INVALID', 'catalog: encoder needs a file, e.g. encoder=shop.vcat.encoder');
+      if (!readFile) throw new VitrineError('OPTIONS_INVALID', 'catalog: encoder=… reads a file and runs in Node only');
+      settings.encoder = createSasrecEncoder(readFile(value), catalog.vectors, catalog.header);
+      settings.encoderFile = value;
+      continue;
+    }
+    if (key === 'graphs') {
+      if (value !== 'fit' && value !== 'catalog') throw new VitrineError('OPTIONS_INVALID', `catalog: graphs must be fit or catalog, got "${value}"`);
+      settings.refitGraphs = value === 'fit';
+      continue;
+    }
+    const n = Number(value);
+    const graphKey = key === 'copurchase' || key === 'transition' || key === 'previous';
+    const max = graphKey ? 1000 : 1;
+    if (!graphKey && !['diversity', 'debias', 'feedback'].includes(key)) {
+      throw new VitrineError('OPTIONS_INVALID', `catalog has no parameter "${key}"; choose encoder, copurchase, transition, previous, graphs, diversity, debias or feedback`);
+    }
+    if (value === '' || !Number.isFinite(n) || n < 0 || n > max) throw new VitrineError('OPTIONS_INVALID', `catalog: ${key} must be a number in [0, ${max}], got "${value}"`);
+    if (key === 'diversity') settings.diversity = n;
+    else if (key === 'debias') settings.popularityDebias = n;
+    else if (key === 'feedback') settings.feedback = n > 0;
+    else graphs[key as keyof GraphBlend] = n;
+  }
+  settings.graphs = graphs;
+  return new CatalogModel(catalog, catalogRowOf, settings, label);
+}

@@ -1,4 +1,5 @@
-import { proxy, transfer } from 'comlink';
+import { proxy, transfer, type Remote } from 'comlink';
+import type { DebugHooks } from '../worker/debug-hooks.js';
 import { readCachedBytes } from '../storage/catalog-cache.js';
 import { DEFAULT_NAMESPACE, openTabsChannel, type TabsMessage } from '../shared/tabs-channel.js';
 import type { AffinityScore, BuyItAgainOptions, CatalogItem, EngineInfo, EngineOptions, HistoryExport, ItemUpdate, PopularOptions, Recommendation, RecommendOptions, RerankedItem, SearchOptions, SimilarOptions } from '../shared/api-types.js';
@@ -141,10 +142,13 @@ export interface Recommender {
 }
 
 const debugHandles = new WeakMap<Recommender, () => WorkerRemote>();
-/** @internal Test hooks (tensor counts, simulated device loss); not part of the public API. */
-export function debugRemote(recommender: Recommender): WorkerRemote | undefined {
+/**
+ * @internal The worker's test hooks (tensor counts, simulated crash and device loss), present
+ * where the worker is served from source (worker/debug-hooks.ts); not part of the public API.
+ */
+export function debugRemote(recommender: Recommender): Remote<DebugHooks> | undefined {
   // The worker in use now: a crashed worker is replaced by a new one.
-  return debugHandles.get(recommender)?.();
+  return debugHandles.get(recommender)?.() as Remote<DebugHooks> | undefined;
 }
 
 const notPlainOptions = (): VitrineError => new VitrineError('OPTIONS_INVALID', 'Arguments must be plain data: no functions, symbols or DOM objects.');

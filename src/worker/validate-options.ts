@@ -2,7 +2,7 @@ import { DEFAULT_NAMESPACE } from '../shared/tabs-channel.js';
 import { isBackendName } from '../shared/backend-name.js';
 import type { BuyItAgainOptions, EngineOptions, ItemFilters, RecommendOptions, SimilarOptions } from '../shared/api-types.js';
 import { VitrineError } from '../shared/errors.js';
-import { validateRules } from './business-rules.js';
+import { validateRules } from '../ranking/business-rules.js';
 import { validatePin } from './integrity.js';
 
 const invalid = (why: string): VitrineError => new VitrineError('OPTIONS_INVALID', `Invalid option: ${why}.`);
@@ -95,8 +95,9 @@ export function validateRecommendOptions(options: RecommendOptions): RecommendOp
   return options;
 }
 
-export function validateSimilarOptions(options: SimilarOptions): SimilarOptions {
-  if (!isObject(options)) throw invalid('similar() options must be an object');
+/** Options of the list rails (similar, popular, trending, new arrivals, complements, search): k, filters, exclude. */
+export function validateListOptions(options: SimilarOptions): SimilarOptions {
+  if (!isObject(options)) throw invalid('options must be an object');
   validateK(options.k);
   validateFilters(options.filters);
   validateExclude(options.exclude);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { decodeCatalog } from '../../src/catalog/codec.js';
 import type { StoredEvent } from '../../src/shared/events.js';
-import { DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND, graphAffinity, graphBoosts, type GraphBlend } from '../../src/model/graph-affinity.js';
+import { DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND, graphAffinity, graphBoosts, type GraphBlend } from '../../src/ranking/graph-affinity.js';
 import { poolContributions, resolveProfileOptions } from '../../src/model/pooling-encoder.js';
 import { createSasrecEncoder, historyRows } from '../../src/model/sasrec/encoder.js';
 import { openHarness, SCIENTIFIC } from './helpers.js';

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { decodeCatalog } from '../../catalog/codec.js';
-import { createModel } from '../../evaluation/model-specs.js';
-import { CatalogModel, createCatalogModel } from '../../evaluation/catalog-model.js';
+import { createCatalogModel, createModel } from '../../evaluation/model-specs.js';
+import { CatalogModel } from '../../evaluation/catalog-model.js';
 import { evaluateModel, type EvaluationResult, type EvaluationSplit, type FitSet } from '../../evaluation/evaluate.js';
 import { CUTOFFS, TIE_POLICY } from '../../evaluation/metrics.js';
 import { evaluationSvg } from '../../evaluation/plot.js';

@@ -6,7 +6,7 @@ import { type BusinessRule, type CatalogItem, type ItemFilters, type RuleTarget 
 import { itemPassesFilters, type MaskSpec } from '../engine/mask.js';
 import { referenceRecommend } from '../engine/reference-scorer.js';
 import { compileRules } from './business-rules.js';
-import { composeList, type Pin } from './precedence.js';
+import { composeList, type Pin } from '../ranking/precedence.js';
 
 // Random catalogs, histories, rules, filters, caps and exclusions through the worker's own
 // pieces (compileRules → the scorer's mask → reference scorer → composeList), checked against

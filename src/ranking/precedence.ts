@@ -1,5 +1,5 @@
 import type { ItemTable } from '../catalog/item-table.js';
-import type { Candidate } from './post-rank.js';
+import type { Candidate } from '../ranking/post-rank.js';
 
 /**
  * The one place a recommend() list is put together from the ranked candidates and the pins.

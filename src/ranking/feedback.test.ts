@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../shared/events.js';
-import { demote, ignoredImpressionDemotions } from './feedback.js';
+import { demote, ignoredImpressionDemotions } from '../ranking/feedback.js';
 
 const events = (list: Array<[StoredEvent['type'], string]>): StoredEvent[] => list.map(([type, itemId], seq) => ({ seq, ts: seq, type, itemId }));
 const rowOf = (id: string): number => Number(id.slice(1));

@@ -1,5 +1,5 @@
 import type { CatalogExtras, ItemGraph } from '../catalog/types.js';
-import type { Contribution } from './pooling-encoder.js';
+import type { Contribution } from '../model/pooling-encoder.js';
 
 /** How much the catalog's item-to-item graphs add to `u·vᵢ + bᵢ`. */
 export interface GraphBlend {

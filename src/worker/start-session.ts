@@ -1,0 +1,77 @@
+import { rowReader } from '../catalog/embedding-rows.js';
+import { itemTable } from '../catalog/catalog-table.js';
+import { Engine } from '../engine/engine.js';
+import { resolveProfileOptions } from '../model/pooling-encoder.js';
+import type { EngineOptions } from '../shared/api-types.js';
+import { openTabsChannel, type TabsMessage } from '../shared/tabs-channel.js';
+import { indexedDbCalibrationCache } from '../storage/calibration-cache.js';
+import type { CachedCatalogBytes } from '../storage/catalog-cache.js';
+import { openMemoryHistory } from '../storage/history-store.js';
+import { readCachedCatalog, type LoadedCatalog } from './catalog-loader.js';
+import { afterCachedStart, restoreItemUpdates } from './catalog-updates.js';
+import { initialConsent, notStoringReason } from './consent.js';
+import { loadEncoder } from './encoder-loader.js';
+import type { EventLog } from './event-log.js';
+import { validatePin } from './integrity.js';
+import { LiveItems } from './live-items.js';
+import { downloadOrThrow, historyLimits, openStoredHistory, retryPolicy, type Progress, type Session } from './session.js';
+import { validateEngineOptions } from './validate-options.js';
+
+/**
+ * Start-up: the catalog (cached copy or download), the compute path, the shopper's history, the
+ * shop's encoder; IndexedDB is read while the catalog loads. `onTabsMessage` hears the other tabs.
+ */
+export async function startSession(
+  rawOptions: EngineOptions,
+  progress: Progress,
+  prefetched: CachedCatalogBytes | null | undefined,
+  log: EventLog,
+  onTabsMessage: (s: Session, message: TabsMessage) => void,
+): Promise<Session> {
+  const options = validateEngineOptions(rawOptions);
+  const pin = validatePin(options.catalogSha256);
+  // Without consent (or under GPC) not even a database is opened: nothing touches the disk.
+  const consent = initialConsent(options);
+  const opening = consent === 'granted' ? openStoredHistory(options) : Promise.resolve(openMemoryHistory(historyLimits(options), notStoringReason(consent)));
+  const reading = opening.then((h) => h.readAll()).catch(() => undefined);
+  // The device's last calibration for this catalog shape is reused (kept only with consent).
+  const calibrations = consent === 'granted' && (options.backend ?? 'auto') === 'auto' ? indexedDbCalibrationCache() : undefined;
+  let current: LoadedCatalog;
+  try {
+    current =
+      (await readCachedCatalog(options.catalog, progress, pin, prefetched)) ??
+      (await downloadOrThrow(options.catalog, progress, retryPolicy(options), pin, consent === 'granted'));
+  } catch (error) {
+    void opening.then((h) => h.close());
+    throw error;
+  }
+  progress({ status: 'calibrate' });
+  const engine = await Engine.start(current.catalog, options.backend ?? 'auto', calibrations);
+  const s: Session = {
+    options,
+    profile: resolveProfileOptions(options.profile),
+    current,
+    table: itemTable(current.catalog),
+    rows: rowReader(current.catalog),
+    engine,
+    history: await opening,
+    events: [],
+    channel: openTabsChannel(options.namespace),
+    consent,
+    live: new LiveItems(),
+  };
+  await restoreItemUpdates(s);
+  if (options.encoder !== undefined) {
+    await engine.prepareTfjs();
+    s.encoder = await loadEncoder(options.encoder, current.catalog);
+  }
+  const early = await reading;
+  if (early) s.events = early.sort((a, b) => a.seq - b.seq);
+  else await log.reload(s);
+  if (s.channel) s.channel.onmessage = (message: MessageEvent<TabsMessage>) => onTabsMessage(s, message.data);
+  // Another tab may have written while the catalog loaded, before we listened: catch up.
+  if (early) void log.catchUp(s).catch(() => undefined);
+  progress({ status: 'ready', backend: engine.backend, items: current.catalog.header.itemCount, source: current.source });
+  if (current.source === 'cache') void afterCachedStart(s, current, progress);
+  return s;
+}
