@@ -27,7 +27,7 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '\\.test\\.ts$' },
     tsPreCompilationDeps: true,
-    tsConfig: { fileName: require('node:path').join(__dirname, 'tsconfig.depcruise.json') },
+    tsConfig: { fileName: require('node:path').join(__dirname, 'tsconfig.json') },
     // Sources import each other as '.js' (ESM), meaning the '.ts' file.
     enhancedResolveOptions: { extensions: ['.ts', '.js'] },
   },

@@ -1,5 +1,5 @@
 // Builds the library as a shop installs it (dist/): three files that never import one another,
-// so any bundler — or none — can serve them (README: Bundlers):
+// so any bundler — or none — can serve them (README: Install and bundlers):
 // - dist/index.js          the page module (comlink; no tfjs);
 // - dist/vitrine-worker.js the worker: catalog, history, ranking, the SIMD kernel (idb, comlink, minisearch);
 // - dist/vitrine-tfjs.js   the lazy part: TensorFlow.js, its backends (wasm binaries inlined) and the encoder.

@@ -1,4 +1,4 @@
-// Checks the built library's shape, which a shop's bundler depends on (README: Bundlers):
+// Checks the built library's shape, which a shop's bundler depends on (README: Install and bundlers):
 // - three self-contained ES modules that import nothing (no static imports, no chunks): a bundler
 //   may copy, rename or re-bundle each and it still runs;
 // - the page module references the other two by the literal `new URL('./file.js', import.meta.url)`

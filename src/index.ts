@@ -25,7 +25,6 @@ export type { BackendName } from './shared/backend-name.js';
 export type { BackendReport } from './shared/api-types.js';
 export type { EventType, StoredEvent, TrackEvent } from './shared/events.js';
 export type { ProfileOptions } from './shared/api-types.js';
-export type { CatalogHeader, EmbeddingDtype } from './catalog/types.js';
 export type { CatalogItem } from './shared/api-types.js';
 export type { ProgressInfo } from './shared/progress.js';
 export { VitrineError, CatalogError, EventError, StorageError, EngineError, WorkerError } from './shared/errors.js';

@@ -60,7 +60,7 @@ async function timeScoring(backend: BackendName, catalog: Catalog): Promise<numb
 }
 
 /**
- * Owns the tfjs backend and the catalog resident on it.
+ * Owns the compute path (the SIMD kernel or a tfjs backend) and the catalog resident on it.
  * - `auto` measures the real scoring call on each usable backend and keeps the fastest;
  *   software GPU adapters are recognised and skipped (they are many times slower than WASM).
  * - When a GPU device is lost, the engine moves to the next backend and re-uploads the

@@ -7,8 +7,9 @@ export interface RankedRows {
 }
 
 /**
- * A compute path that holds the catalog and scores it. Implementations: TensorScorer (tfjs on
- * webgpu/webgl/wasm/cpu). Every implementation must equal the plain-JS reference
+ * A compute path that holds the catalog and scores it. Implementations: SimdScorer (our
+ * WebAssembly SIMD kernel, simd/) and TensorScorer (tfjs on webgpu/webgl/wasm/cpu, in the lazily
+ * loaded tfjs part). Every implementation must equal the plain-JS reference
  * (reference-scorer.ts) within tolerance — the browser parity tests check each one.
  */
 export interface Scorer {

@@ -13,7 +13,7 @@ export interface GraphBlend {
 
 /**
  * Chosen on the amazon-beauty validation split (never on test) with `vitrine evaluate
- * --models catalog:copurchase=…:transition=…`; see README "Accuracy".
+ * --models catalog:copurchase=…:transition=…`; see docs/accuracy.md.
  */
 export const DEFAULT_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 10, transition: 30 };
 

@@ -212,8 +212,11 @@ export interface Recommendation {
   item: CatalogItem;
   reason: ReasonCode;
   /**
-   * The history items that contributed most to the score: exact, since the shopper vector is a
-   * weighted sum of item vectors (`u·v = Σ wⱼ vⱼ·v`). Only for `recommend`, `search`.
+   * The history items behind the item, largest share first. For `recommend`, `search` and
+   * `newArrivals`: each item's exact share of the pooled score (`u·v = Σ wⱼ vⱼ·v`, plus the
+   * bought-together/next terms); with a sequence `encoder` the same pooled shares explain it,
+   * not the encoder's own score. For `complements`: the seed items it is bought with. Absent
+   * when nothing in the history explains the item (`reason: 'popular'`).
    */
   because?: Because[];
 }

@@ -13,7 +13,6 @@ export const ERROR_CODES = {
   CATALOG_VERSION: 'The catalog format version is not supported by this library.',
   CATALOG_INTEGRITY: 'The catalog does not match the SHA-256 the shop pinned in the options.',
   CATALOG_NOT_LOADED: 'No catalog is loaded yet.',
-  STORAGE_UNAVAILABLE: 'IndexedDB is not available; history is kept in memory only.',
   STORAGE_QUOTA_EXCEEDED: 'The browser refused to store more data (quota exceeded).',
   STORAGE_FAILED: 'Reading or writing the on-device history failed.',
   BACKEND_UNAVAILABLE: 'The requested compute backend cannot run in this browser.',

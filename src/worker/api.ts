@@ -117,7 +117,7 @@ export function createWorkerApi() {
  * same lock, learns of it: no event tells the page that a worker closed itself.
  */
 async function holdLifeline(name: string): Promise<boolean> {
-  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
   if (typeof name !== 'string' || !locks) return false;
   return new Promise<boolean>((resolve) => {
     void locks.request(name, () => {
