@@ -1,4 +1,4 @@
-import type { BackendReport } from '../shared/api-types.js';
+import type { BackendReport } from '../shared/info-types.js';
 import type { Catalog } from '../catalog/types.js';
 import { EngineError, VitrineError } from '../shared/errors.js';
 import { BACKEND_ORDER, type BackendName } from '../shared/backend-name.js';

@@ -1,4 +1,4 @@
-import type { PartStatus } from '../shared/api-types.js';
+import type { PartStatus } from '../shared/info-types.js';
 import { EngineError } from '../shared/errors.js';
 import { importTfjsPart } from './import-tfjs-part.js';
 import type * as TfjsPart from './tfjs-part.js';

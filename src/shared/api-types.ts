@@ -1,6 +1,6 @@
 // The public types, on the ground floor: this file imports nothing of ours but its neighbours in shared/.
 import type { BackendName } from './backend-name.js';
-import type { EventType, StoredEvent } from './events.js';
+import type { EventType } from './events.js';
 
 /** Metadata of one catalog item. Only `id` is required. */
 export interface CatalogItem {
@@ -32,17 +32,6 @@ export interface ItemFilters {
   brands?: string[];
 }
 
-/** What happened to one backend when the engine chose where to run. */
-export interface BackendReport {
-  backend: BackendName;
-  status: 'chosen' | 'measured' | 'unavailable' | 'skipped' | 'lost';
-  reason: string;
-  /** Median ms of the real scoring call on a sample of the catalog. */
-  medianMs?: number;
-  software?: boolean;
-  adapter?: string;
-}
-
 /** How the shopper's events are pooled into one intent vector. */
 export interface ProfileOptions {
   /** Weight of each event type. Defaults: purchase 5 > add_to_cart 3 > favourite 2.5 > click 1.5 > view 1. */
@@ -56,7 +45,6 @@ export interface ProfileOptions {
   /** Share of the session vector in the blend, 0..1 (default 0.6). */
   sessionWeight?: number;
 }
-
 
 /** Options the worker needs to start. Plain data: it crosses the worker boundary. */
 export interface EngineOptions {
@@ -111,24 +99,6 @@ export interface EngineOptions {
    * in IndexedDB (`vitrine-key:<namespace>`). Timestamps stay in clear (age eviction). Default false.
    */
   encryptHistory?: boolean;
-}
-
-/** Where storing stands. `storing` is false in every state but `granted`. */
-export interface ConsentInfo {
-  /** The `consent` option. */
-  mode: 'granted' | 'required';
-  /**
-   * - `granted`: events are stored (default mode, or `grantConsent()` was called);
-   * - `pending`: `consent: 'required'` and `grantConsent()` not called yet;
-   * - `revoked`: `revokeConsent()` was called (the stored history was erased);
-   * - `gpc`: paused by the Global Privacy Control signal (`respectGlobalPrivacyControl`).
-   */
-  state: 'granted' | 'pending' | 'revoked' | 'gpc';
-  storing: boolean;
-  /** `navigator.globalPrivacyControl` as the worker sees it (undefined where the browser has no GPC). */
-  globalPrivacyControl: boolean | undefined;
-  /** Whether the shop asked to honour GPC. */
-  respectGlobalPrivacyControl: boolean;
 }
 
 /** Which items a business rule applies to: listed ids, or all items matching every predicate given. */
@@ -264,60 +234,3 @@ export interface RerankedItem {
   score: number | null;
 }
 
-export interface EngineInfo {
-  backend: BackendName;
-  /** Why this backend: the measurement or the option that decided it. */
-  reason: string;
-  /** Every backend considered, with why it was or was not chosen. */
-  backends: BackendReport[];
-  /** Set when a GPU device was lost and the engine moved on. */
-  fallback?: string;
-  catalog: {
-    url: string;
-    items: number;
-    dim: number;
-    dtype: string;
-    formatVersion: number;
-    modelId: string;
-    sha256: string;
-    source: 'network' | 'cache';
-    /** The last failed attempt to load a newer catalog, while the previous one kept serving. */
-    lastError?: { code: string; message: string };
-  };
-  history: {
-    /** False when IndexedDB is unavailable and events are kept in memory only. */
-    persistent: boolean;
-    reason?: string;
-    events: number;
-    /** True when stored events are AES-GCM encrypted (`encryptHistory`). */
-    encrypted: boolean;
-  };
-  consent: ConsentInfo;
-  /**
-   * `repeatRates: false`: the catalog carries no repeat-purchase statistics (a catalog built
-   * from bare embeddings, or trained by an older Vitrine), so `buyItAgain()` is always empty.
-   * `items`: how many catalog items reach `minRepeatRate`.
-   */
-  buyItAgain: { repeatRates: boolean; minRepeatRate: number; items: number };
-  /** The library's lazily loaded files: `tfjs` (TensorFlow.js, its backends, the sequence encoder). */
-  parts: { tfjs: PartStatus };
-}
-
-/** Where a lazily loaded file of the library stands. */
-export interface PartStatus {
-  /** `idle`: not needed yet (e.g. the SIMD kernel serves and there is no encoder). */
-  status: 'idle' | 'loaded' | 'failed';
-  /** The URL it is (or was) loaded from. */
-  url?: string;
-  /** Why it failed to load: then its backends are unavailable and the SIMD kernel serves. */
-  error?: { code: 'PART_UNAVAILABLE'; message: string };
-}
-
-/** What `exportHistory()` returns: everything stored about the shopper, as JSON. */
-export interface HistoryExport {
-  format: 'vitrine-history';
-  version: 1;
-  namespace: string;
-  exportedAt: string;
-  events: StoredEvent[];
-}

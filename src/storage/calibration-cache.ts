@@ -1,6 +1,6 @@
 import { deleteDB, openDB } from 'idb';
 import type { Catalog } from '../catalog/types.js';
-import type { BackendReport } from '../shared/api-types.js';
+import type { BackendReport } from '../shared/info-types.js';
 
 /** Where the last calibration of this device for a catalog shape is kept between visits. */
 export interface CalibrationCache {

@@ -1,18 +1,5 @@
-import type {
-  AffinityScore,
-  BuyItAgainOptions,
-  CatalogItem,
-  EngineInfo,
-  EngineOptions,
-  HistoryExport,
-  ItemUpdate,
-  PopularOptions,
-  Recommendation,
-  RecommendOptions,
-  RerankedItem,
-  SearchOptions,
-  SimilarOptions,
-} from '../shared/api-types.js';
+import type { AffinityScore, BuyItAgainOptions, CatalogItem, EngineOptions, ItemUpdate, PopularOptions, Recommendation, RecommendOptions, RerankedItem, SearchOptions, SimilarOptions } from '../shared/api-types.js';
+import type { EngineInfo, HistoryExport } from '../shared/info-types.js';
 import { setTfjsPartUrl } from '../engine/tfjs-part-loader.js';
 import { validateEvent } from '../history/validate-event.js';
 import { toWireError, VitrineError, type WireError } from '../shared/errors.js';

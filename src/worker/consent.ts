@@ -1,4 +1,5 @@
-import type { ConsentInfo, EngineOptions } from '../shared/api-types.js';
+import type { EngineOptions } from '../shared/api-types.js';
+import type { ConsentInfo } from '../shared/info-types.js';
 
 /**
  * Consent and the Global Privacy Control signal decide whether the history is written to the

@@ -1,6 +1,6 @@
 import { tfjsPartStatus } from '../engine/tfjs-part-loader.js';
 import { buyItAgainInfo } from '../ranking/buy-again.js';
-import type { EngineInfo } from '../shared/api-types.js';
+import type { EngineInfo } from '../shared/info-types.js';
 import { consentInfo } from './consent.js';
 import { minRepeatRate, type Session } from './session.js';
 
