@@ -95,3 +95,13 @@ export function tileIndex(row: number, j: number, stride: number, elementBytes: 
   const slot = SLOT_BYTES / elementBytes;
   return (row & ~3) * stride + Math.floor(j / slot) * 4 * slot + (row & 3) * slot + (j % slot);
 }
+
+/** Rows per batch block: small enough to stay in L2 while every query of the batch reads it. */
+export const BLOCK_BYTES = 128 * 1024;
+/** Pages of one WebAssembly memory at most (4 GiB). */
+export const MAX_PAGES = 65_536;
+/** Room for queries and top-k buffers of typical calls; larger calls grow the memory. */
+export const SCRATCH_HEADROOM = 1 << 20;
+/** The kernel's code for each stored element type. */
+export const KIND: Readonly<Record<SimdDtype, number>> = { float32: 0, float16: 1, int8: 2 };
+export const align64 = (n: number): number => Math.ceil(n / 64) * 64;

@@ -1,10 +1,13 @@
 import { rowReader, type RowReader } from '../../catalog/embedding-rows.js';
 import type { Catalog } from '../../catalog/types.js';
-import { MASKED_SCORE, MASKED_THRESHOLD, type MaskSpec } from '../mask.js';
+import { MASKED_THRESHOLD, type MaskSpec } from '../mask.js';
 import type { RankedRows, Scorer } from '../scorer.js';
-import { halfToFloatTable, writeFloat16Rows, writeInt8Rows, writeQuery } from './encode.js';
+import { writeQuery } from './encode.js';
+import { writeCatalogBlock } from './write-block.js';
 import { createMemory, instantiateKernel, loadSimdKernel, type KernelExports, type KernelMemory, type KernelModule, type ScanFn } from './kernel.js';
-import { ELEMENT_BYTES, planLayout, SLOT_BYTES, tileIndex, WASM_PAGE, type Layout, type SimdDtype } from './layout.js';
+import { align64, BLOCK_BYTES, KIND, MAX_PAGES, planLayout, SCRATCH_HEADROOM, WASM_PAGE, type Layout, type SimdDtype } from './layout.js';
+import { readTopK, TOPK_HEADER, topkCapacity } from './top-k.js';
+import { quantScale, storedRow, writeSimilarityScales, type StoredBlock } from './stored-rows.js';
 import { candidateCount, collectBoosts, exactScores, mergeRanked, refineRecommend, refineSimilar, type Boosts } from './refine.js';
 import { clearExcluded, encodeMask, excludeRows, writeRowAttributes } from './row-mask.js';
 import { type ItemTable } from '../../catalog/item-table.js';
@@ -29,17 +32,6 @@ export interface SimdScorerOptions {
 
 /** Queries that share one pass over the block in recommendBatch. */
 export const BATCH_SLOTS = 32;
-/** Rows per batch block: small enough to stay in L2 while every query of the batch reads it. */
-const BLOCK_BYTES = 128 * 1024;
-const TOPK_HEADER = 16;
-/** Top-k buffer size: a selection runs each time it fills (kernel.wat). */
-const topkCapacity = (k: number): number => 2 * k + 16;
-const MAX_PAGES = 65_536;
-/** Room for queries and top-k buffers of typical calls; larger calls grow the memory. */
-const SCRATCH_HEADROOM = 1 << 20;
-const KIND: Readonly<Record<SimdDtype, number>> = { float32: 0, float16: 1, int8: 2 };
-
-const align64 = (n: number): number => Math.ceil(n / 64) * 64;
 const EMPTY: RankedRows = { rows: new Int32Array(0), scores: new Float32Array(0) };
 
 /**
@@ -93,24 +85,8 @@ export class SimdScorer implements Scorer {
     this.#kernel = instantiateKernel(kernel, this.#memory);
     this.#scan = this.dtype === 'float32' ? this.#kernel.scan_f32 : this.dtype === 'float16' ? this.#kernel.scan_f16 : this.#kernel.scan_i8;
 
-    const buffer = this.#memory.buffer;
-    const stride = layout.rowBytes / ELEMENT_BYTES[this.dtype];
-    const recScale = new Float32Array(buffer, layout.recScale, layout.paddedRows);
-    // A quantised file's own rows are copied as they are: quantising its float32 values again
-    // gives the same bytes, slower (this is on the start-up path).
-    const own = catalog.quantised?.dtype === this.dtype ? catalog.quantised : undefined;
-    const cells = layout.paddedRows * stride;
-    if (this.dtype === 'float32') this.#tileRows(catalog.vectors, n, dim * 4);
-    else if (own) this.#tileRows(own.values, n, dim * ELEMENT_BYTES[this.dtype]);
-    else if (this.dtype === 'float16') writeFloat16Rows(catalog.vectors, n, dim, new Uint16Array(buffer, layout.vec, cells), stride);
-    else writeInt8Rows(catalog.vectors, n, dim, new Int8Array(buffer, layout.vec, cells), stride, recScale);
-    if (own?.dtype === 'int8') recScale.set(own.scales.subarray(0, n));
-    else if (this.dtype !== 'int8') recScale.fill(1, 0, n);
-    // Padding rows (scale 0) score exactly MASKED_SCORE, which never beats the top-k threshold.
-    const recBias = new Float32Array(buffer, layout.recBias, layout.paddedRows).fill(MASKED_SCORE);
-    recBias.set(catalog.bias.subarray(0, n));
-    new Float32Array(buffer, layout.simBias, layout.paddedRows).fill(MASKED_SCORE).fill(0, 0, n);
-    writeRowAttributes(buffer, layout, attributes);
+    writeCatalogBlock(this.#memory.buffer, layout, this.dtype, catalog, n, (rows, count, rowBytes) => this.#tileRows(rows, count, rowBytes));
+    writeRowAttributes(this.#memory.buffer, layout, attributes);
     this.#kernel.set_rows(n, layout.price, layout.attr, layout.category, layout.brand);
   }
 
@@ -164,9 +140,9 @@ export class SimdScorer implements Scorer {
     this.#assertLive();
     if (!Number.isInteger(row) || row < 0 || row >= this.itemCount) throw new RangeError(`Row ${row} is outside the catalog (0…${this.itemCount - 1}).`);
     const simScale = this.#ensureNorms();
-    const query = this.#storedRow(row);
+    const query = storedRow(this.#block(), row);
     // cos = (q·vᵢ) / (‖q‖‖vᵢ‖): 1/‖vᵢ‖ is the per-row scale, 1/‖q‖ joins the query's factor.
-    const invNorm = simScale[row]! / this.#quantScale(row);
+    const invNorm = simScale[row]! / quantScale(this.#block(), row);
     // Cosine has no bias, so bias weight and boosts do not apply (as in the reference).
     const masked: MaskSpec = { ...mask, excludeRows: [...mask.excludeRows, row] };
     const refine = this.#refine;
@@ -289,23 +265,7 @@ export class SimdScorer implements Scorer {
   /** The kept rows best first (score descending, then row ascending, as the reference). */
   #readTopK(at: number): RankedRows {
     this.#kernel.finish(at);
-    const buffer = this.#memory.buffer;
-    const [kept, k] = new Int32Array(buffer, at, 2) as unknown as [number, number];
-    const count = Math.min(kept, k);
-    // One native sort of the i64 keys (ascending): high word = the score's bits made monotonic,
-    // low word = ~row (see kernel.wat), so the best is last.
-    const sorted = new BigUint64Array(buffer, at + TOPK_HEADER, count).slice().sort();
-    const words = new Uint32Array(sorted.buffer);
-    const rows = new Int32Array(count);
-    const scores = new Float32Array(count);
-    const bits = new Uint32Array(scores.buffer);
-    for (let rank = 0; rank < count; rank++) {
-      const i = count - 1 - rank;
-      const high = words[2 * i + 1]!;
-      rows[rank] = ~words[2 * i]!;
-      bits[rank] = high & 0x8000_0000 ? high ^ 0x8000_0000 : ~high;
-    }
-    return { rows, scores };
+    return readTopK(this.#memory.buffer, at);
   }
 
   #ensureScratch(bytes: number): void {
@@ -314,57 +274,16 @@ export class SimdScorer implements Scorer {
     if (needed > have) this.#memory.grow(Math.ceil((needed - have) / WASM_PAGE));
   }
 
-  /** int8 rows carry a scale; the other types are stored as they are. */
-  #quantScale(row: number): number {
-    return this.dtype === 'int8' ? new Float32Array(this.#memory.buffer, this.#layout.recScale, this.itemCount)[row]! : 1;
-  }
-
-  /** Row `row` as stored (after quantisation), as float32: the query of similar(). */
-  #storedRow(row: number): Float32Array {
-    const values = this.#storedValues();
-    const table = this.dtype === 'float16' ? halfToFloatTable() : undefined;
-    const scale = this.#quantScale(row);
-    const stride = this.#layout.rowBytes / ELEMENT_BYTES[this.dtype];
-    return Float32Array.from({ length: this.dim }, (_, j) => {
-      const x = values[tileIndex(row, j, stride, ELEMENT_BYTES[this.dtype])]!;
-      return table ? table[x]! : x * scale;
-    });
-  }
-
-  /** The block as stored, in its element type (tiled: see tileIndex). */
-  #storedValues(): Float32Array | Uint16Array | Int8Array {
-    const l = this.#layout;
-    const length = (l.paddedRows * l.rowBytes) / ELEMENT_BYTES[this.dtype];
-    const buffer = this.#memory.buffer;
-    if (this.dtype === 'float32') return new Float32Array(buffer, l.vec, length);
-    if (this.dtype === 'float16') return new Uint16Array(buffer, l.vec, length);
-    return new Int8Array(buffer, l.vec, length);
+  /** The block as stored, for reading rows back. */
+  #block(): StoredBlock {
+    return { buffer: this.#memory.buffer, layout: this.#layout, dtype: this.dtype, dim: this.dim, itemCount: this.itemCount };
   }
 
   /** simScale[i] = (int8 scale) / ‖vᵢ‖ of the stored row; computed on the first similar(). */
   #ensureNorms(): Float32Array {
-    const l = this.#layout;
-    const simScale = new Float32Array(this.#memory.buffer, l.simScale, this.itemCount);
-    if (this.#normsReady) return simScale;
-    const bytes = ELEMENT_BYTES[this.dtype];
-    const stride = l.rowBytes / bytes;
-    const slot = SLOT_BYTES / bytes;
-    const values = this.#storedValues();
-    const table = this.dtype === 'float16' ? halfToFloatTable() : undefined;
-    const scales = this.dtype === 'int8' ? new Float32Array(this.#memory.buffer, l.recScale, this.itemCount) : undefined;
-    for (let i = 0; i < this.itemCount; i++) {
-      const base = tileIndex(i, 0, stride, bytes);
-      let sum = 0;
-      for (let j = 0; j < this.dim; j++) {
-        const v = values[base + Math.floor(j / slot) * 4 * slot + (j % slot)]!;
-        const x = table ? table[v]! : v;
-        sum += x * x;
-      }
-      const scale = scales ? scales[i]! : 1;
-      simScale[i] = scale / Math.max(Math.sqrt(sum) * scale, 1e-12);
-    }
+    if (this.#normsReady) return new Float32Array(this.#memory.buffer, this.#layout.simScale, this.itemCount);
     this.#normsReady = true;
-    return simScale;
+    return writeSimilarityScales(this.#block());
   }
 
   #checkQuery(u: Float32Array): void {
