@@ -60,7 +60,8 @@ program
   .option('--learning-rate <lr>', 'encoder: Adam learning rate', Number)
   .option('--validation-users <n>', 'encoder: validation users scored per epoch (0 = all)', Number)
   .option('--checkpoint <dir>', 'encoder: keep resumable state here; rerunning the same command resumes')
-  .option('--encoder-fit-all', 'encoder: train on every item of the log for exactly --encoder-epochs epochs, no validation split (a refit once the epochs were chosen on validation)')
+  .option('--encoder-fit-all', 'encoder: train on every item of the log for exactly --encoder-epochs epochs, no validation split')
+  .option('--no-encoder-refit', 'encoder: ship the validation run (early stopping) as it is, without retraining on every item for the chosen epoch count')
   .option('--encoder-init <catalog>', 'encoder: start from this catalog and its encoder (<catalog>.encoder) instead of random weights (items matched by id)')
   .action(async (options) => console.log(await train(options)));
 

@@ -2,7 +2,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EncoderTrainResult } from '../../training/sasrec/train-encoder.js';
-import type { CheckpointStore, SasrecTrainOptions } from '../../training/sasrec/train-sasrec.js';
+import type { CheckpointStore, SasrecTrainOptions } from '../../training/sasrec/train-options.js';
 
 /** `vitrine train` options for the sequence encoder (all optional; see main.ts for defaults). */
 export interface EncoderCliOptions {
@@ -21,6 +21,8 @@ export interface EncoderCliOptions {
   checkpoint?: string;
   /** Train on every item, exactly encoderEpochs epochs, no validation (SasrecTrainOptions.fitAll). */
   encoderFitAll?: boolean;
+  /** false (`--no-encoder-refit`): ship the validation run's weights, without the refit on every item. */
+  encoderRefit?: boolean;
   /** A catalog trained with --encoder sasrec whose weights (and `<catalog>.encoder`) the encoder starts from. */
   encoderInit?: string;
   dim: number;
@@ -41,7 +43,7 @@ export function fileCheckpoint(dir: string): CheckpointStore {
 }
 
 /** Trainer options from the CLI, with a progress bar (loss, ETA) per epoch and one line per validation. */
-export function encoderOptions(o: EncoderCliOptions): Partial<SasrecTrainOptions> {
+export function encoderOptions(o: EncoderCliOptions): Partial<SasrecTrainOptions> & { refit: boolean } {
   const bar = o.quiet ? undefined : new SingleBar({ format: 'sasrec {bar} epoch {epoch} batch {value}/{total} | loss {loss} | ETA {eta}s' }, Presets.shades_classic);
   let started = false;
   const defined = <T>(x: T | undefined): Partial<Record<string, T>> => (x === undefined ? {} : { v: x });
@@ -60,6 +62,7 @@ export function encoderOptions(o: EncoderCliOptions): Partial<SasrecTrainOptions
     ...pick('learningRate', o.learningRate),
     ...pick('validationUsers', o.validationUsers),
     ...(o.encoderFitAll ? { fitAll: true } : {}),
+    refit: o.encoderRefit !== false,
     ...(o.checkpoint ? { checkpoint: fileCheckpoint(o.checkpoint) } : {}),
     onBatch: ({ epoch, batch, batches, loss }) => {
       if (!bar) return;
@@ -74,7 +77,7 @@ export function encoderOptions(o: EncoderCliOptions): Partial<SasrecTrainOptions
       if (!o.quiet) {
         bar?.stop();
         started = false;
-        const validation = Number.isNaN(log.validation['NDCG@10']) ? 'no validation (--encoder-fit-all)' : `validation HR@10 ${log.validation['HR@10'].toFixed(4)} NDCG@10 ${log.validation['NDCG@10'].toFixed(4)}`;
+        const validation = Number.isNaN(log.validation['NDCG@10']) ? 'no validation (fit on every item)' : `validation HR@10 ${log.validation['HR@10'].toFixed(4)} NDCG@10 ${log.validation['NDCG@10'].toFixed(4)}`;
         console.error(`epoch ${log.epoch}: loss ${log.loss.toFixed(4)}, ${validation} (${log.seconds.toFixed(0)} s)`);
       }
     },
@@ -86,7 +89,10 @@ export function writeEncoderFile(options: EncoderCliOptions & { out: string }, e
   const path = options.encoderOut ?? `${options.out}.encoder`;
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, encoded.bytes);
-  writeFileSync(`${path}.log.json`, JSON.stringify({ modelId: encoded.modelId, backend: encoded.backend, bestEpoch: encoded.bestEpoch, resumed: encoded.resumed, epochs: encoded.log }, null, 2) + '\n');
-  const seconds = encoded.log.reduce((s, e) => s + e.seconds, 0);
-  return `Encoder: ${encoded.modelId} (best epoch ${encoded.bestEpoch} of ${encoded.log.length}, ${seconds.toFixed(0)} s of training on tfjs-${encoded.backend}${encoded.resumed ? ', resumed from checkpoint' : ''}); wrote ${path} (${(encoded.bytes.length / 1024).toFixed(0)} KiB).`;
+  const log = { modelId: encoded.modelId, backend: encoded.backend, bestEpoch: encoded.bestEpoch, resumed: encoded.resumed, epochs: encoded.log, ...(encoded.refit ? { refit: encoded.refit } : {}) };
+  writeFileSync(`${path}.log.json`, JSON.stringify(log, null, 2) + '\n');
+  const seconds = (epochs: readonly { seconds: number }[]): string => epochs.reduce((s, e) => s + e.seconds, 0).toFixed(0);
+  const chosen = encoded.log.some((e) => !Number.isNaN(e.validation['NDCG@10'])) ? `best epoch ${encoded.bestEpoch} of ${encoded.log.length} on validation, ${seconds(encoded.log)} s` : `${encoded.log.length} epochs without validation, ${seconds(encoded.log)} s`;
+  const refit = encoded.refit ? `; then refit on every item for ${encoded.refit.length} epochs, ${seconds(encoded.refit)} s: the refit ships` : '';
+  return `Encoder: ${encoded.modelId} (${chosen}${refit}; tfjs-${encoded.backend}${encoded.resumed ? ', resumed from checkpoint' : ''}); wrote ${path} (${(encoded.bytes.length / 1024).toFixed(0)} KiB).`;
 }

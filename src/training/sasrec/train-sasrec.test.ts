@@ -1,28 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { beautySlice } from './beauty-slice.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runProtocol } from '../../evaluation/protocols.js';
 import { leaveOneOut } from '../split.js';
 import { encodeEncoder } from '../../model/sasrec/format.js';
 import { SasrecModel } from '../../evaluation/encoder-models.js';
 import { useTrainingBackend } from './backend.js';
-import { trainSasrec, type SasrecTrainOptions, type CheckpointStore } from './train-sasrec.js';
+import { trainSasrec } from './train-sasrec.js';
+import { type SasrecTrainOptions, type CheckpointStore } from './train-options.js';
 
-const DATA = resolve(process.env.VITRINE_DATA ?? resolve(import.meta.dirname, '../../../../shared/data'), 'amazon-beauty/Beauty.txt');
-
-/** The first `users` shoppers of Amazon Beauty, items renumbered by first appearance. */
-function slice(users: number): { sequences: number[][]; itemCount: number } {
-  const row = new Map<string, number>();
-  const lines = readFileSync(DATA, 'utf8').trim().split('\n').slice(0, users);
-  const sequences = lines.map((line) =>
-    line.trim().split(/\s+/).slice(1).map((id) => {
-      let r = row.get(id);
-      if (r === undefined) row.set(id, (r = row.size));
-      return r;
-    }),
-  );
-  return { sequences, itemCount: row.size };
-}
+const slice = beautySlice;
 
 const TINY: Partial<SasrecTrainOptions> = { dim: 16, maxLen: 20, blocks: 1, heads: 1, dropout: 0.2, learningRate: 5e-3, batchSize: 128, negatives: 256, epochs: 4, patience: 4, seed: 7 };
 

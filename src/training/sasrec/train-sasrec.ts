@@ -1,94 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { leaveOneOut } from '../split.js';
-import { encodeHistories, encoderTensorShapes, gatherRows, matMul, sasrecForward, type SasrecConfig, type SasrecTensors } from '../../model/sasrec/forward.js';
+import { encoderTensorShapes, gatherRows, matMul, sasrecForward, type SasrecConfig, type SasrecTensors } from '../../model/sasrec/forward.js';
 import { packTensors, unpackTensors, type NamedTensor } from '../../model/sasrec/format.js';
 import { Rng } from './rng.js';
+import { planBatches, sampleNegatives, type BatchNegatives } from './batches.js';
+import { validate } from './validate.js';
 
-export interface SasrecTrainOptions {
-  dim: number;
-  maxLen: number;
-  blocks: number;
-  heads: number;
-  dropout: number;
-  learningRate: number;
-  /** Sequences per step. */
-  batchSize: number;
-  /**
-   * Most positions (sequences × padded length) per step: long-sequence batches are split, which
-   * bounds a step's memory (256 × 50 positions with ≈2,500 candidates is ≈0.5 GB per logits
-   * tensor) and its time.
-   */
-  maxTokens: number;
-  /** Uniform negatives shared by a batch (sampled softmax); 0 = full softmax over every item. */
-  negatives: number;
-  /**
-   * Also use the batch's other targets as negatives (popularity-distributed), with the logQ
-   * correction of both samplers (Yi et al., RecSys 2019). Ignored for the full softmax.
-   */
-  inBatchNegatives: boolean;
-  /** Most passes over the training sequences. */
-  epochs: number;
-  /** Stop after this many epochs without a better validation NDCG@10. */
-  patience: number;
-  seed: number;
-  /** Validation users scored after each epoch (a fixed, seeded sample; 0 = all). */
-  validationUsers: number;
-  /**
-   * Refit mode: train on every item of the given sequences for exactly `epochs` epochs, with no
-   * validation split and no early stopping, and keep the last epoch. For a final model once the
-   * epoch count was chosen on validation (e.g. `vitrine train --holdout test` for the test split).
-   */
-  fitAll: boolean;
-  /** Start from these weights (items, bias and the encoder tensors, trained for this item count) instead of a random start. */
-  initial?: NamedTensor[];
-  /** Where to keep resumable state; resumes when it holds a checkpoint of the same run. */
-  checkpoint?: CheckpointStore;
-  onBatch?: (progress: { epoch: number; batch: number; batches: number; loss: number }) => void;
-  onEpoch?: (log: EpochLog) => void;
-}
+import { SASREC_DEFAULTS, type EpochLog, type SasrecTrainOptions, type TrainedSasrec } from './train-options.js';
 
-export const SASREC_DEFAULTS: Omit<SasrecTrainOptions, 'checkpoint' | 'onBatch' | 'onEpoch' | 'initial'> = {
-  dim: 64,
-  maxLen: 50,
-  blocks: 2,
-  heads: 1,
-  dropout: 0.3,
-  learningRate: 1e-3,
-  batchSize: 128,
-  maxTokens: 4096,
-  negatives: 1024,
-  inBatchNegatives: true,
-  epochs: 60,
-  patience: 5,
-  seed: 42,
-  validationUsers: 0,
-  fitAll: false,
-};
-
-/** Byte storage for checkpoints (a folder in the CLI, a Map in tests). */
-export interface CheckpointStore {
-  read(name: string): Promise<Uint8Array | undefined>;
-  write(name: string, bytes: Uint8Array): Promise<void>;
-}
-
-export interface EpochLog {
-  epoch: number;
-  loss: number;
-  /** Full-ranking HR@10 / NDCG@10 of the validation item, the user's earlier items masked. */
-  validation: { 'HR@10': number; 'NDCG@10': number };
-  seconds: number;
-}
-
-export interface TrainedSasrec {
-  config: SasrecConfig;
-  /** Encoder tensors plus `items` [itemCount, dim] and `bias` [itemCount]: the best epoch's. */
-  tensors: Map<string, NamedTensor>;
-  log: EpochLog[];
-  bestEpoch: number;
-  /** True when the run was picked up from a checkpoint. */
-  resumed: boolean;
-}
-
+/** What a checkpoint holds besides the weights: where the run stands. */
 interface CheckpointState {
   key: string;
   epoch: number;
@@ -236,53 +156,6 @@ function runKey(settings: Record<string, unknown>): string {
   return JSON.stringify(rest);
 }
 
-/** Candidate negatives of one batch and log E[times drawn] of every item involved (the logQ correction). */
-export interface BatchNegatives {
-  items: Int32Array;
-  /** log of the expected number of times each candidate is drawn. */
-  logQ: Float32Array;
-  /** The same for each target in batch order (undefined when no correction is needed). */
-  logQOf: (item: number) => number;
-}
-
-function sampleNegatives(batch: number[][], count: number, itemCount: number, share: Float64Array | undefined, rng: Rng): BatchNegatives {
-  const uniform = Array.from({ length: count }, () => rng.int(itemCount));
-  const targets = new Set<number>();
-  if (share) for (const s of batch) for (let k = 1; k < s.length; k++) targets.add(s[k]!);
-  const drawn = batch.reduce((n, s) => n + s.length - 1, 0);
-  const logQOf = (item: number): number => Math.log(count / itemCount + (share ? Math.min(1, drawn * share[item]!) : 0));
-  const items = Int32Array.from([...uniform, ...[...targets].sort((a, b) => a - b)]);
-  return { items, logQ: Float32Array.from(items, logQOf), logQOf };
-}
-
-/** Sequences per bucket: sorted by length inside a bucket so that a batch pads little. */
-const BUCKET_BATCHES = 16;
-
-/**
- * Shuffles, then sorts by length within buckets of BUCKET_BATCHES batches and shuffles the
- * batch order: a batch's cost grows with its longest sequence, and most are short.
- */
-function planBatches(train: number[][], batchSize: number, maxTokens: number, maxLen: number, rng: Rng): number[][] {
-  const order = rng.shuffle(train.map((_, i) => i));
-  const batches: number[][] = [];
-  const bucket = batchSize * BUCKET_BATCHES;
-  for (let start = 0; start < order.length; start += bucket) {
-    const part = order.slice(start, start + bucket).sort((a, b) => train[a]!.length - train[b]!.length || a - b);
-    let current: number[] = [];
-    for (const i of part) {
-      // Sorted by length: the newest sequence is the batch's longest.
-      const padded = Math.min(maxLen, train[i]!.length - 1);
-      if (current.length > 0 && (current.length >= batchSize || (current.length + 1) * padded > maxTokens)) {
-        batches.push(current);
-        current = [];
-      }
-      current.push(i);
-    }
-    if (current.length > 0) batches.push(current);
-  }
-  return rng.shuffle(batches);
-}
-
 /** One Adam step on a batch of sequences: each position predicts the next item. Returns the mean loss. */
 export function trainStep(
   w: SasrecTensors,
@@ -362,39 +235,3 @@ const logSumExpRows = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.mul((dy as tf.Tensor).expandDims(1), tf.softmax(saved[0]!)),
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D) => tf.Tensor1D;
-
-/** HR@10 / NDCG@10 of the validation item under full ranking, the user's earlier items masked, ties against the target. */
-export async function validate(
-  w: SasrecTensors,
-  config: SasrecConfig,
-  cases: ReadonlyArray<{ history: number[]; target: number }>,
-  chunk = 512,
-): Promise<{ 'HR@10': number; 'NDCG@10': number }> {
-  let hits = 0;
-  let ndcg = 0;
-  const itemsT = tf.transpose(w.items);
-  try {
-    for (let start = 0; start < cases.length; start += chunk) {
-      const part = cases.slice(start, start + chunk);
-      const u = await encodeHistories(w, config, part.map((c) => c.history));
-      const scoresT = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(u, [part.length, config.dim]), itemsT), w['bias']!));
-      const scores = (await scoresT.data()) as Float32Array;
-      scoresT.dispose();
-      part.forEach((c, i) => {
-        const row = scores.subarray(i * config.itemCount, (i + 1) * config.itemCount);
-        for (const item of c.history) row[item] = -Infinity;
-        const target = row[c.target]!;
-        let rank = 0;
-        for (let j = 0; j < row.length; j++) if (j !== c.target && row[j]! >= target) rank++;
-        if (rank < 10) {
-          hits++;
-          ndcg += 1 / Math.log2(rank + 2);
-        }
-      });
-    }
-  } finally {
-    itemsT.dispose();
-  }
-  const n = Math.max(1, cases.length);
-  return { 'HR@10': hits / n, 'NDCG@10': ndcg / n };
-}
