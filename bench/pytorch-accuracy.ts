@@ -25,6 +25,8 @@ const python = process.env.VITRINE_PYTHON ?? '/usr/bin/python3';
 const openblas = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 const log = `${data}/amazon-beauty/Beauty.txt`;
 const rel = (p: string): string => relative(root, p);
+/** Absolute paths inside a command-line argument, relative to the repository (as docs/accuracy.md writes them). */
+const relArg = (a: string): string => a.replace(/\/[^\s,:]+/g, (p) => rel(p));
 const SETTINGS = ['--dim', '64', '--max-len', '50', '--blocks', '2', '--heads', '1', '--dropout', '0.3', '--learning-rate', '0.002', '--batch-size', '256',
   '--negatives', '1024', '--encoder-epochs', epochs, '--patience', '3', '--validation-users', '5000', '--seed', '42'];
 // u·v + b alone, and the shipped in-browser blend (graphs rebuilt from the fit items, DEFAULT_ENCODER_GRAPH_BLEND + previous).
@@ -50,7 +52,8 @@ for (const [trainer, make] of Object.entries(TRAINERS)) {
   const evaluate = ['evaluate', '--log', log, '--format', 'sequences', '--catalog', catalog, '--models', MODELS(`${catalog}.encoder`).join(','), '--protocol', 'loo-full', '--split', 'test', '--seed', '42', '--dataset', 'amazon-beauty', '--json', json];
   // An evaluation newer than the encoder it scored is reused.
   if (!existsSync(json) || statSync(json).mtimeMs < statSync(`${catalog}.encoder`).mtimeMs) execFileSync(process.execPath, [join(root, 'bin/vitrine.js'), ...evaluate], { stdio: 'inherit' });
-  const trainCommand = [trainer === 'node' ? 'node bin/vitrine.js' : '/usr/bin/python3 train/python/train.py', ...train.args.slice(1).map((a) => (a.startsWith('/') ? rel(a) : a))].join(' ');
+  const launcher = trainer === 'node' ? 'node bin/vitrine.js' : `${train.env['LD_LIBRARY_PATH'] ? `LD_LIBRARY_PATH=${train.env['LD_LIBRARY_PATH']} ` : ''}/usr/bin/python3 train/python/train.py`;
+  const trainCommand = [launcher, ...train.args.slice(1).map(relArg)].join(' ');
   for (const r of JSON.parse(readFileSync(json, 'utf8')) as EvalRecord[]) {
     records.push({
       ...r,
@@ -60,7 +63,7 @@ for (const [trainer, make] of Object.entries(TRAINERS)) {
       trainSeconds: seconds,
       modelBytes: statSync(catalog).size + statSync(`${catalog}.encoder`).size,
       notes: `${trained.modelId}; best epoch ${trained.bestEpoch} of ${trained.epochs.length} (--encoder-epochs ${epochs}); validation NDCG@10 ${Math.max(...trained.epochs.map((e) => e.validation['NDCG@10']!)).toFixed(4)}; trained side by side with the other trainer on the shared 2-core machine`,
-      command: `${trainCommand} && node bin/vitrine.js ${evaluate.map((a) => (a.startsWith('/') ? rel(a) : a)).join(' ')}`,
+      command: `${trainCommand} && node bin/vitrine.js ${evaluate.map(relArg).join(' ')}`,
     });
   }
 }
