@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { decodeCatalog } from '../../src/catalog/codec.js';
 import { createSasrecEncoder } from '../../src/model/sasrec/encoder.js';
+import { decodeEncoder } from '../../src/model/sasrec/format.js';
 import { openHarness } from './helpers.js';
 
 // One encoder format, two trainers (train/python/README.md): a model trained by PyTorch with two
@@ -89,16 +90,25 @@ function expectParity(browser: Array<{ scores: Record<string, number>; top: stri
 test('a PyTorch encoder trained with two DDP processes runs in the browser with the same scores and top 10', async ({ page }) => {
   test.setTimeout(180_000);
   const catalog = join(out, 'ddp.vcat');
-  // A few steps on the Scientific log, spawn + gloo on CPU, exported and built into a catalog with the CLI.
-  execFileSync(python, [
-    'train/python/train.py', '--log', `${data}/amazon-scientific-unisrec/Scientific.test.inter`, '--format', 'unisrec',
-    '--dim', '16', '--max-len', '8', '--blocks', '2', '--heads', '2', '--negatives', '64', '--batch-size', '64',
-    '--encoder-epochs', '1', '--steps-per-epoch', '6', '--validation-users', '200', '--processes', '2', '--threads', '1',
-    '--quiet', '--log-json', join(out, 'ddp.log.json'), '--out', catalog,
-  ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  // A few steps on the Scientific log (no dropout: the runs below must be deterministic).
+  const train = (processes: number, extra: string[]): void => {
+    execFileSync(python, [
+      'train/python/train.py', '--log', `${data}/amazon-scientific-unisrec/Scientific.test.inter`, '--format', 'unisrec',
+      '--dim', '16', '--max-len', '8', '--blocks', '2', '--heads', '2', '--negatives', '64', '--batch-size', '64', '--dropout', '0',
+      '--encoder-epochs', '1', '--steps-per-epoch', '6', '--validation-users', '200', '--processes', String(processes), '--threads', '1', '--quiet', ...extra,
+    ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  };
+  // Two processes, spawn + gloo on CPU, exported and built into a catalog with the CLI.
+  train(2, ['--log-json', join(out, 'ddp.log.json'), '--out', catalog]);
   const log = JSON.parse(readFileSync(join(out, 'ddp.log.json'), 'utf8')) as { processes: number; epochs: Array<{ steps: number }> };
   expect(log.processes).toBe(2);
   expect(log.epochs[0]!.steps).toBe(6);
+  // One process takes the same steps (the global batch is split between ranks, not multiplied).
+  train(1, ['--no-catalog', '--out', join(out, 'single.vcat')]);
+  const single = decodeEncoder(readFileSync(join(out, 'single.vcat.encoder'))).tensors;
+  for (const [name, t] of decodeEncoder(readFileSync(`${catalog}.encoder`)).tensors) {
+    t.data.forEach((x, i) => expect(Math.abs(x - single.get(name)!.data[i]!), name).toBeLessThan(1e-4));
+  }
   expect(JSON.parse(readFileSync(`${catalog}.encoder`).subarray(12, 12 + readFileSync(`${catalog}.encoder`).readUInt32LE(8)).toString())).toMatchObject({ trainer: 'pytorch', config: { blocks: 2, heads: 2, maxLen: 8 } });
 
   const { histories, ids } = await historiesFor(catalog);

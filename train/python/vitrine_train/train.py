@@ -257,7 +257,7 @@ def train(rank: int, world: int, device: torch.device, args: argparse.Namespace)
             examples += total
         train_seconds = time.perf_counter() - epoch_started
         if args.encoder_fit_all:
-            metrics = {"HR@10": math.nan, "NDCG@10": math.nan}
+            metrics = {"HR@10": None, "NDCG@10": None}  # JSON null, as the Node trainer's NaN is written
         else:
             hits, ndcg = validate(model, validation[rank::world])
             if world > 1:
