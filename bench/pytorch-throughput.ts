@@ -30,10 +30,10 @@ const CONFIGS = [
   { processes: 1, threads: 2 },
 ];
 
-interface RunLog { blas: string; torch: string; epochs: Array<{ examples: number; trainSeconds: number; examplesPerSecond: number; steps: number }> }
+interface RunLog { blas: string; torch: string; epochs: Array<{ examples: number; trainSeconds: number; examplesPerSecond: number; examplesPerCpuSecond: number; steps: number }> }
 
 const work = mkdtempSync(join(tmpdir(), 'vitrine-torch-bench-'));
-const results = CONFIGS.map((c) => ({ ...c, examplesPerSecond: [] as number[], examples: 0, steps: 0 }));
+const results = CONFIGS.map((c) => ({ ...c, examplesPerSecond: [] as number[], examplesPerCpuSecond: [] as number[], examples: 0, steps: 0 }));
 let last: RunLog | undefined;
 const load = [loadavg()[0]!];
 for (let round = 0; round < rounds; round++) {
@@ -46,9 +46,10 @@ for (let round = 0; round < rounds; round++) {
     last = JSON.parse(readFileSync(logJson, 'utf8')) as RunLog;
     const epoch = last.epochs[0]!;
     results[i]!.examplesPerSecond.push(Math.round(epoch.examplesPerSecond));
+    results[i]!.examplesPerCpuSecond.push(Math.round(epoch.examplesPerCpuSecond));
     results[i]!.examples = epoch.examples;
     results[i]!.steps = epoch.steps;
-    console.log(`round ${round + 1}: ${c.processes} process(es) × ${c.threads} thread(s): ${epoch.examplesPerSecond.toFixed(0)} examples/s (${epoch.examples} examples in ${epoch.trainSeconds.toFixed(1)} s)`);
+    console.log(`round ${round + 1}: ${c.processes} process(es) × ${c.threads} thread(s): ${epoch.examplesPerSecond.toFixed(0)} examples/s, ${epoch.examplesPerCpuSecond.toFixed(0)} per CPU-second (${epoch.examples} examples in ${epoch.trainSeconds.toFixed(1)} s)`);
     load.push(loadavg()[0]!);
   }
 }
@@ -56,7 +57,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const one = median(results[0]!.examplesPerSecond);
 const report = {
   date: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, note: 'shared with other work; load average (1 min) sampled between runs below' },
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, note: "shared with other sessions' work; load average (1 min) sampled between runs below; this repository's own training runs paused (SIGSTOP) meanwhile" },
   torch: last?.torch,
   blas: last?.blas,
   dataset: 'amazon-beauty',
@@ -64,9 +65,11 @@ const report = {
   example: 'one next-item prediction (one position of one training sequence)',
   steps,
   rounds,
-  runs: results.map((r) => ({ ...r, median: median(r.examplesPerSecond), speedupVsOneProcess: Number((median(r.examplesPerSecond) / one).toFixed(2)) })),
+  // examplesPerCpuSecond: examples over the CPU time of all processes (every thread): what the
+  // work costs, apart from how much of the shared cores the machine gave the run.
+  runs: results.map((r) => ({ ...r, median: median(r.examplesPerSecond), medianPerCpuSecond: median(r.examplesPerCpuSecond), speedupVsOneProcess: Number((median(r.examplesPerSecond) / one).toFixed(2)) })),
   loadAverage: load.map((x) => Number(x.toFixed(2))),
   command: `npx tsx bench/pytorch-throughput.ts --rounds ${rounds} --steps ${steps}`,
 };
 writeFileSync(join(root, 'bench/results/pytorch-throughput.json'), JSON.stringify(report, null, 2) + '\n');
-console.log(JSON.stringify(report.runs.map((r) => ({ processes: r.processes, threads: r.threads, median: r.median, speedup: r.speedupVsOneProcess }))));
+console.log(JSON.stringify(report.runs.map((r) => ({ processes: r.processes, threads: r.threads, median: r.median, perCpuSecond: r.medianPerCpuSecond, speedup: r.speedupVsOneProcess }))));

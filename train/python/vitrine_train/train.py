@@ -232,7 +232,7 @@ def train(rank: int, world: int, device: torch.device, args: argparse.Namespace)
 
     epoch = state["epoch"]
     while epoch < args.encoder_epochs and (args.encoder_fit_all or state["stale"] < args.patience):
-        epoch_started = time.perf_counter()
+        epoch_started, cpu_started = time.perf_counter(), time.process_time()
         plan = plan_batches(train_seqs, args.batch_size, args.max_tokens, args.max_len, rng)
         if args.steps_per_epoch:
             plan = plan[: args.steps_per_epoch]
@@ -256,6 +256,13 @@ def train(rank: int, world: int, device: torch.device, args: argparse.Namespace)
             loss_sum += float(summed) * world / total  # this rank's share, scaled: the batch mean with one process
             examples += total
         train_seconds = time.perf_counter() - epoch_started
+        # CPU time of all ranks (every thread of each process): on shared cores, wall time says how
+        # much CPU the machine gave us, CPU time what the work cost.
+        cpu_seconds = time.process_time() - cpu_started
+        if world > 1:
+            cpu_total = torch.tensor([cpu_seconds], dtype=torch.float64, device=device)
+            dist.all_reduce(cpu_total)
+            cpu_seconds = float(cpu_total[0])
         if args.encoder_fit_all:
             metrics = {"HR@10": None, "NDCG@10": None}  # JSON null, as the Node trainer's NaN is written
         else:
@@ -271,7 +278,8 @@ def train(rank: int, world: int, device: torch.device, args: argparse.Namespace)
             raise RuntimeError(f"training diverged: an item weight is {largest}")
         epoch += 1
         log = {"epoch": epoch, "loss": loss_sum / max(1, len(plan)), "validation": metrics, "seconds": time.perf_counter() - epoch_started,
-               "trainSeconds": train_seconds, "steps": len(plan), "examples": examples, "examplesPerSecond": examples / train_seconds}
+               "trainSeconds": train_seconds, "steps": len(plan), "examples": examples, "examplesPerSecond": examples / train_seconds,
+               "cpuSeconds": cpu_seconds, "examplesPerCpuSecond": examples / cpu_seconds}
         state["log"].append(log)
         if args.encoder_fit_all or metrics["NDCG@10"] > state["best"]:
             state.update(best=metrics["NDCG@10"], bestEpoch=epoch, stale=0)
