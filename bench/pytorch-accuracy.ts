@@ -3,7 +3,7 @@
 // the same seed, the same protocol and the same evaluator (`vitrine evaluate`, the catalog:encoder
 // model = what the browser worker computes with the encoder loaded).
 //
-//   npx tsx bench/pytorch-accuracy.ts [--encoder-epochs 30] [--work DIR] [--data ../shared/data]
+//   npx tsx bench/pytorch-accuracy.ts [--encoder-epochs 30] [--work DIR] [--data ../shared/data] [--trainers node,pytorch]
 //
 // Trains both (resumable: --checkpoint in the work folder; a finished catalog is reused), scores
 // both, and writes the records, with "trainer": "pytorch" or "node", into
@@ -41,7 +41,8 @@ const TRAINERS = {
 };
 
 const records: EvalRecord[] = [];
-for (const [trainer, make] of Object.entries(TRAINERS)) {
+const chosen = arg('trainers', 'node,pytorch').split(',');
+for (const [trainer, make] of Object.entries(TRAINERS).filter(([name]) => chosen.includes(name))) {
   const catalog = join(work, trainer, 'amazon-beauty.vcat');
   mkdirSync(join(work, trainer), { recursive: true });
   const train = make(catalog);
@@ -70,7 +71,7 @@ for (const [trainer, make] of Object.entries(TRAINERS)) {
 
 const out = join(root, 'bench/results/accuracy.json');
 // Records of other runs are kept; this script's records for the same --encoder-epochs are replaced.
-const kept = (JSON.parse(readFileSync(out, 'utf8')) as EvalRecord[]).filter((r) => r['trainer'] === undefined || r['encoderEpochs'] !== Number(epochs));
+const kept = (JSON.parse(readFileSync(out, 'utf8')) as EvalRecord[]).filter((r) => r['trainer'] === undefined || r['encoderEpochs'] !== Number(epochs) || !chosen.includes(String(r['trainer'])));
 writeFileSync(out, JSON.stringify([...kept, ...records], null, 2) + '\n');
 for (const r of records) console.log(`${String(r['trainer']).padEnd(8)} ${r.model}: HR@10 ${r.metrics['HR@10']!.toFixed(4)} NDCG@10 ${r.metrics['NDCG@10']!.toFixed(4)}`);
 console.log(`wrote ${rel(out)}`);
