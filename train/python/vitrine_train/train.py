@@ -131,7 +131,7 @@ def validate(model: Sasrec, cases: list[dict], chunk: int = 512) -> tuple[float,
         rows = [i for i, c in enumerate(part) for _ in c["history"]]
         cols = [item for c in part for item in c["history"]]
         if rows:
-            scores[torch.tensor(rows), torch.tensor(cols)] = -math.inf
+            scores[torch.tensor(rows, device=scores.device), torch.tensor(cols, device=scores.device)] = -math.inf
         target = torch.tensor([c["target"] for c in part], device=scores.device)
         target_score = scores.gather(1, target.unsqueeze(1))
         rank = (scores >= target_score).sum(1) - 1
