@@ -307,7 +307,9 @@ const merged = Object.keys(DATASETS).flatMap((d) => {
   const file = join(work, `${d}.records.json`);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as AccuracyRecord[]) : [];
 });
-writeFileSync(out, JSON.stringify(merged, null, 2) + '\n');
+// Records written by other scripts (bench/pytorch-accuracy.ts: those with a "trainer") are kept.
+const others = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Array<{ trainer?: string }>).filter((r) => r.trainer !== undefined) : [];
+writeFileSync(out, JSON.stringify([...merged, ...others], null, 2) + '\n');
 writeFileSync(join(root, 'docs/accuracy.md'), markdown(merged));
 console.log(`wrote ${rel(out)} and docs/accuracy.md`);
 

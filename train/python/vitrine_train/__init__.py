@@ -1,0 +1,1 @@
+"""Reference PyTorch trainer for Vitrine's SASRec encoder (see ../README.md)."""
