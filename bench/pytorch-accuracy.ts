@@ -64,7 +64,7 @@ for (const [trainer, make] of Object.entries(TRAINERS).filter(([name]) => chosen
       encoderEpochs: Number(epochs),
       trainSeconds: seconds,
       modelBytes: statSync(catalog).size + statSync(`${catalog}.encoder`).size,
-      notes: `${trained.modelId}; best epoch ${trained.bestEpoch} of ${trained.epochs.length} (--encoder-epochs ${epochs}); validation NDCG@10 ${Math.max(...trained.epochs.map((e) => e.validation['NDCG@10']!)).toFixed(4)}; trained side by side with the other trainer on the shared 2-core machine`,
+      notes: `${trained.modelId}; best epoch ${trained.bestEpoch} of ${trained.epochs.length} (--encoder-epochs ${epochs}); validation NDCG@10 ${Math.max(...trained.epochs.map((e) => e.validation['NDCG@10']!)).toFixed(4)}; ${chosen.length > 1 ? 'trained side by side with the other trainer' : 'trained without the other trainer (compare with its records for the same settings)'} on the shared 2-core machine`,
       command: `${trainCommand} && node bin/vitrine.js ${evaluate.map(relArg).join(' ')}`,
     });
   }
