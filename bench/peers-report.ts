@@ -123,7 +123,7 @@ export function peersSvg(result: PeersResult): string {
     const ly = m.t + 16 * p;
     parts.push(`<line x1="${W - m.r + 12}" x2="${W - m.r + 32}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="2"${dash}/><text x="${W - m.r + 38}" y="${ly + 4}">${peer.replace(/&/g, '&amp;')}</text>`);
   });
-  parts.push(`<text x="${W - m.r + 12}" y="${m.t + 16 * peers.length + 14}" fill="#666" font-size="10">no point: build not done in ${result.settings.buildBudgetS} s, or failed</text>`);
+  parts.push(`<text x="${W - m.r + 12}" y="${m.t + 16 * peers.length + 14}" fill="#666" font-size="10">no point: not built in ${result.settings.buildBudgetS} s / failed</text>`);
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }

@@ -1,16 +1,17 @@
-// npm run bench:peers [-- --sets beauty,beauty-bert4rec,synthetic-100k,synthetic-1m --queries 50 --budget-s 60 --port 5490]
+// npm run bench:peers [-- --sets beauty,beauty-bert4rec,synthetic-100k,synthetic-1m --queries 50 --budget-s 120 --port 5490]
 // Vitrine beside the on-device vector-search libraries a shop would pick instead, in one Chromium
 // session, on the same vectors: top-100 by cosine (inner product of unit vectors), each item's
 // own vector as the query and the item itself left out — what `similar(id, { k: 100 })` answers.
 // Writes bench/results/peers.json, peers.md and peers.svg and prints the table.
 import { chromium, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import { createServer } from 'vite';
 import { decodeCatalog, encodeCatalog } from '../src/catalog/codec.js';
 import { seededRandom } from '../src/training/random.js';
@@ -23,7 +24,7 @@ const { values: args } = parseArgs({
   options: {
     sets: { type: 'string', default: 'beauty,beauty-bert4rec,synthetic-100k,synthetic-1m' },
     queries: { type: 'string', default: '50' },
-    'budget-s': { type: 'string', default: '60' },
+    'budget-s': { type: 'string', default: '120' },
     port: { type: 'string', default: '5490' },
     peers: { type: 'string', default: 'vitrine-int8,vitrine-f32,vitrine-kernel-int8,vitrine-kernel-f32,hnswlib-wasm,hnswlib-wasm-shipped,edgevec,@orama/orama,voy-search' },
   },
@@ -189,12 +190,11 @@ function wire(bytes: Uint8Array): { raw: number; gzip: number; brotli: number } 
 const wireOfFiles = (files: string[]): { raw: number; gzip: number; brotli: number } =>
   files.map((f) => wire(new Uint8Array(readFileSync(join(root, f))))).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli }));
 
-/** The code each peer makes a page download (its browser build's files, no bundler's tree-shaking). */
+/** The code each peer makes a page download: its browser build's files (Orama: bundled below). */
 const LIBRARY_FILES: Record<string, string[]> = {
   vitrine: ['dist/index.js', 'dist/vitrine-worker.js'],
   'hnswlib-wasm': ['node_modules/hnswlib-wasm/dist/hnswlib.js', 'node_modules/hnswlib-wasm/dist/hnswlib-317962d7.js'],
   edgevec: ['node_modules/edgevec/edgevec.js', 'node_modules/edgevec/edgevec_bg.wasm', 'node_modules/edgevec/snippets/edgevec-d2ba0e32c31531f9/src/js/storage.js'],
-  '@orama/orama': ['node_modules/@orama/orama/dist/browser/index.js'],
   'voy-search': ['node_modules/voy-search/voy_search.js', 'node_modules/voy-search/voy_search_bg.js', 'node_modules/voy-search/voy_search_bg.wasm'],
 };
 
@@ -264,6 +264,9 @@ async function main(): Promise<void> {
     const env = await page.evaluate(() => ({ userAgent: navigator.userAgent, crossOriginIsolated: globalThis.crossOriginIsolated }));
     log(`browser: ${env.userAgent}; crossOriginIsolated ${String(env.crossOriginIsolated)}`);
     const libraries = Object.fromEntries(Object.entries(LIBRARY_FILES).map(([p, files]) => [p, wireOfFiles(files)]));
+    // Orama ships unbundled modules: what a page downloads is a bundle of the three calls used.
+    const orama = await build({ stdin: { contents: "export { create, insertMultiple, search } from '@orama/orama';", resolveDir: root }, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false });
+    libraries['@orama/orama'] = wire(orama.outputFiles[0]!.contents);
 
     for (const set of sets) {
       const n = set.ids.length;
@@ -281,6 +284,7 @@ async function main(): Promise<void> {
       const idsWire = wire(idsBytes);
       const peerData = { raw: vectorsWire.raw + idsWire.raw, gzip: vectorsWire.gzip + idsWire.gzip, brotli: vectorsWire.brotli + idsWire.brotli };
       const rowOf = new Map(set.ids.map((id, i) => [id, i]));
+      rmSync(join(OUT, `${set.name}.hnsw`), { force: true }); // only this run's build is shipped
       const base = { set: set.name, items: n, dim: set.dim, queries: QUERIES };
 
       for (const peer of PEERS) {
