@@ -4,6 +4,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import type { BackendName } from '../shared/backend-name.js';
+import { probeWebGl, probeWebGpu } from './gpu-probe.js';
 
 /** What we learnt about a backend while activating it. */
 export interface BackendProbe {
@@ -31,31 +32,6 @@ function configureWasm(): void {
   });
 }
 
-const SOFTWARE_PATTERN = /swiftshader|llvmpipe|software|basic render|microsoft basic/i;
-
-async function describeWebGpuAdapter(): Promise<{ software: boolean; adapter: string } | undefined> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  const adapter = (await gpu?.requestAdapter()) as
-    | { info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean }
-    | null
-    | undefined;
-  if (!adapter) return undefined;
-  const info = adapter.info ?? {};
-  const text = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
-  const software = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || SOFTWARE_PATTERN.test(text);
-  return { software, adapter: text || 'unknown adapter' };
-}
-
-function describeWebGlRenderer(): { software: boolean; adapter: string } {
-  const canvas = new OffscreenCanvas(1, 1);
-  const gl = canvas.getContext('webgl2');
-  if (!gl) return { software: false, adapter: 'unknown renderer' };
-  const debug = gl.getExtension('WEBGL_debug_renderer_info');
-  const renderer = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-  gl.getExtension('WEBGL_lose_context')?.loseContext();
-  return { software: SOFTWARE_PATTERN.test(renderer), adapter: renderer };
-}
-
 /**
  * Makes `name` the active tfjs backend. tfjs silently falls back when a backend fails to
  * initialise (e.g. setBackend('webgpu') resolves false without an adapter), so we check.
@@ -63,13 +39,10 @@ function describeWebGlRenderer(): { software: boolean; adapter: string } {
 export async function activateBackend(name: BackendName): Promise<BackendProbe> {
   try {
     let described: { software: boolean; adapter: string } | undefined;
-    if (name === 'webgpu') {
-      described = await describeWebGpuAdapter();
-      if (!described) return { ok: false, error: 'navigator.gpu offers no adapter (WebGPU unsupported or disabled)' };
-    }
-    if (name === 'webgl') {
-      if (typeof OffscreenCanvas === 'undefined') return { ok: false, error: 'OffscreenCanvas is unavailable in this worker' };
-      described = describeWebGlRenderer();
+    if (name === 'webgpu' || name === 'webgl') {
+      const gpu = name === 'webgpu' ? await probeWebGpu() : probeWebGl();
+      if (!gpu.available) return { ok: false, error: gpu.adapter };
+      described = { software: gpu.software, adapter: gpu.adapter };
     }
     if (name === 'wasm') configureWasm();
     const ok = await tf.setBackend(name);

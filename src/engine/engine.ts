@@ -7,6 +7,7 @@ import { calibrationKey, type CalibrationCache } from '../storage/calibration-ca
 import type { Scorer } from './scorer.js';
 import { loadSimdKernel } from './simd/kernel.js';
 import { SimdScorer } from './simd/simd-scorer.js';
+import { probeWebGl, probeWebGpu } from './gpu-probe.js';
 import { loadTfjsPart, tfjsPartStatus } from './tfjs-part-loader.js';
 
 /** tfjs and its backends, loaded the first time a tfjs path (or the encoder) needs them. */
@@ -14,6 +15,14 @@ const tfjs = loadTfjsPart;
 
 
 export type BackendPreference = 'auto' | BackendName;
+
+const softwareReason = (adapter: string | undefined): string => `software adapter (${adapter}): GPU work is emulated on the CPU, far slower than WASM`;
+/**
+ * tfjs WASM and CPU run on the same cores as the SIMD kernel and were several times slower on
+ * every device measured (docs/performance.md): where SIMD runs they are not measured, and the
+ * tfjs part is not downloaded for them.
+ */
+const SLOWER_THAN_SIMD = 'not measured: the SIMD kernel runs here, and tfjs WASM and CPU score on the same cores several times slower';
 
 /** Rows of the catalog used to time each backend: enough to be representative, short to run. */
 const CALIBRATION_ROWS = 20_000;
@@ -62,7 +71,9 @@ async function timeScoring(backend: BackendName, catalog: Catalog): Promise<numb
 /**
  * Owns the compute path (the SIMD kernel or a tfjs backend) and the catalog resident on it.
  * - `auto` measures the real scoring call on each usable backend and keeps the fastest;
- *   software GPU adapters are recognised and skipped (they are many times slower than WASM).
+ *   software GPU adapters are recognised and skipped (they are many times slower than WASM)
+ *   before tfjs is loaded, and tfjs WASM/CPU are not measured where the SIMD kernel runs: on a
+ *   device without a real GPU the tfjs part is never downloaded.
  * - When a GPU device is lost, the engine moves to the next backend and re-uploads the
  *   catalog; the shopper's state lives outside the engine and is untouched.
  */
@@ -102,23 +113,34 @@ export class Engine {
     const reused = cached ? await Engine.#reuse(catalog, cached.reports, cached.measuredAt) : undefined;
     if (reused) return reused;
     const reports: BackendReport[] = [];
+    let simdRuns = false;
     for (const backend of BACKEND_ORDER) {
+      // Asked of the browser first, so that a device without a real GPU never downloads tfjs.
+      const gpu = backend === 'webgpu' ? await probeWebGpu() : backend === 'webgl' ? probeWebGl() : undefined;
+      if (gpu && !gpu.available) {
+        reports.push({ backend, status: 'unavailable', reason: gpu.adapter });
+        continue;
+      }
+      if (gpu?.software) {
+        reports.push({ backend, status: 'skipped', reason: softwareReason(gpu.adapter), software: true, adapter: gpu.adapter });
+        continue;
+      }
+      if ((backend === 'wasm' || backend === 'cpu') && simdRuns) {
+        reports.push({ backend, status: 'skipped', reason: SLOWER_THAN_SIMD });
+        continue;
+      }
       const probe = await activate(backend);
       if (!probe.ok) {
         reports.push({ backend, status: 'unavailable', reason: probe.error ?? 'failed to initialise' });
         continue;
       }
       if (probe.software) {
-        reports.push({
-          backend,
-          status: 'skipped',
-          reason: `software adapter (${probe.adapter}): GPU work is emulated on the CPU, far slower than WASM`,
-          ...describe(probe),
-        });
+        reports.push({ backend, status: 'skipped', reason: softwareReason(probe.adapter), ...describe(probe) });
         continue;
       }
       try {
         reports.push({ backend, status: 'measured', reason: '', medianMs: await timeScoring(backend, catalog), ...describe(probe) });
+        if (backend === 'simd') simdRuns = true;
       } catch (error) {
         reports.push({ backend, status: 'unavailable', reason: `scoring failed: ${error instanceof Error ? error.message : String(error)}` });
       }

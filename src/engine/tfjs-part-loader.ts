@@ -31,7 +31,7 @@ export function loadTfjsPart(): Promise<TfjsPartModule> {
     },
     (cause: unknown) => {
       const why = cause instanceof Error ? cause.message : String(cause);
-      const message = `The TensorFlow.js part of Vitrine could not be loaded${url ? ` from ${url}` : ''} (${why}). Serve dist/vitrine-tfjs.js beside the worker, or set the assetsBase option (README: Install and bundlers).`;
+      const message = `The TensorFlow.js part of Vitrine could not be loaded${url ? ` from ${url}` : ''} (${why}): its backends and a sequence encoder cannot run; the SIMD kernel and the pooled history serve. Serve dist/vitrine-tfjs.js beside the worker, or set the assetsBase option (README: Install and bundlers).`;
       state = { ...state, status: 'failed', error: { code: 'PART_UNAVAILABLE', message } };
       throw new EngineError('PART_UNAVAILABLE', message, { cause });
     },

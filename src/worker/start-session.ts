@@ -3,6 +3,7 @@ import { itemTable } from '../catalog/catalog-table.js';
 import { Engine } from '../engine/engine.js';
 import { resolveProfileOptions } from '../model/pooling-encoder.js';
 import type { EngineOptions } from '../shared/api-types.js';
+import { VitrineError } from '../shared/errors.js';
 import { openTabsChannel, type TabsMessage } from '../shared/tabs-channel.js';
 import { indexedDbCalibrationCache } from '../storage/calibration-cache.js';
 import type { CachedCatalogBytes } from '../storage/catalog-cache.js';
@@ -62,8 +63,14 @@ export async function startSession(
   };
   await restoreItemUpdates(s);
   if (options.encoder !== undefined) {
-    await engine.prepareTfjs();
-    s.encoder = await loadEncoder(options.encoder, current.catalog);
+    try {
+      await engine.prepareTfjs();
+      s.encoder = await loadEncoder(options.encoder, current.catalog);
+    } catch (error) {
+      // Without the tfjs file (a deploy that dropped it) the encoder cannot run: the pooled
+      // history ranks instead and info().parts.tfjs says why. A bad encoder file still rejects.
+      if (!(error instanceof VitrineError && error.code === 'PART_UNAVAILABLE')) throw error;
+    }
   }
   const early = await reading;
   if (early) s.events = early.sort((a, b) => a.seq - b.seq);
