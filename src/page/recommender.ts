@@ -19,7 +19,15 @@ export function debugRemote(recommender: Recommender): Remote<DebugHooks> | unde
   return sessions.get(recommender)?.remote as Remote<DebugHooks> | undefined;
 }
 
-const resolveUrl = (url: string | URL): string => new URL(String(url), globalThis.location?.href).href;
+function resolveUrl(url: string | URL): string {
+  try {
+    return new URL(String(url), globalThis.location?.href).href;
+  } catch (cause) {
+    throw new VitrineError('OPTIONS_INVALID', `Not a valid URL: ${String(url).slice(0, 200)}.`, { cause });
+  }
+}
+// Anything else is left for the worker's validation to refuse with OPTIONS_INVALID.
+const isItemUpdates = (x: unknown): x is { url: string } => typeof x === 'object' && x !== null && typeof (x as { url?: unknown }).url === 'string' && (x as { url: string }).url !== '';
 
 /**
  * Starts the worker, loads (or reuses the cached) catalog, chooses the fastest backend and
@@ -34,7 +42,9 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
     throw new VitrineError('OPTIONS_INVALID', 'createRecommender() needs { catalog: url }.');
   }
   if (typeof Worker === 'undefined') throw new VitrineError('OPTIONS_INVALID', 'This environment has no Web Workers.');
-  const { onProgress, worker, assetsBase, catalog, encoder, ...others } = options;
+  const { onProgress, worker, assetsBase, catalog, encoder, ...rest } = options;
+  // URLs resolve against the page here: the worker would resolve them against its own script.
+  const others = isItemUpdates(rest.itemUpdates) ? { ...rest, itemUpdates: { ...rest.itemUpdates, url: resolveUrl(rest.itemUpdates.url) } } : rest;
   const catalogUrl = resolveUrl(catalog);
   // A second visit's catalog comes from Cache Storage: read it while the worker boots (both take
   // ~30 ms) and hand the bytes over, rather than have the worker start reading once it is up.

@@ -99,6 +99,15 @@ export interface EngineOptions {
    * in IndexedDB (`vitrine-key:<namespace>`). Timestamps stay in clear (age eviction). Default false.
    */
   encryptHistory?: boolean;
+  /**
+   * A small file the shop publishes with live price, stock and availability (JSON: an array of
+   * ItemUpdate, as `updateItems()` takes). Fetched at start-up and every `refreshSeconds` (default
+   * 300), revalidated with `If-None-Match`, applied all or nothing; a failed or invalid file
+   * keeps the last applied state and `info().itemUpdates.lastError` says why. Relative URLs
+   * resolve against the page.
+   * @example itemUpdates: { url: '/stock.json', refreshSeconds: 60 }
+   */
+  itemUpdates?: { url: string; refreshSeconds?: number };
 }
 
 /** Which items a business rule applies to: listed ids, or all items matching every predicate given. */

@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   DEVICE_LOST: 'The GPU device was lost.',
   WORKER_CRASHED: 'The recommender worker stopped unexpectedly.',
   DISPOSED: 'The recommender was disposed.',
+  ITEM_UPDATES_FETCH_FAILED: 'The item updates file could not be downloaded or read; the last applied state holds.',
   ENCODER_INVALID: 'The encoder file is malformed or does not match the catalog.',
 } as const;
 

@@ -66,6 +66,8 @@ export interface EngineInfo {
    * `items`: how many catalog items reach `minRepeatRate`.
    */
   buyItAgain: { repeatRates: boolean; minRepeatRate: number; items: number };
+  /** The `itemUpdates` file, when one is set: when it was last applied, and the last failure. */
+  itemUpdates?: { url: string; lastAppliedAt?: string; lastError?: { code: string; message: string } };
   /** The library's lazily loaded files: `tfjs` (TensorFlow.js, its backends, the sequence encoder). */
   parts: { tfjs: PartStatus };
 }

@@ -88,6 +88,7 @@ export function createWorkerApi() {
     async dispose(): Promise<void> {
       const s = session;
       session = undefined;
+      s?.itemFeed?.stop();
       s?.channel?.close();
       s?.history.close();
       s?.engine.dispose();

@@ -27,6 +27,10 @@ export function describeSession(s: Session): EngineInfo {
     consent: consentInfo(s.options, s.consent),
     parts: { tfjs: tfjsPartStatus() },
   };
+  if (s.itemFeed) {
+    const { url, lastAppliedAt, lastError } = s.itemFeed;
+    info.itemUpdates = { url, ...(lastAppliedAt ? { lastAppliedAt } : {}), ...(lastError ? { lastError } : {}) };
+  }
   if (s.engine.fallbackReason) info.fallback = s.engine.fallbackReason;
   if (s.lastCatalogError) info.catalog.lastError = s.lastCatalogError;
   if (s.history.reason) info.history.reason = s.history.reason;

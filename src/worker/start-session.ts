@@ -14,6 +14,7 @@ import { initialConsent, notStoringReason } from './consent.js';
 import { loadEncoder } from './encoder-loader.js';
 import type { EventLog } from './event-log.js';
 import { validatePin } from './integrity.js';
+import { ItemFeed } from './item-feed.js';
 import { LiveItems } from './live-items.js';
 import { downloadOrThrow, historyLimits, openStoredHistory, retryPolicy, type Progress, type Session } from './session.js';
 import { validateEngineOptions } from './validate-options.js';
@@ -71,6 +72,10 @@ export async function startSession(
       // history ranks instead and info().parts.tfjs says why. A bad encoder file still rejects.
       if (!(error instanceof VitrineError && error.code === 'PART_UNAVAILABLE')) throw error;
     }
+  }
+  if (options.itemUpdates) {
+    s.itemFeed = new ItemFeed(options.itemUpdates);
+    await s.itemFeed.start(() => s);
   }
   const early = await reading;
   if (early) s.events = early.sort((a, b) => a.seq - b.seq);

@@ -46,6 +46,13 @@ export function validateEngineOptions(options: EngineOptions): EngineOptions & {
   }
   validatePin(options.catalogSha256);
   if (options.catalogStallTimeoutMs !== undefined && !isPositive(options.catalogStallTimeoutMs)) throw invalid('catalogStallTimeoutMs must be a positive number of milliseconds');
+  if (options.itemUpdates !== undefined) {
+    const feed = options.itemUpdates as { url?: unknown; refreshSeconds?: unknown };
+    if (!isObject(feed) || typeof feed.url !== 'string' || feed.url === '') throw invalid('itemUpdates must be { url: string, refreshSeconds?: number }');
+    if (feed.refreshSeconds !== undefined && !(typeof feed.refreshSeconds === 'number' && Number.isFinite(feed.refreshSeconds) && feed.refreshSeconds >= 1)) {
+      throw invalid('itemUpdates.refreshSeconds must be a number of seconds ≥ 1');
+    }
+  }
   return { ...options, namespace };
 }
 

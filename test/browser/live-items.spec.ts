@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { startCatalogServer } from '../robustness/security-server.js';
 import { openHarness } from './helpers.js';
 
 // updateItems(): live price, stock and availability applied to masks, filters and rails at once,
@@ -127,4 +128,70 @@ test('with consent required, updates apply but are written to the device only af
   expect(r.gone).toBe(true);
   expect(r.before).toEqual([]);
   expect(r.after).toContain('vitrine-live-items-v1');
+});
+
+test('a published item updates file: applied at start-up and on its schedule, revalidated with ETag, a bad version keeps the last state', async ({ page }) => {
+  test.setTimeout(120_000);
+  const ids = await page.evaluate(async (url) => {
+    const rec = await window.harness.createRecommender({ catalog: url, namespace: 'feed-probe' });
+    const top = (await rec.popular({ k: 3 })).map((r) => r.itemId);
+    await rec.dispose();
+    return top;
+  }, SHOP);
+  const [x, y] = [ids[0]!, ids[1]!];
+  const json = (updates: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(updates));
+  const server = await startCatalogServer(json([{ id: x, available: false }]), '/stock.json');
+  server.conditional = true;
+  try {
+    const state = (): Promise<{ top: string[]; info: { lastAppliedAt?: string; lastError?: { code: string } } | undefined }> =>
+      page.evaluate(async () => {
+        const rec = (window as unknown as { feedRec: Awaited<ReturnType<typeof window.harness.createRecommender>> }).feedRec;
+        return { top: (await rec.popular({ k: 3 })).map((r) => r.itemId), info: (await rec.info()).itemUpdates };
+      });
+    await page.evaluate(
+      async ([url, feed]) => {
+        (window as unknown as { feedRec: unknown }).feedRec = await window.harness.createRecommender({ catalog: url, namespace: 'feed', itemUpdates: { url: feed, refreshSeconds: 1 } });
+      },
+      [SHOP, server.url] as const,
+    );
+    // Applied before createRecommender resolved.
+    const first = await state();
+    expect(first.top).not.toContain(x);
+    expect(first.info?.lastAppliedAt).toBeTruthy();
+    // Unchanged: revalidated, not downloaded again.
+    await expect.poll(() => server.log.filter((e) => e.status === 304).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    // A new version: x back on sale, y withdrawn.
+    server.body = json([{ id: x, available: true }, { id: y, available: false }]);
+    await expect.poll(async () => (await state()).top, { timeout: 15_000 }).toContain(x);
+    expect((await state()).top).not.toContain(y);
+    // A broken version and one naming an unknown item: reported, nothing applied, the last state holds.
+    server.body = new TextEncoder().encode('{ not json');
+    await expect.poll(async () => (await state()).info?.lastError?.code, { timeout: 15_000 }).toBe('ITEM_UPDATES_FETCH_FAILED');
+    server.body = json([{ id: y, available: true }, { id: 'no-such-item', available: false }]);
+    await expect.poll(async () => (await state()).info?.lastError?.code, { timeout: 15_000 }).toBe('ITEM_UNKNOWN');
+    expect((await state()).top).not.toContain(y);
+    await page.evaluate(async () => {
+      const rec = (window as unknown as { feedRec: { eraseHistory(): Promise<void>; dispose(): Promise<void> } }).feedRec;
+      await rec.eraseHistory();
+      await rec.dispose();
+    });
+  } finally {
+    await server.close();
+  }
+});
+
+test('itemUpdates options are checked: a bad URL or refresh is OPTIONS_INVALID', async ({ page }) => {
+  const codes = await page.evaluate(async (url) => {
+    const attempt = async (itemUpdates: unknown): Promise<string | undefined> => {
+      try {
+        const rec = await window.harness.createRecommender({ catalog: url, namespace: 'feed-bad', itemUpdates } as never);
+        await rec.dispose();
+        return undefined;
+      } catch (error) {
+        return (error as { code?: string }).code;
+      }
+    };
+    return [await attempt({ url: '' }), await attempt({ url: '/stock.json', refreshSeconds: 0 }), await attempt('x'), await attempt({ url: 'http://[' })];
+  }, SHOP);
+  expect(codes).toEqual(['OPTIONS_INVALID', 'OPTIONS_INVALID', 'OPTIONS_INVALID', 'OPTIONS_INVALID']);
 });

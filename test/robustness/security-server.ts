@@ -14,6 +14,8 @@ export interface CatalogServer {
   plan: Array<'ok' | 'stall'>;
   /** Send Access-Control-Allow-Origin (default true). */
   cors: boolean;
+  /** Answer a matching If-None-Match with 304 (default false: always the body). */
+  conditional: boolean;
   /** The file served; may be swapped (the shop publishes another catalog at the same URL). */
   body: Uint8Array;
   log: Array<{ method: string; range?: string; behaviour: string; status: number; sent: number }>;
@@ -31,7 +33,7 @@ const closer = (server: Server) => (): Promise<void> =>
   });
 
 export async function startCatalogServer(body: Uint8Array, path = '/shop-cdn.vcat'): Promise<CatalogServer> {
-  const state: Omit<CatalogServer, 'url' | 'close'> = { plan: [], cors: true, log: [], body };
+  const state: Omit<CatalogServer, 'url' | 'close'> = { plan: [], cors: true, conditional: false, log: [], body };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const cors: Record<string, string> = state.cors
       ? { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag, Content-Range, Content-Length' }
@@ -49,6 +51,7 @@ export async function startCatalogServer(body: Uint8Array, path = '/shop-cdn.vca
     const body = state.body;
     const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
     entry.behaviour = behaviour;
+    if (state.conditional && req.headers['if-none-match'] === etag) return void res.writeHead((entry.status = 304), { ...cors, etag }).end();
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = range && req.headers['if-range'] === etag ? Number(range[1]) : 0;
     const part = body.subarray(start);
