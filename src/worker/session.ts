@@ -13,7 +13,6 @@ import { DEFAULT_RETRY, downloadCatalog, type LoadedCatalog, type RetryPolicy } 
 import type { ConsentState } from './consent.js';
 import type { LoadedEncoder } from './encoder-loader.js';
 import { DEFAULT_STALL_TIMEOUT_MS } from './integrity.js';
-import type { ItemFeed } from './item-feed.js';
 import type { LiveItems } from './live-items.js';
 
 export type Progress = (info: ProgressInfo) => void;
@@ -43,8 +42,8 @@ export interface Session {
   encoder?: LoadedEncoder;
   /** Live price, stock and availability since this catalog was loaded (updateItems). */
   live: LiveItems;
-  /** The shop's item updates file (options.itemUpdates), refreshed on its schedule. */
-  itemFeed?: ItemFeed;
+  /** The shop's item updates file (options.itemUpdates, item-feed.ts), refreshed on its schedule. */
+  itemFeed?: { readonly url: string; readonly lastAppliedAt: string | undefined; readonly lastError: { code: string; message: string } | undefined; stop(): void };
 }
 
 /** The started session, or CATALOG_NOT_LOADED. */

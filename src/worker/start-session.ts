@@ -74,8 +74,9 @@ export async function startSession(
     }
   }
   if (options.itemUpdates) {
-    s.itemFeed = new ItemFeed(options.itemUpdates);
-    await s.itemFeed.start(() => s);
+    const feed = new ItemFeed(options.itemUpdates);
+    s.itemFeed = feed;
+    await feed.start(() => s);
   }
   const early = await reading;
   if (early) s.events = early.sort((a, b) => a.seq - b.seq);
