@@ -5,7 +5,7 @@ import { poolContributions, resolveProfileOptions, shopperVector, type Contribut
 import { historyRows, type SasrecEncoder } from '../model/sasrec/encoder.js';
 import { copurchaseGraph, transitionGraph, windowBaskets } from '../training/item-graphs.js';
 import { demote, ignoredImpressionDemotions, IGNORED_IMPRESSIONS_THRESHOLD } from '../ranking/feedback.js';
-import { rerankPool } from '../ranking/for-you.js';
+import { defaultGraphBlend, rerankPool } from '../ranking/for-you.js';
 import { maximalMarginalRelevance, type Candidate } from '../ranking/post-rank.js';
 import { topItems } from './metrics.js';
 import type { RecommenderModel } from './protocols.js';
@@ -21,8 +21,11 @@ export interface OnDeviceSettings {
    * event IGNORED_IMPRESSIONS_THRESHOLD times and engaged with none but that last event.
    */
   feedback: boolean;
-  /** The catalog's item-to-item graphs in the score (recommend() uses DEFAULT_GRAPH_BLEND). */
-  graphs: GraphBlend;
+  /**
+   * The catalog's item-to-item graphs in the score. Left out: what recommend() uses for this
+   * encoder (defaultGraphBlend); `{ copurchase: 0, transition: 0 }` scores the embeddings alone.
+   */
+  graphs?: GraphBlend;
   /**
    * The shop's sequence encoder, as recommend() uses it when `encoder:` is given: u is the
    * encoder's output for the history (historyRows, newest maxLen items) instead of the pooled
@@ -40,8 +43,8 @@ export interface OnDeviceSettings {
   refitGraphs: boolean;
 }
 
-/** Embeddings only, as the pooling encoder alone scores; `catalog:copurchase=1:transition=1` adds the graphs. */
-const DEFAULT_SETTINGS: OnDeviceSettings = { diversity: 0, popularityDebias: 0, feedback: false, graphs: { copurchase: 0, transition: 0 }, refitGraphs: false };
+/** What recommend() does by default: no diversity, no debias, no feedback, the default graph blend for the encoder. */
+const DEFAULT_SETTINGS: Omit<OnDeviceSettings, 'graphs'> = { diversity: 0, popularityDebias: 0, feedback: false, refitGraphs: false };
 /** Encoder outputs by encoder input (catalog rows joined), per encoder: models sharing an encoder share them. */
 const encodedCache = new WeakMap<SasrecEncoder, Map<string, Float32Array>>();
 const encodedBy = (encoder: SasrecEncoder): Map<string, Float32Array> => {
@@ -65,7 +68,7 @@ export class CatalogModel implements RecommenderModel {
   readonly name: string;
   readonly #catalog: Catalog;
   readonly #catalogRow: Int32Array;
-  readonly #settings: OnDeviceSettings;
+  readonly #settings: OnDeviceSettings & { graphs: GraphBlend };
   readonly #profile = resolveProfileOptions();
   #scores = new Float32Array(0);
   #extras: CatalogExtras;
@@ -74,11 +77,14 @@ export class CatalogModel implements RecommenderModel {
   constructor(catalog: Catalog, catalogRowOf: Int32Array, settings: Partial<OnDeviceSettings> = {}, label = 'catalog') {
     this.#catalog = catalog;
     this.#catalogRow = catalogRowOf;
-    this.#settings = { ...DEFAULT_SETTINGS, ...settings };
+    const graphs = settings.graphs ?? { ...defaultGraphBlend(settings.encoder !== undefined) };
+    this.#settings = { ...DEFAULT_SETTINGS, ...settings, graphs };
     this.#extras = catalog.extras;
     const s = this.#settings;
     const knobs = [
       s.encoder && `encoder=${s.encoderFile ?? 'given'}`,
+      // The embeddings alone say so: a bare `catalog` means the default graph blend.
+      s.graphs.copurchase === 0 && s.graphs.transition === 0 && !s.graphs.previous && 'copurchase=0:transition=0',
       s.graphs.copurchase > 0 && `copurchase=${s.graphs.copurchase}`,
       s.graphs.transition > 0 && `transition=${s.graphs.transition}`,
       (s.graphs.previous ?? 0) > 0 && `previous=${s.graphs.previous}`,
@@ -91,7 +97,7 @@ export class CatalogModel implements RecommenderModel {
   }
 
   /** The settings this model scores with (as parsed from its spec). */
-  get settings(): Readonly<OnDeviceSettings> {
+  get settings(): Readonly<OnDeviceSettings & { graphs: GraphBlend }> {
     return this.#settings;
   }
 
@@ -205,7 +211,7 @@ export class CatalogModel implements RecommenderModel {
     const scores = this.#scores;
     const contributions = this.#base(history, scores);
     const graph = this.#settings.graphs;
-    const boosts = graph.copurchase > 0 || graph.transition > 0 ? graphBoosts(graphAffinity(contributions, this.#extras, graph)) : [];
+    const boosts = graph.copurchase > 0 || graph.transition > 0 || (graph.previous ?? 0) > 0 ? graphBoosts(graphAffinity(contributions, this.#extras, graph)) : [];
     for (const { rows, weight } of boosts) for (const r of rows) scores[r]! += weight;
     for (let i = 0; i < out.length; i++) {
       const r = this.#catalogRow[i]!;
