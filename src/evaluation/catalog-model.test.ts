@@ -4,6 +4,7 @@ import { encodeEncoder, type NamedTensor } from '../model/sasrec/format.js';
 import { createSasrecEncoder } from '../model/sasrec/encoder.js';
 import { encoderTensorShapes, type SasrecConfig } from '../model/sasrec/forward.js';
 import { defaultGraphBlend } from '../ranking/for-you.js';
+import { SUPPORT_SHRINKAGE } from '../training/item-graphs.js';
 import { CatalogModel } from './catalog-model.js';
 import { createCatalogModel } from './model-specs.js';
 import { MetricAccumulator, selfInformation, targetRank } from './metrics.js';
@@ -136,7 +137,14 @@ describe('CatalogModel with the SASRec encoder (catalog:encoder=…)', () => {
     new CatalogModel(catalog, rowOf, { graphs: { copurchase: 0, transition: 0 } }).score([3], plain);
     expect(fromCatalog[0]! - plain[0]!).toBeCloseTo(1, 6); // catalog: a → d
     expect(refit[0]! - plain[0]!).toBeCloseTo(0, 6);
-    expect(refit[2]! - plain[2]!).toBeCloseTo(1, 6); // refit: a → b with P = 1
+    // refit: a → b with P = 1, seen twice: shrunk by its support as `vitrine train` writes it
+    expect(refit[2]! - plain[2]!).toBeCloseTo(2 / (2 + SUPPORT_SHRINKAGE), 6);
+    const shrunk = new Float32Array(4);
+    const shrinking = createCatalogModel('catalog:transition=1:graphs=fit:shrink=1', catalog, rowOf, 'x');
+    expect(shrinking.name).toBe('x:transition=1:graphs=fit:shrink=1');
+    shrinking.fit([[3, 2], [3, 2], [1]], 4);
+    shrinking.score([3], shrunk);
+    expect(shrunk[2]! - plain[2]!).toBeCloseTo(2 / 3, 6); // seen twice: × 2 / (2 + 1)
   });
 
   it('previous=… adds bought-next from the item before the newest one', () => {

@@ -3,7 +3,7 @@ import type { StoredEvent } from '../shared/events.js';
 import { graphAffinity, graphBoosts, type GraphBlend } from '../ranking/graph-affinity.js';
 import { poolContributions, resolveProfileOptions, shopperVector, type Contribution } from '../model/pooling-encoder.js';
 import { historyRows, type SasrecEncoder } from '../model/sasrec/encoder.js';
-import { copurchaseGraph, transitionGraph, windowBaskets } from '../training/item-graphs.js';
+import { copurchaseGraph, SUPPORT_SHRINKAGE, transitionGraph, windowBaskets } from '../training/item-graphs.js';
 import { demote, ignoredImpressionDemotions, IGNORED_IMPRESSIONS_THRESHOLD } from '../ranking/feedback.js';
 import { defaultGraphBlend, rerankPool } from '../ranking/for-you.js';
 import { maximalMarginalRelevance, type Candidate } from '../ranking/post-rank.js';
@@ -41,6 +41,8 @@ export interface OnDeviceSettings {
    * whose graphs would contain the evaluated items.
    */
   refitGraphs: boolean;
+  /** With refitGraphs: the graphs' support shrinkage λ (default SUPPORT_SHRINKAGE, as `vitrine train` writes them). */
+  shrinkage?: number;
 }
 
 /** What recommend() does by default: no diversity, no debias, no feedback, the default graph blend for the encoder. */
@@ -92,6 +94,7 @@ export class CatalogModel implements RecommenderModel {
       s.popularityDebias > 0 && `debias=${s.popularityDebias}`,
       s.feedback && 'feedback=1',
       s.refitGraphs && 'graphs=fit',
+      s.refitGraphs && s.shrinkage !== undefined && `shrink=${s.shrinkage}`,
     ].filter(Boolean);
     this.name = [label, ...knobs].join(':');
   }
@@ -104,10 +107,11 @@ export class CatalogModel implements RecommenderModel {
   fit(train: number[][], itemCount: number): void {
     if (itemCount !== this.#catalogRow.length) throw new RangeError('the catalog row map must cover every evaluated item');
     if (!this.#settings.refitGraphs) return;
+    const shrinkage = this.#settings.shrinkage ?? SUPPORT_SHRINKAGE;
     // As `vitrine train` builds them, from the fit sequences in catalog rows.
     const sequences = train.map((s) => s.flatMap((i) => (this.#catalogRow[i]! >= 0 ? [this.#catalogRow[i]!] : [])));
     const n = this.#catalog.header.itemCount;
-    this.#extras = { ...this.#catalog.extras, graphs: { copurchase: copurchaseGraph(windowBaskets(sequences), n), transition: transitionGraph(sequences, n) } };
+    this.#extras = { ...this.#catalog.extras, graphs: { copurchase: copurchaseGraph(windowBaskets(sequences), n, { shrinkage }), transition: transitionGraph(sequences, n, { shrinkage }) } };
   }
 
   /** Encodes many histories at once (much faster than one by one); score() then reads them. No-op without an encoder. */

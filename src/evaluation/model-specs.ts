@@ -66,7 +66,8 @@ const isModelName = (name: string): name is ModelName => (MODEL_NAMES as readonl
  * `catalog[:encoder=PATH][:copurchase=1][:transition=1][:previous=1][:graphs=fit][:diversity=0.3][:debias=0.5][:feedback=1]`
  * → a CatalogModel. `label` names the catalog file in the results. `encoder=PATH` scores with
  * the shop's SASRec encoder (read with `readFile`, bound to the catalog as the worker binds it);
- * `graphs=fit` rebuilds the graphs from the fit sequences (`graphs=catalog`, the default, reads the catalog's).
+ * `graphs=fit` rebuilds the graphs from the fit sequences (`graphs=catalog`, the default, reads the catalog's);
+ * with it, `shrink=λ` sets their support shrinkage (default SUPPORT_SHRINKAGE, what `vitrine train` writes).
  */
 export function createCatalogModel(spec: string, catalog: Catalog, catalogRowOf: Int32Array, label: string, readFile?: (path: string) => Uint8Array): CatalogModel {
   const [name, ...pairs] = spec.trim().split(':');
@@ -90,11 +91,17 @@ export function createCatalogModel(spec: string, catalog: Catalog, catalogRowOf:
       settings.refitGraphs = value === 'fit';
       continue;
     }
+    if (key === 'shrink') {
+      const lambda = Number(value);
+      if (value === '' || !Number.isFinite(lambda) || lambda < 0) throw new VitrineError('OPTIONS_INVALID', `catalog: shrink must be a number ≥ 0, got "${value}"`);
+      settings.shrinkage = lambda;
+      continue;
+    }
     const n = Number(value);
     const graphKey = key === 'copurchase' || key === 'transition' || key === 'previous';
     const max = graphKey ? 1000 : 1;
     if (!graphKey && !['diversity', 'debias', 'feedback'].includes(key)) {
-      throw new VitrineError('OPTIONS_INVALID', `catalog has no parameter "${key}"; choose encoder, copurchase, transition, previous, graphs, diversity, debias or feedback`);
+      throw new VitrineError('OPTIONS_INVALID', `catalog has no parameter "${key}"; choose encoder, copurchase, transition, previous, graphs, shrink, diversity, debias or feedback`);
     }
     if (value === '' || !Number.isFinite(n) || n < 0 || n > max) throw new VitrineError('OPTIONS_INVALID', `catalog: ${key} must be a number in [0, ${max}], got "${value}"`);
     if (key === 'diversity') settings.diversity = n;
