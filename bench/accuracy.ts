@@ -86,6 +86,9 @@ interface AccuracyRecord {
   command: string;
   modelBytes?: number;
   notes?: string;
+  /** `default`: the catalog `vitrine train` writes at its defaults, scored as the browser does (rows from their own command, kept here). */
+  variant?: string;
+  seed?: number;
 }
 
 /** Item ids → rows in order of first appearance (as `vitrine train` and `vitrine evaluate` do). */
@@ -307,6 +310,9 @@ const merged = Object.keys(DATASETS).flatMap((d) => {
   const file = join(work, `${d}.records.json`);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as AccuracyRecord[]) : [];
 });
+// Rows this script does not make (the default catalog's, each with its own command) are kept.
+const kept = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as AccuracyRecord[]).filter((r) => r.variant === 'default' || (r.dataset !== undefined && !(r.dataset in DATASETS))) : [];
+merged.push(...kept.filter((r) => !merged.some((m) => m.command === r.command)));
 writeFileSync(out, JSON.stringify(merged, null, 2) + '\n');
 writeFileSync(join(root, 'docs/accuracy.md'), markdown(merged));
 console.log(`wrote ${rel(out)} and docs/accuracy.md`);
