@@ -86,6 +86,9 @@ interface AccuracyRecord {
   command: string;
   modelBytes?: number;
   notes?: string;
+  /** `default`: the catalog `vitrine train` writes at its defaults, scored as the browser does (rows from their own command, kept here). */
+  variant?: string;
+  seed?: number;
 }
 
 /** Item ids → rows in order of first appearance (as `vitrine train` and `vitrine evaluate` do). */
@@ -307,9 +310,14 @@ const merged = Object.keys(DATASETS).flatMap((d) => {
   const file = join(work, `${d}.records.json`);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as AccuracyRecord[]) : [];
 });
-// Records written by other scripts (bench/pytorch-accuracy.ts: those with a "trainer") are kept.
-const others = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Array<{ trainer?: string }>).filter((r) => r.trainer !== undefined) : [];
-writeFileSync(out, JSON.stringify([...merged, ...others], null, 2) + '\n');
+// Rows this script does not make are kept: the PyTorch comparison's (bench/pytorch-accuracy.ts,
+// with a "trainer") and the default catalog's (each with its own command).
+const kept = existsSync(out)
+  ? (JSON.parse(readFileSync(out, 'utf8')) as Array<AccuracyRecord & { trainer?: string }>).filter((r) => r.trainer !== undefined || r.variant === 'default' || (r.dataset !== undefined && !(r.dataset in DATASETS)))
+  : [];
+merged.push(...kept.filter((r) => !merged.some((m) => m.command === r.command && m.model === r.model && m.split === r.split)));
+writeFileSync(out, JSON.stringify(merged, null, 2) + '
+');
 writeFileSync(join(root, 'docs/accuracy.md'), markdown(merged));
 console.log(`wrote ${rel(out)} and docs/accuracy.md`);
 

@@ -19,7 +19,7 @@ export const CATALOGS = {
   'scientific.vcat': [
     'train', '--log', `${data}/amazon-scientific-unisrec/Scientific.test.inter`, '--format', 'unisrec',
     '--metadata', `${data}/amazon-scientific-unisrec/items.tsv`, '--columns', 'id=item_index,category=category_path',
-    '--dim', '32', '--epochs', '10',
+    '--dim', '32', // item2vec epochs follow the log's size (item2vecEpochs: 50 here)
   ],
   // Hand-made Chinese titles (test/fixtures/zh/README.md): search segmentation without spaces.
   'chinese.vcat': [

@@ -38,7 +38,7 @@ program
   .option('--columns <map>', 'metadata column names, e.g. id=stock_code,title=description')
   .option('--where <column=value>', 'keep only metadata rows where column equals value')
   .option('--dim <n>', 'embedding dimension', integer, 64)
-  .option('--epochs <n>', 'passes over the log', integer, 5)
+  .option('--epochs <n>', 'passes over the log (default: from its size, item2vecEpochs: 5 for 200k interactions, up to 50 for small logs)', integer)
   .option('--window <n>', 'context window', integer, 5)
   .option('--min-count <n>', 'drop items with fewer interactions', integer, 1)
   .option('--seed <n>', 'random seed', integer, 42)

@@ -3,6 +3,8 @@ import type { Catalog, ItemGraph } from '../catalog/types.js';
 import { encodeEncoder, type NamedTensor } from '../model/sasrec/format.js';
 import { createSasrecEncoder } from '../model/sasrec/encoder.js';
 import { encoderTensorShapes, type SasrecConfig } from '../model/sasrec/forward.js';
+import { defaultGraphBlend } from '../ranking/for-you.js';
+import { SUPPORT_SHRINKAGE } from '../training/item-graphs.js';
 import { CatalogModel } from './catalog-model.js';
 import { createCatalogModel } from './model-specs.js';
 import { MetricAccumulator, selfInformation, targetRank } from './metrics.js';
@@ -45,6 +47,24 @@ describe('CatalogModel', () => {
     const order = (s: Float32Array): number[] => [0, 1, 2].sort((x, y) => s[y]! - s[x]!); // row 3 is the history
     expect(order(plain)[0]).toBe(2); // b, like a
     expect(order(diverse)[1]).not.toBe(order(plain)[1]);
+  });
+
+  it('with no graph weights scores what recommend() ships: the default blend, the encoder\'s with encoder=', () => {
+    const catalog = tinyCatalog();
+    catalog.extras = { graphs: { transition: graph([[0, 2, 0.5], [0, 3, 0.25]]), copurchase: graph([[1, 2, 0.4], [2, 1, 0.4]]) } };
+    const scores = (spec: string): number[] => {
+      const out = new Float32Array(4);
+      createCatalogModel(spec, catalog, rowOf, 'x').score([2, 3], out);
+      return Array.from(out);
+    };
+    const shipped = defaultGraphBlend(false);
+    expect(scores('catalog')).toEqual(scores(`catalog:copurchase=${shipped.copurchase}:transition=${shipped.transition}:previous=${shipped.previous ?? 0}`));
+    expect(scores('catalog')).not.toEqual(scores('catalog:copurchase=0:transition=0'));
+    expect(createCatalogModel('catalog', catalog, rowOf, 'x').settings.graphs).toEqual(shipped);
+    expect(createCatalogModel('catalog:copurchase=0:transition=0', catalog, rowOf, 'x').name).toBe('x:copurchase=0:transition=0');
+    expect(new CatalogModel(catalog, rowOf, { encoder: {} as never }).settings.graphs).toEqual(defaultGraphBlend(true));
+    // One weight given: the others are 0, as before.
+    expect(createCatalogModel('catalog:transition=5', catalog, rowOf, 'x').settings.graphs).toEqual({ copurchase: 0, transition: 5 });
   });
 
   it('rejects unknown knobs and out-of-range values', () => {
@@ -114,10 +134,17 @@ describe('CatalogModel with the SASRec encoder (catalog:encoder=…)', () => {
     const model = createCatalogModel('catalog:transition=1:graphs=fit', catalog, rowOf, 'x');
     model.fit([[3, 2], [3, 2], [1]], 4); // evaluator 3 → 2 = catalog a → b, always
     model.score([3], refit);
-    new CatalogModel(catalog, rowOf).score([3], plain);
+    new CatalogModel(catalog, rowOf, { graphs: { copurchase: 0, transition: 0 } }).score([3], plain);
     expect(fromCatalog[0]! - plain[0]!).toBeCloseTo(1, 6); // catalog: a → d
     expect(refit[0]! - plain[0]!).toBeCloseTo(0, 6);
-    expect(refit[2]! - plain[2]!).toBeCloseTo(1, 6); // refit: a → b with P = 1
+    // refit: a → b with P = 1, seen twice: shrunk by its support as `vitrine train` writes it
+    expect(refit[2]! - plain[2]!).toBeCloseTo(2 / (2 + SUPPORT_SHRINKAGE), 6);
+    const shrunk = new Float32Array(4);
+    const shrinking = createCatalogModel('catalog:transition=1:graphs=fit:shrink=1', catalog, rowOf, 'x');
+    expect(shrinking.name).toBe('x:transition=1:graphs=fit:shrink=1');
+    shrinking.fit([[3, 2], [3, 2], [1]], 4);
+    shrinking.score([3], shrunk);
+    expect(shrunk[2]! - plain[2]!).toBeCloseTo(2 / 3, 6); // seen twice: × 2 / (2 + 1)
   });
 
   it('previous=… adds bought-next from the item before the newest one', () => {

@@ -3,9 +3,9 @@ import type { StoredEvent } from '../shared/events.js';
 import { graphAffinity, graphBoosts, type GraphBlend } from '../ranking/graph-affinity.js';
 import { poolContributions, resolveProfileOptions, shopperVector, type Contribution } from '../model/pooling-encoder.js';
 import { historyRows, type SasrecEncoder } from '../model/sasrec/encoder.js';
-import { copurchaseGraph, transitionGraph, windowBaskets } from '../training/item-graphs.js';
+import { copurchaseGraph, SUPPORT_SHRINKAGE, transitionGraph, windowBaskets } from '../training/item-graphs.js';
 import { demote, ignoredImpressionDemotions, IGNORED_IMPRESSIONS_THRESHOLD } from '../ranking/feedback.js';
-import { rerankPool } from '../ranking/for-you.js';
+import { defaultGraphBlend, rerankPool } from '../ranking/for-you.js';
 import { maximalMarginalRelevance, type Candidate } from '../ranking/post-rank.js';
 import { topItems } from './metrics.js';
 import type { RecommenderModel } from './protocols.js';
@@ -21,8 +21,11 @@ export interface OnDeviceSettings {
    * event IGNORED_IMPRESSIONS_THRESHOLD times and engaged with none but that last event.
    */
   feedback: boolean;
-  /** The catalog's item-to-item graphs in the score (recommend() uses DEFAULT_GRAPH_BLEND). */
-  graphs: GraphBlend;
+  /**
+   * The catalog's item-to-item graphs in the score. Left out: what recommend() uses for this
+   * encoder (defaultGraphBlend); `{ copurchase: 0, transition: 0 }` scores the embeddings alone.
+   */
+  graphs?: GraphBlend;
   /**
    * The shop's sequence encoder, as recommend() uses it when `encoder:` is given: u is the
    * encoder's output for the history (historyRows, newest maxLen items) instead of the pooled
@@ -38,10 +41,12 @@ export interface OnDeviceSettings {
    * whose graphs would contain the evaluated items.
    */
   refitGraphs: boolean;
+  /** With refitGraphs: the graphs' support shrinkage λ (default SUPPORT_SHRINKAGE, as `vitrine train` writes them). */
+  shrinkage?: number;
 }
 
-/** Embeddings only, as the pooling encoder alone scores; `catalog:copurchase=1:transition=1` adds the graphs. */
-const DEFAULT_SETTINGS: OnDeviceSettings = { diversity: 0, popularityDebias: 0, feedback: false, graphs: { copurchase: 0, transition: 0 }, refitGraphs: false };
+/** What recommend() does by default: no diversity, no debias, no feedback, the default graph blend for the encoder. */
+const DEFAULT_SETTINGS: Omit<OnDeviceSettings, 'graphs'> = { diversity: 0, popularityDebias: 0, feedback: false, refitGraphs: false };
 /** Encoder outputs by encoder input (catalog rows joined), per encoder: models sharing an encoder share them. */
 const encodedCache = new WeakMap<SasrecEncoder, Map<string, Float32Array>>();
 const encodedBy = (encoder: SasrecEncoder): Map<string, Float32Array> => {
@@ -65,7 +70,7 @@ export class CatalogModel implements RecommenderModel {
   readonly name: string;
   readonly #catalog: Catalog;
   readonly #catalogRow: Int32Array;
-  readonly #settings: OnDeviceSettings;
+  readonly #settings: OnDeviceSettings & { graphs: GraphBlend };
   readonly #profile = resolveProfileOptions();
   #scores = new Float32Array(0);
   #extras: CatalogExtras;
@@ -74,11 +79,14 @@ export class CatalogModel implements RecommenderModel {
   constructor(catalog: Catalog, catalogRowOf: Int32Array, settings: Partial<OnDeviceSettings> = {}, label = 'catalog') {
     this.#catalog = catalog;
     this.#catalogRow = catalogRowOf;
-    this.#settings = { ...DEFAULT_SETTINGS, ...settings };
+    const graphs = settings.graphs ?? { ...defaultGraphBlend(settings.encoder !== undefined) };
+    this.#settings = { ...DEFAULT_SETTINGS, ...settings, graphs };
     this.#extras = catalog.extras;
     const s = this.#settings;
     const knobs = [
       s.encoder && `encoder=${s.encoderFile ?? 'given'}`,
+      // The embeddings alone say so: a bare `catalog` means the default graph blend.
+      s.graphs.copurchase === 0 && s.graphs.transition === 0 && !s.graphs.previous && 'copurchase=0:transition=0',
       s.graphs.copurchase > 0 && `copurchase=${s.graphs.copurchase}`,
       s.graphs.transition > 0 && `transition=${s.graphs.transition}`,
       (s.graphs.previous ?? 0) > 0 && `previous=${s.graphs.previous}`,
@@ -86,22 +94,24 @@ export class CatalogModel implements RecommenderModel {
       s.popularityDebias > 0 && `debias=${s.popularityDebias}`,
       s.feedback && 'feedback=1',
       s.refitGraphs && 'graphs=fit',
+      s.refitGraphs && s.shrinkage !== undefined && `shrink=${s.shrinkage}`,
     ].filter(Boolean);
     this.name = [label, ...knobs].join(':');
   }
 
   /** The settings this model scores with (as parsed from its spec). */
-  get settings(): Readonly<OnDeviceSettings> {
+  get settings(): Readonly<OnDeviceSettings & { graphs: GraphBlend }> {
     return this.#settings;
   }
 
   fit(train: number[][], itemCount: number): void {
     if (itemCount !== this.#catalogRow.length) throw new RangeError('the catalog row map must cover every evaluated item');
     if (!this.#settings.refitGraphs) return;
+    const shrinkage = this.#settings.shrinkage ?? SUPPORT_SHRINKAGE;
     // As `vitrine train` builds them, from the fit sequences in catalog rows.
     const sequences = train.map((s) => s.flatMap((i) => (this.#catalogRow[i]! >= 0 ? [this.#catalogRow[i]!] : [])));
     const n = this.#catalog.header.itemCount;
-    this.#extras = { ...this.#catalog.extras, graphs: { copurchase: copurchaseGraph(windowBaskets(sequences), n), transition: transitionGraph(sequences, n) } };
+    this.#extras = { ...this.#catalog.extras, graphs: { copurchase: copurchaseGraph(windowBaskets(sequences), n, { shrinkage }), transition: transitionGraph(sequences, n, { shrinkage }) } };
   }
 
   /** Encodes many histories at once (much faster than one by one); score() then reads them. No-op without an encoder. */
@@ -205,7 +215,7 @@ export class CatalogModel implements RecommenderModel {
     const scores = this.#scores;
     const contributions = this.#base(history, scores);
     const graph = this.#settings.graphs;
-    const boosts = graph.copurchase > 0 || graph.transition > 0 ? graphBoosts(graphAffinity(contributions, this.#extras, graph)) : [];
+    const boosts = graph.copurchase > 0 || graph.transition > 0 || (graph.previous ?? 0) > 0 ? graphBoosts(graphAffinity(contributions, this.#extras, graph)) : [];
     for (const { rows, weight } of boosts) for (const r of rows) scores[r]! += weight;
     for (let i = 0; i < out.length; i++) {
       const r = this.#catalogRow[i]!;

@@ -59,16 +59,22 @@ export function createModel(spec: string): RecommenderModel {
 const isModelName = (name: string): name is ModelName => (MODEL_NAMES as readonly string[]).includes(name);
 
 /**
+ * With no graph weight, the model scores what recommend() ships for that catalog (the default
+ * graph blend of src/ranking/for-you.ts, the encoder's blend with `encoder=`); with any of
+ * copurchase / transition / previous, exactly those (the rest 0: `copurchase=0:transition=0` is
+ * the embeddings alone).
  * `catalog[:encoder=PATH][:copurchase=1][:transition=1][:previous=1][:graphs=fit][:diversity=0.3][:debias=0.5][:feedback=1]`
  * → a CatalogModel. `label` names the catalog file in the results. `encoder=PATH` scores with
  * the shop's SASRec encoder (read with `readFile`, bound to the catalog as the worker binds it);
- * `graphs=fit` rebuilds the graphs from the fit sequences (`graphs=catalog`, the default, reads the catalog's).
+ * `graphs=fit` rebuilds the graphs from the fit sequences (`graphs=catalog`, the default, reads the catalog's);
+ * with it, `shrink=λ` sets their support shrinkage (default SUPPORT_SHRINKAGE, what `vitrine train` writes).
  */
 export function createCatalogModel(spec: string, catalog: Catalog, catalogRowOf: Int32Array, label: string, readFile?: (path: string) => Uint8Array): CatalogModel {
   const [name, ...pairs] = spec.trim().split(':');
   if (name !== 'catalog') throw new VitrineError('OPTIONS_INVALID', `not a catalog model spec: "${spec}"`);
   const settings: Partial<OnDeviceSettings> = {};
-  const graphs: GraphBlend = { copurchase: 0, transition: 0 };
+  // Any graph weight given: the others not given are 0. None given: recommend()'s default blend.
+  let graphs: GraphBlend | undefined;
   for (const pair of pairs) {
     const at = pair.indexOf('=');
     const key = at < 0 ? pair : pair.slice(0, at);
@@ -85,18 +91,24 @@ export function createCatalogModel(spec: string, catalog: Catalog, catalogRowOf:
       settings.refitGraphs = value === 'fit';
       continue;
     }
+    if (key === 'shrink') {
+      const lambda = Number(value);
+      if (value === '' || !Number.isFinite(lambda) || lambda < 0) throw new VitrineError('OPTIONS_INVALID', `catalog: shrink must be a number ≥ 0, got "${value}"`);
+      settings.shrinkage = lambda;
+      continue;
+    }
     const n = Number(value);
     const graphKey = key === 'copurchase' || key === 'transition' || key === 'previous';
     const max = graphKey ? 1000 : 1;
     if (!graphKey && !['diversity', 'debias', 'feedback'].includes(key)) {
-      throw new VitrineError('OPTIONS_INVALID', `catalog has no parameter "${key}"; choose encoder, copurchase, transition, previous, graphs, diversity, debias or feedback`);
+      throw new VitrineError('OPTIONS_INVALID', `catalog has no parameter "${key}"; choose encoder, copurchase, transition, previous, graphs, shrink, diversity, debias or feedback`);
     }
     if (value === '' || !Number.isFinite(n) || n < 0 || n > max) throw new VitrineError('OPTIONS_INVALID', `catalog: ${key} must be a number in [0, ${max}], got "${value}"`);
     if (key === 'diversity') settings.diversity = n;
     else if (key === 'debias') settings.popularityDebias = n;
     else if (key === 'feedback') settings.feedback = n > 0;
-    else graphs[key as keyof GraphBlend] = n;
+    else (graphs ??= { copurchase: 0, transition: 0 })[key as keyof GraphBlend] = n;
   }
-  settings.graphs = graphs;
+  if (graphs) settings.graphs = graphs;
   return new CatalogModel(catalog, catalogRowOf, settings, label);
 }

@@ -1,6 +1,6 @@
 import type { CatalogExtras } from '../catalog/types.js';
 import type { Contribution } from '../model/pooling-encoder.js';
-import { blendedQuery, DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND, graphAffinity, type GraphAffinity } from './graph-affinity.js';
+import { blendedQuery, DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND, graphAffinity, type GraphAffinity, type GraphBlend } from './graph-affinity.js';
 
 /**
  * How many candidates recommend() re-ranks (ignored impressions, caps, diversity) to return
@@ -8,6 +8,15 @@ import { blendedQuery, DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND, graphAf
  * evaluator re-ranks the same number for its top 10.
  */
 export const rerankPool = (want: number): number => Math.max(4 * want, 50);
+
+/**
+ * The graph weights recommend() uses for a shopper vector from the pooling encoder, or from the
+ * shop's encoder when `encoded` (graph-affinity.ts says how each was chosen). The evaluator's
+ * `catalog` model with no graph weights given scores with this too.
+ */
+export function defaultGraphBlend(encoded: boolean): Readonly<GraphBlend> {
+  return encoded ? DEFAULT_ENCODER_GRAPH_BLEND : DEFAULT_GRAPH_BLEND;
+}
 
 /**
  * The For-you query: the shopper vector `u` (pooled, or the shop's encoder's when `encoded`),
@@ -20,7 +29,7 @@ export function forYouQuery(
   extras: CatalogExtras,
   options: { encoded: boolean; popularityDebias: number },
 ): { affinity: GraphAffinity; query: ReturnType<typeof blendedQuery> } {
-  const affinity = graphAffinity(contributions, extras, options.encoded ? DEFAULT_ENCODER_GRAPH_BLEND : DEFAULT_GRAPH_BLEND);
+  const affinity = graphAffinity(contributions, extras, defaultGraphBlend(options.encoded));
   return { affinity, query: blendedQuery(u, 1 - options.popularityDebias, affinity) };
 }
 

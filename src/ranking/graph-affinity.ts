@@ -12,10 +12,14 @@ export interface GraphBlend {
 }
 
 /**
- * Chosen on the amazon-beauty validation split (never on test) with `vitrine evaluate
- * --models catalog:copurchase=…:transition=…`; see docs/accuracy.md.
+ * The graph weights for the pooling encoder, over graphs whose edges are shrunk by their support
+ * (SUPPORT_SHRINKAGE, src/training/item-graphs.ts). Chosen with it on the validation item only
+ * (never on test), one setting for amazon-beauty, amazon-toys and amazon-scientific: the best
+ * mean of each dataset's NDCG@10 over its best, bought-together {0, 5, 10, 20, 40} × bought-next
+ * {3, 10, 30, 60} × λ {0, 3, 10, 30} (bench/graph-shrinkage.ts, the numbers of `vitrine evaluate
+ * --split valid --models catalog:graphs=fit:shrink=λ:copurchase=…:transition=…`); see docs/accuracy.md.
  */
-export const DEFAULT_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 10, transition: 30 };
+export const DEFAULT_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 40, transition: 60 };
 
 /**
  * The graph weights when the shop's SASRec encoder makes u (its logits u·v + b spread ≈2.5 across

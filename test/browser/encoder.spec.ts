@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { decodeCatalog } from '../../src/catalog/codec.js';
 import type { StoredEvent } from '../../src/shared/events.js';
-import { DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND, graphAffinity, graphBoosts, type GraphBlend } from '../../src/ranking/graph-affinity.js';
+import { DEFAULT_ENCODER_GRAPH_BLEND, graphAffinity, graphBoosts, type GraphBlend } from '../../src/ranking/graph-affinity.js';
 import { poolContributions, resolveProfileOptions } from '../../src/model/pooling-encoder.js';
 import { createSasrecEncoder, historyRows } from '../../src/model/sasrec/encoder.js';
 import { openHarness, SCIENTIFIC } from './helpers.js';
@@ -101,12 +101,14 @@ test('recommend() scores with the encoder equal the Node encoder within 1e-4', a
   // evaluator's catalog:encoder model measures), not at the pooling encoder's.
   // (Up to near-ties: the browser scores in float32, and a shopper's recency weights move a
   // little between its call and ours.)
-  const [encoderBlend, poolingBlend] = (await nodeScores(viewed, browser.events, [DEFAULT_ENCODER_GRAPH_BLEND, DEFAULT_GRAPH_BLEND])).recommended;
+  const [encoderBlend, noGraphs] = (await nodeScores(viewed, browser.events, [DEFAULT_ENCODER_GRAPH_BLEND, { copurchase: 0, transition: 0 }])).recommended;
   const tenth = (b: typeof encoderBlend) => b!.score.get(b!.top[9]!)!;
   const belowTop10 = (b: typeof encoderBlend, ids: string[]) => ids.filter((id) => b!.score.get(id)! < tenth(b) - 1e-3);
   expect(belowTop10(encoderBlend, browser.recs)).toEqual([]);
-  // The pooling encoder's weights would have recommended other items: this test can tell them apart.
-  expect(belowTop10(encoderBlend, poolingBlend!.top).length).toBeGreaterThan(0);
+  // The encoder without the graphs would have recommended other items: this test can tell them
+  // apart. (The pooling encoder's weights, ×40 / ×60 since issue 16, happen to give this shopper
+  // the same top 10 as the encoder's, so they no longer tell the two apart here.)
+  expect(belowTop10(encoderBlend, noGraphs!.top).length).toBeGreaterThan(0);
 });
 
 test('a bad encoder file is refused with ENCODER_INVALID', async ({ page }) => {

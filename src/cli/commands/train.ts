@@ -6,7 +6,7 @@ import type { EmbeddingDtype } from '../../catalog/types.js';
 import type { CatalogItem } from '../../shared/api-types.js';
 import { coldStartVectors } from '../../training/cold-start.js';
 import { copurchaseGraph, transitionGraph, windowBaskets } from '../../training/item-graphs.js';
-import { trainItem2Vec } from '../../training/item2vec.js';
+import { item2vecEpochs, trainItem2Vec } from '../../training/item2vec.js';
 import { trainEncoder, type EncoderTrainResult } from '../../training/sasrec/train-encoder.js';
 import { encoderOptions, writeEncoderFile, type EncoderCliOptions } from './train-encoder-options.js';
 import { popularityBias } from '../../training/popularity-bias.js';
@@ -24,7 +24,8 @@ export interface TrainOptions extends EncoderCliOptions {
   columns?: string;
   where?: string;
   dim: number;
-  epochs: number;
+  /** item2vec passes; default item2vecEpochs(interactions in the log). */
+  epochs?: number;
   window: number;
   seed: number;
   dtype: EmbeddingDtype;
@@ -57,6 +58,7 @@ export async function train(options: TrainOptions): Promise<string> {
   const toRows = (items: string[]): number[] => items.flatMap((id) => (row.get(id)! < warmIds.length ? [row.get(id)!] : []));
   const sequences = log.sequences.map(toRows);
   const trainable = sequences.filter((s) => s.length > 1);
+  const epochs = options.epochs ?? item2vecEpochs(trainable.reduce((n, s) => n + s.length, 0));
 
   // With --encoder sasrec the catalog's embeddings and bias are the encoder's shared item table
   // and output bias, so the worker's u·v + b scores exactly what the encoder was trained for.
@@ -66,10 +68,10 @@ export async function train(options: TrainOptions): Promise<string> {
     encoded = await trainEncoder(sequences, warmIds.length, ids.length, { ...encoderOptions(options), ...(initial ? { initial } : {}) });
   }
   const bar = options.quiet || encoded ? undefined : new SingleBar({ format: 'item2vec {bar} epoch {value}/{total} | loss {loss} | ETA {eta}s' }, Presets.shades_classic);
-  bar?.start(options.epochs, 0, { loss: '-' });
+  bar?.start(epochs, 0, { loss: '-' });
   const warmVectors = encoded?.vectors ?? trainItem2Vec(trainable, warmIds.length, {
     dim: options.dim,
-    epochs: options.epochs,
+    epochs,
     window: options.window,
     seed: options.seed,
     onEpoch: (epoch, loss) => bar?.update(epoch + 1, { loss: loss.toFixed(4) }),
@@ -105,7 +107,7 @@ export async function train(options: TrainOptions): Promise<string> {
     bias,
     items,
     dtype: options.dtype,
-    modelId: encoded?.modelId ?? `item2vec-d${options.dim}-e${options.epochs}-w${options.window}-s${options.seed}`,
+    modelId: encoded?.modelId ?? `item2vec-d${options.dim}-e${epochs}-w${options.window}-s${options.seed}`,
     extras: {
       trending: trendingScores(sequences, log.timestamps?.map((times, u) => times.filter((_, i) => row.get(log.sequences[u]![i]!)! < warmIds.length)), itemCount),
       // Interactions the embedding was learnt from: 0 marks a cold-start item (metadata only).
