@@ -32,7 +32,7 @@ import { readCatalogTable, SasrecBlendModel, SasrecModel, selectBlendWeights, ty
 import { evaluateModel, type EvaluationResult } from '../src/evaluation/evaluate.js';
 import { TIE_POLICY } from '../src/evaluation/metrics.js';
 import type { RecommenderModel } from '../src/evaluation/protocols.js';
-import { leaveOneOut } from '../src/evaluation/split.js';
+import { leaveOneOut } from '../src/training/split.js';
 import { useTrainingBackend } from '../src/training/sasrec/backend.js';
 import { Rng } from '../src/training/sasrec/rng.js';
 
@@ -316,8 +316,7 @@ const kept = existsSync(out)
   ? (JSON.parse(readFileSync(out, 'utf8')) as Array<AccuracyRecord & { trainer?: string }>).filter((r) => r.trainer !== undefined || r.variant === 'default' || (r.dataset !== undefined && !(r.dataset in DATASETS)))
   : [];
 merged.push(...kept.filter((r) => !merged.some((m) => m.command === r.command && m.model === r.model && m.split === r.split)));
-writeFileSync(out, JSON.stringify(merged, null, 2) + '
-');
+writeFileSync(out, JSON.stringify(merged, null, 2) + '\n');
 writeFileSync(join(root, 'docs/accuracy.md'), markdown(merged));
 console.log(`wrote ${rel(out)} and docs/accuracy.md`);
 
