@@ -19,10 +19,7 @@ const upward = ROOMS.map((room) => {
 });
 
 module.exports = {
-  forbidden: [
-    { name: 'no-cycles', severity: 'error', from: { path: '^src/' }, to: { circular: true } },
-    ...upward,
-  ],
+  forbidden: [{ name: 'no-cycles', severity: 'error', from: { path: '^src/' }, to: { circular: true } }, ...upward],
   options: {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '\\.test\\.ts$' },

@@ -51,10 +51,36 @@ const datasets = arg('datasets', Object.keys(DATASETS).join(',')).split(',');
 const SEED = 42;
 const BASELINES = ['popularity', 'item-knn', 'item-knn-recency', 'transition-knn'];
 /** The encoder settings of the shipped model (chosen before any test number was looked at). */
-const ENCODER_ARGS = ['--encoder', 'sasrec', '--dim', '64', '--max-len', '50', '--blocks', '2', '--heads', '1', '--dropout', '0.3', '--learning-rate', '0.002',
-  '--batch-size', '256', '--negatives', '1024', '--encoder-epochs', arg('encoder-epochs', '30'), '--patience', '3', '--validation-users', '5000', '--seed', String(SEED),
+const ENCODER_ARGS = [
+  '--encoder',
+  'sasrec',
+  '--dim',
+  '64',
+  '--max-len',
+  '50',
+  '--blocks',
+  '2',
+  '--heads',
+  '1',
+  '--dropout',
+  '0.3',
+  '--learning-rate',
+  '0.002',
+  '--batch-size',
+  '256',
+  '--negatives',
+  '1024',
+  '--encoder-epochs',
+  arg('encoder-epochs', '30'),
+  '--patience',
+  '3',
+  '--validation-users',
+  '5000',
+  '--seed',
+  String(SEED),
   // This bench measures the validation run and its own refits (below) separately.
-  '--no-encoder-refit'];
+  '--no-encoder-refit',
+];
 const BLEND_GRID: BlendWeights[] = [];
 // transition + knn = 1 is "no encoder": the selection may say the encoder does not help.
 for (const transition of [0, 0.3, 0.5, 0.6, 0.7, 0.8]) {
@@ -70,7 +96,9 @@ const PREVIOUS_GRID = [0, 5, 10, 20, 30];
 const ENCODER_TWO_TERMS: GraphBlend = { copurchase: DEFAULT_ENCODER_GRAPH_BLEND.copurchase, transition: DEFAULT_ENCODER_GRAPH_BLEND.transition };
 /** Fine-tuning epochs of the test refit from the trained weights (fixed before any test number). */
 const FINETUNE_EPOCHS = 2;
-const refits = arg('refit', 'finetune,retrain').split(',').filter((r) => r === 'finetune' || r === 'retrain');
+const refits = arg('refit', 'finetune,retrain')
+  .split(',')
+  .filter((r) => r === 'finetune' || r === 'retrain');
 const reuseRecords = process.argv.includes('--reuse-records');
 
 interface AccuracyRecord {
@@ -100,7 +128,19 @@ function toRows(sequences: string[][]): { sequences: number[][]; itemCount: numb
 const rel = (p: string): string => relative(root, p) || '.';
 const records: AccuracyRecord[] = [];
 const push = (dataset: string, result: EvaluationResult, command: string, extra: Partial<AccuracyRecord> = {}, trainSeconds = result.trainSeconds): void => {
-  records.push({ dataset, protocol: result.protocol, model: result.model, split: result.split, users: result.users, items: 0, ties: TIE_POLICY, metrics: result.metrics, trainSeconds, command, ...extra });
+  records.push({
+    dataset,
+    protocol: result.protocol,
+    model: result.model,
+    split: result.split,
+    users: result.users,
+    items: 0,
+    ties: TIE_POLICY,
+    metrics: result.metrics,
+    trainSeconds,
+    command,
+    ...extra,
+  });
 };
 
 await useTrainingBackend('wasm');
@@ -120,11 +160,22 @@ for (const dataset of datasets) {
     for (const spec of BASELINES) {
       const model = createModel(spec);
       for (const result of evaluateModel(model, split, itemCount, { protocols: ['loo-full', 'loo-s99'], split: 'test', seed: SEED })) {
-        push(dataset, result, `node bin/vitrine.js evaluate --log ${logArg} --format sequences --models ${result.model} --protocol ${result.protocol} --split test --seed ${SEED}`);
+        push(
+          dataset,
+          result,
+          `node bin/vitrine.js evaluate --log ${logArg} --format sequences --models ${result.model} --protocol ${result.protocol} --split test --seed ${SEED}`,
+        );
       }
       console.log(`  ${model.name}: done`);
     }
-    writeFileSync(baselineFile, JSON.stringify(records.slice(first).map((r) => ({ ...r, items: itemCount })), null, 2));
+    writeFileSync(
+      baselineFile,
+      JSON.stringify(
+        records.slice(first).map((r) => ({ ...r, items: itemCount })),
+        null,
+        2,
+      ),
+    );
   }
   if (process.argv.includes('--baselines-only')) continue;
 
@@ -134,11 +185,16 @@ for (const dataset of datasets) {
   const trainArgs = ['train', '--log', logPath, '--format', 'sequences', ...ENCODER_ARGS, '--checkpoint', join(work, `ckpt-${dataset}`), '--out', catalog];
   const trainCommand = `node bin/vitrine.js train --log ${logArg} --format sequences ${ENCODER_ARGS.join(' ')} --checkpoint ${rel(join(work, `ckpt-${dataset}`))} --out ${rel(catalog)}`;
   if (!existsSync(`${catalog}.encoder`)) execFileSync('nice', ['-n', '10', process.execPath, join(root, 'bin/vitrine.js'), ...trainArgs], { stdio: 'inherit' });
-  const log = JSON.parse(readFileSync(`${catalog}.encoder.log.json`, 'utf8')) as { epochs: Array<{ seconds: number; validation: Record<string, number> }>; bestEpoch: number; modelId: string };
+  const log = JSON.parse(readFileSync(`${catalog}.encoder.log.json`, 'utf8')) as {
+    epochs: Array<{ seconds: number; validation: Record<string, number> }>;
+    bestEpoch: number;
+    modelId: string;
+  };
   const trainSeconds = log.epochs.reduce((s, e) => s + e.seconds, 0);
   const modelBytes = statSync(catalog).size + statSync(`${catalog}.encoder`).size;
   const previous = join(work, `${dataset}.records.json`);
-  const reused = reuseRecords && existsSync(previous) ? (JSON.parse(readFileSync(previous, 'utf8')) as AccuracyRecord[]).filter((r) => r.model.startsWith('sasrec')) : [];
+  const reused =
+    reuseRecords && existsSync(previous) ? (JSON.parse(readFileSync(previous, 'utf8')) as AccuracyRecord[]).filter((r) => r.model.startsWith('sasrec')) : [];
   if (reused.length > 0) {
     records.push(...reused);
     console.log(`  sasrec, sasrec-blend: ${reused.length} records reused from ${previous}`);
@@ -158,7 +214,11 @@ for (const dataset of datasets) {
     const evalCommand = (spec: string, protocol: string, splitName: string): string =>
       `${trainCommand} && node bin/vitrine.js evaluate --log ${logArg} --format sequences --models ${spec} --protocol ${protocol} --split ${splitName} --seed ${SEED}`;
     for (const splitName of ['valid', 'test'] as const) {
-      for (const result of evaluateModel(encoder, split, itemCount, { protocols: splitName === 'test' ? ['loo-full', 'loo-s99'] : ['loo-full'], split: splitName, seed: SEED })) {
+      for (const result of evaluateModel(encoder, split, itemCount, {
+        protocols: splitName === 'test' ? ['loo-full', 'loo-s99'] : ['loo-full'],
+        split: splitName,
+        seed: SEED,
+      })) {
         push(dataset, result, evalCommand(`sasrec:catalog=${rel(catalog)}`, result.protocol, splitName), { modelBytes, notes }, trainSeconds);
       }
     }
@@ -174,9 +234,19 @@ for (const dataset of datasets) {
     writeFileSync(join(work, `${dataset}.blend-grid.json`), JSON.stringify(grid, null, 2));
     const chosen: RecommenderModel = new SasrecBlendModel(encoder, { transition: best.transition, knn: best.knn, decay: best.decay });
     for (const splitName of ['valid', 'test'] as const) {
-      for (const result of evaluateModel(chosen, split, itemCount, { protocols: splitName === 'test' ? ['loo-full', 'loo-s99'] : ['loo-full'], split: splitName, seed: SEED })) {
+      for (const result of evaluateModel(chosen, split, itemCount, {
+        protocols: splitName === 'test' ? ['loo-full', 'loo-s99'] : ['loo-full'],
+        split: splitName,
+        seed: SEED,
+      })) {
         const spec = `sasrec-blend:catalog=${rel(catalog)}:transition=${best.transition}:knn=${best.knn}:decay=${best.decay}`;
-        push(dataset, result, evalCommand(spec, result.protocol, splitName), { modelBytes, notes: `${notes}; blend weights chosen on ${sample.length} validation users` }, trainSeconds);
+        push(
+          dataset,
+          result,
+          evalCommand(spec, result.protocol, splitName),
+          { modelBytes, notes: `${notes}; blend weights chosen on ${sample.length} validation users` },
+          trainSeconds,
+        );
       }
     }
     encoder.dispose();
@@ -216,25 +286,54 @@ async function encoderInTheBrowser(
     const decoded = await decodeCatalog(new Uint8Array(readFileSync(file)));
     const rowOfId = new Map(decoded.items.map((item, r) => [item.id, r]));
     const encoderBytes = readFileSync(`${file}.encoder`);
-    return { decoded, rowOf: Int32Array.from(ids, (id) => rowOfId.get(id) ?? -1), encoderBytes, encoder: createSasrecEncoder(encoderBytes, decoded.vectors, decoded.header) };
+    return {
+      decoded,
+      rowOf: Int32Array.from(ids, (id) => rowOfId.get(id) ?? -1),
+      encoderBytes,
+      encoder: createSasrecEncoder(encoderBytes, decoded.vectors, decoded.header),
+    };
   };
   const spec = (file: string, w: GraphBlend, refitGraphs: boolean): string =>
     `catalog:encoder=${rel(file)}.encoder${refitGraphs ? ':graphs=fit' : ''}:copurchase=${w.copurchase}:transition=${w.transition}${w.previous ? `:previous=${w.previous}` : ''}`;
   // One encoder per catalog, shared by its models (and their cache of shopper vectors): `catalog:encoder=…` as the CLI parses it.
-  const evaluate = (file: string, label: string, w: GraphBlend, refitGraphs: boolean, splits: ReadonlyArray<'valid' | 'test'>, command: string, extra: Partial<AccuracyRecord>, seconds: number, loaded: Awaited<ReturnType<typeof load>>): void => {
+  const evaluate = (
+    file: string,
+    label: string,
+    w: GraphBlend,
+    refitGraphs: boolean,
+    splits: ReadonlyArray<'valid' | 'test'>,
+    command: string,
+    extra: Partial<AccuracyRecord>,
+    seconds: number,
+    loaded: Awaited<ReturnType<typeof load>>,
+  ): void => {
     const parsed = createCatalogModel(spec(file, w, refitGraphs), loaded.decoded, loaded.rowOf, label, () => loaded.encoderBytes);
     const model = new CatalogModel(loaded.decoded, loaded.rowOf, { ...parsed.settings, encoder: loaded.encoder }, label);
     parsed.dispose();
     // --reuse-records: a record of this very model, split and protocol from an earlier run stands.
-    const kept = splits.flatMap((splitName) => (splitName === 'test' ? ['loo-full', 'loo-s99'] : ['loo-full']).map((protocol) => earlier.find((r) => r.model === model.name && r.split === splitName && r.protocol === protocol)));
+    const kept = splits.flatMap((splitName) =>
+      (splitName === 'test' ? ['loo-full', 'loo-s99'] : ['loo-full']).map((protocol) =>
+        earlier.find((r) => r.model === model.name && r.split === splitName && r.protocol === protocol),
+      ),
+    );
     if (kept.every((r) => r !== undefined)) {
       records.push(...(kept as AccuracyRecord[]));
       return;
     }
     for (const splitName of splits) {
       model.prepare((splitName === 'valid' ? split.validation : split.test).map((c) => c.history));
-      for (const result of evaluateModel(model, split, itemCount, { protocols: splitName === 'test' ? ['loo-full', 'loo-s99'] : ['loo-full'], split: splitName, seed: SEED })) {
-        push(dataset, result, `${command} && node bin/vitrine.js evaluate --log ${logArg} --format sequences --catalog ${rel(file)} --models ${spec(file, w, refitGraphs)} --protocol ${result.protocol} --split ${splitName} --seed ${SEED}`, extra, seconds);
+      for (const result of evaluateModel(model, split, itemCount, {
+        protocols: splitName === 'test' ? ['loo-full', 'loo-s99'] : ['loo-full'],
+        split: splitName,
+        seed: SEED,
+      })) {
+        push(
+          dataset,
+          result,
+          `${command} && node bin/vitrine.js evaluate --log ${logArg} --format sequences --catalog ${rel(file)} --models ${spec(file, w, refitGraphs)} --protocol ${result.protocol} --split ${splitName} --seed ${SEED}`,
+          extra,
+          seconds,
+        );
       }
     }
   };
@@ -256,7 +355,9 @@ async function encoderInTheBrowser(
     writeFileSync(gridFile, JSON.stringify({ users: split.validation.length, seconds: (performance.now() - started) / 1000, grid }, null, 2));
   }
   const best = grid.reduce((a, b) => (b['NDCG@10'] > a['NDCG@10'] ? b : a));
-  console.log(`  encoder graph grid on ${split.validation.length} validation users (${((performance.now() - started) / 1000).toFixed(0)} s): best ${JSON.stringify(best)}; shipped ${JSON.stringify(DEFAULT_ENCODER_GRAPH_BLEND)}`);
+  console.log(
+    `  encoder graph grid on ${split.validation.length} validation users (${((performance.now() - started) / 1000).toFixed(0)} s): best ${JSON.stringify(best)}; shipped ${JSON.stringify(DEFAULT_ENCODER_GRAPH_BLEND)}`,
+  );
   started = performance.now();
   const previousFile = join(work, `${dataset}.encoder-previous-grid.json`);
   let previousGrid: typeof grid;
@@ -265,7 +366,10 @@ async function encoderInTheBrowser(
     const gridModel = new CatalogModel(trained.decoded, trained.rowOf, { encoder: trained.encoder, refitGraphs: true }, 'grid');
     gridModel.fit(split.train, itemCount);
     gridModel.prepare(split.validation.map((c) => c.history));
-    previousGrid = gridModel.graphWeightGrid(split.validation, PREVIOUS_GRID.map((previous) => ({ ...ENCODER_TWO_TERMS, previous })));
+    previousGrid = gridModel.graphWeightGrid(
+      split.validation,
+      PREVIOUS_GRID.map((previous) => ({ ...ENCODER_TWO_TERMS, previous })),
+    );
     writeFileSync(previousFile, JSON.stringify({ users: split.validation.length, seconds: (performance.now() - started) / 1000, grid: previousGrid }, null, 2));
   }
   const bestPrevious = previousGrid.reduce((a, b) => (b['NDCG@10'] > a['NDCG@10'] ? b : a));
@@ -275,7 +379,9 @@ async function encoderInTheBrowser(
   for (const w of [DEFAULT_GRAPH_BLEND, ENCODER_TWO_TERMS, DEFAULT_ENCODER_GRAPH_BLEND]) {
     started = performance.now();
     evaluate(catalog, `catalog(${dataset}.vcat)`, w, true, ['valid', 'test'], trainCommand, { modelBytes, notes: browserNotes }, trainSeconds, trained);
-    console.log(`  encoder in the browser ×${w.copurchase}/×${w.transition}/×${w.previous ?? 0}: done (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    console.log(
+      `  encoder in the browser ×${w.copurchase}/×${w.transition}/×${w.previous ?? 0}: done (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    );
   }
   trained.encoder.dispose();
 
@@ -284,7 +390,14 @@ async function encoderInTheBrowser(
   for (const kind of refits) {
     const epochs = kind === 'finetune' ? FINETUNE_EPOCHS : bestEpoch;
     const file = join(work, 'refit', `${dataset}-${kind === 'finetune' ? 'finetune' : 'retrain'}${epochs}-test.vcat`);
-    const extraArgs = ['--encoder-epochs', String(epochs), '--encoder-fit-all', '--holdout', 'test', ...(kind === 'finetune' ? ['--encoder-init', catalog] : ['--checkpoint', join(work, 'refit', `ckpt-${dataset}-retrain`)])];
+    const extraArgs = [
+      '--encoder-epochs',
+      String(epochs),
+      '--encoder-fit-all',
+      '--holdout',
+      'test',
+      ...(kind === 'finetune' ? ['--encoder-init', catalog] : ['--checkpoint', join(work, 'refit', `ckpt-${dataset}-retrain`)]),
+    ];
     const args = ['train', '--log', logPath, '--format', 'sequences', ...refitArgs, ...extraArgs, '--quiet', '--out', file];
     if (!existsSync(`${file}.encoder`)) execFileSync('nice', ['-n', '10', process.execPath, join(root, 'bin/vitrine.js'), ...args], { stdio: 'inherit' });
     const refitLog = JSON.parse(readFileSync(`${file}.encoder.log.json`, 'utf8')) as { epochs: Array<{ seconds: number }>; modelId: string };
@@ -313,7 +426,9 @@ const merged = Object.keys(DATASETS).flatMap((d) => {
 // Rows this script does not make are kept: the PyTorch comparison's (bench/pytorch-accuracy.ts,
 // with a "trainer") and the default catalog's (each with its own command).
 const kept = existsSync(out)
-  ? (JSON.parse(readFileSync(out, 'utf8')) as Array<AccuracyRecord & { trainer?: string }>).filter((r) => r.trainer !== undefined || r.variant === 'default' || (r.dataset !== undefined && !(r.dataset in DATASETS)))
+  ? (JSON.parse(readFileSync(out, 'utf8')) as Array<AccuracyRecord & { trainer?: string }>).filter(
+      (r) => r.trainer !== undefined || r.variant === 'default' || (r.dataset !== undefined && !(r.dataset in DATASETS)),
+    )
   : [];
 merged.push(...kept.filter((r) => !merged.some((m) => m.command === r.command && m.model === r.model && m.split === r.split)));
 writeFileSync(out, JSON.stringify(merged, null, 2) + '\n');
@@ -322,8 +437,18 @@ console.log(`wrote ${rel(out)} and docs/accuracy.md`);
 
 function markdown(all: AccuracyRecord[]): string {
   const PUBLISHED: Record<string, Array<[string, string, string]>> = {
-    'amazon-beauty': [['SASRec (published, S3-Rec repo)', '0.0605', '0.0318'], ['S3-Rec (published)', '0.0647', '0.0327'], ['ICLRec (published)', '0.0744', '0.0403'], ['transition + recency item-KNN (anchors.md reference)', '0.0848', '0.0564']],
-    'amazon-toys': [['SASRec (published, S3-Rec repo)', '0.0675', '0.0374'], ['S3-Rec (published)', '0.0700', '0.0376'], ['ICLRec (published)', '0.0834', '0.0480'], ['transition + recency item-KNN (anchors.md reference)', '0.1036', '0.0693']],
+    'amazon-beauty': [
+      ['SASRec (published, S3-Rec repo)', '0.0605', '0.0318'],
+      ['S3-Rec (published)', '0.0647', '0.0327'],
+      ['ICLRec (published)', '0.0744', '0.0403'],
+      ['transition + recency item-KNN (anchors.md reference)', '0.0848', '0.0564'],
+    ],
+    'amazon-toys': [
+      ['SASRec (published, S3-Rec repo)', '0.0675', '0.0374'],
+      ['S3-Rec (published)', '0.0700', '0.0376'],
+      ['ICLRec (published)', '0.0834', '0.0480'],
+      ['transition + recency item-KNN (anchors.md reference)', '0.1036', '0.0693'],
+    ],
   };
   const TARGET: Record<string, string> = { 'amazon-beauty': '≥ 0.090 / ≥ 0.060', 'amazon-toys': '≥ 0.109 / ≥ 0.073' };
   const f = (x: number | undefined): string => (x === undefined ? '' : x.toFixed(4));
@@ -337,23 +462,34 @@ function markdown(all: AccuracyRecord[]): string {
   ];
   for (const dataset of [...new Set(all.map((r) => r.dataset))]) {
     const rows = all.filter((r) => r.dataset === dataset);
-    const get = (model: string, protocol: string, split = 'test'): AccuracyRecord | undefined => rows.find((r) => r.model === model && r.protocol === protocol && r.split === split);
+    const get = (model: string, protocol: string, split = 'test'): AccuracyRecord | undefined =>
+      rows.find((r) => r.model === model && r.protocol === protocol && r.split === split);
     const models = [...new Set(rows.map((r) => r.model))];
     lines.push(`## ${dataset} (${rows[0]!.users} users, ${rows[0]!.items} items) — target ${TARGET[dataset] ?? ''} HR@10 / NDCG@10 (test, loo-full)`, '');
-    lines.push('| model | test HR@10 full | test NDCG@10 full | HR@20 full | NDCG@20 full | valid HR@10 full | valid NDCG@10 full | HR@10 s99 | NDCG@10 s99 | train s | model bytes |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push(
+      '| model | test HR@10 full | test NDCG@10 full | HR@20 full | NDCG@20 full | valid HR@10 full | valid NDCG@10 full | HR@10 s99 | NDCG@10 s99 | train s | model bytes |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
     for (const [name, hr, ndcg] of PUBLISHED[dataset] ?? []) lines.push(`| ${name} | ${hr} | ${ndcg} | | | | | | | | |`);
     for (const model of models) {
       const full = get(model, 'loo-full');
       const s99 = get(model, 'loo-s99');
       const valid = get(model, 'loo-full', 'valid');
-      lines.push(`| ${model.replace(/:catalog=[^:]+/, '').replace(/:encoder=[^:]+/, ':encoder')} | ${f(full?.metrics['HR@10'])} | ${f(full?.metrics['NDCG@10'])} | ${f(full?.metrics['HR@20'])} | ${f(full?.metrics['NDCG@20'])} | ${f(valid?.metrics['HR@10'])} | ${f(valid?.metrics['NDCG@10'])} | ${f(s99?.metrics['HR@10'])} | ${f(s99?.metrics['NDCG@10'])} | ${(full?.trainSeconds ?? 0).toFixed(1)} | ${full?.modelBytes ?? ''} |`);
+      lines.push(
+        `| ${model.replace(/:catalog=[^:]+/, '').replace(/:encoder=[^:]+/, ':encoder')} | ${f(full?.metrics['HR@10'])} | ${f(full?.metrics['NDCG@10'])} | ${f(full?.metrics['HR@20'])} | ${f(full?.metrics['NDCG@20'])} | ${f(valid?.metrics['HR@10'])} | ${f(valid?.metrics['NDCG@10'])} | ${f(s99?.metrics['HR@10'])} | ${f(s99?.metrics['NDCG@10'])} | ${(full?.trainSeconds ?? 0).toFixed(1)} | ${full?.modelBytes ?? ''} |`,
+      );
     }
     const ours = rows.find((r) => r.model.startsWith('sasrec') && r.notes);
     if (ours) lines.push('', `Encoder: ${ours.notes}.`);
-    for (const note of new Set(rows.filter((r) => r.model.startsWith('catalog(') && r.model.includes('-test.vcat') && r.notes).map((r) => r.notes!))) lines.push('', `Refit: ${note}.`);
+    for (const note of new Set(rows.filter((r) => r.model.startsWith('catalog(') && r.model.includes('-test.vcat') && r.notes).map((r) => r.notes!)))
+      lines.push('', `Refit: ${note}.`);
     const gridFile = join(work, `${dataset}.encoder-graph-grid.json`);
     if (existsSync(gridFile)) {
-      const { users, seconds, grid } = JSON.parse(readFileSync(gridFile, 'utf8')) as { users: number; seconds: number; grid: Array<GraphBlend & { 'HR@10': number; 'NDCG@10': number }> };
+      const { users, seconds, grid } = JSON.parse(readFileSync(gridFile, 'utf8')) as {
+        users: number;
+        seconds: number;
+        grid: Array<GraphBlend & { 'HR@10': number; 'NDCG@10': number }>;
+      };
       const cs = [...new Set(grid.map((g) => g.copurchase))];
       const ts = [...new Set(grid.map((g) => g.transition))];
       const best = grid.reduce((a, b) => (b['NDCG@10'] > a['NDCG@10'] ? b : a));
@@ -363,7 +499,13 @@ function markdown(all: AccuracyRecord[]): string {
         '',
         `| together \\ next | ${ts.join(' | ')} |`,
         `|---|${ts.map(() => '---:').join('|')}|`,
-        ...cs.map((c) => `| ${c} | ${ts.map((t) => grid.find((g) => g.copurchase === c && g.transition === t)).map((g) => (g ? `${g['NDCG@10'].toFixed(4)} (${g['HR@10'].toFixed(4)})` : '')).join(' | ')} |`),
+        ...cs.map(
+          (c) =>
+            `| ${c} | ${ts
+              .map((t) => grid.find((g) => g.copurchase === c && g.transition === t))
+              .map((g) => (g ? `${g['NDCG@10'].toFixed(4)} (${g['HR@10'].toFixed(4)})` : ''))
+              .join(' | ')} |`,
+        ),
       );
     }
     const previousFile = join(work, `${dataset}.encoder-previous-grid.json`);
@@ -374,18 +516,27 @@ function markdown(all: AccuracyRecord[]): string {
         `Then bought-next from the item before the newest one (×${ENCODER_TWO_TERMS.copurchase} / ×${ENCODER_TWO_TERMS.transition} kept), validation NDCG@10 (HR@10): ${grid.map((g) => `×${g.previous} ${g['NDCG@10'].toFixed(4)} (${g['HR@10'].toFixed(4)})`).join(', ')}; shipped ×${DEFAULT_ENCODER_GRAPH_BLEND.previous}.`,
       );
     }
-    lines.push('', 'Commands:', '', ...[...new Set(rows.filter((r) => r.split === 'test' && r.protocol === 'loo-full').map((r) => r.command))].map((c) => `    ${c}`), '');
+    lines.push(
+      '',
+      'Commands:',
+      '',
+      ...[...new Set(rows.filter((r) => r.split === 'test' && r.protocol === 'loo-full').map((r) => r.command))].map((c) => `    ${c}`),
+      '',
+    );
   }
   lines.push(
     '## How the encoder is trained',
     '',
-    '- SASRec (src/model/sasrec/forward.ts): pre-LayerNorm causal self-attention, 2 blocks, 1 head, d = 64, last 50 items, dropout 0.3; the item table is shared by input and output and becomes the catalog\'s embeddings, the output bias becomes the catalog\'s bias, so the worker\'s u·v + b is the trained score.',
-    '- Loss: sampled softmax cross-entropy with 1,024 uniform negatives plus the batch\'s other targets, both with the logQ correction; Adam (lr 0.002, β₂ 0.98), 256 sequences (≤ 4,096 positions) per step, every position predicts the next item.',
+    "- SASRec (src/model/sasrec/forward.ts): pre-LayerNorm causal self-attention, 2 blocks, 1 head, d = 64, last 50 items, dropout 0.3; the item table is shared by input and output and becomes the catalog's embeddings, the output bias becomes the catalog's bias, so the worker's u·v + b is the trained score.",
+    "- Loss: sampled softmax cross-entropy with 1,024 uniform negatives plus the batch's other targets, both with the logQ correction; Adam (lr 0.002, β₂ 0.98), 256 sequences (≤ 4,096 positions) per step, every position predicts the next item.",
     '- Why not the full softmax: measured on this machine (tfjs-wasm, one thread, shared cores), one step of 256 sequences × 8 positions took ≈3.8–4.3 s with the full softmax over 12,101 items against ≈0.35–0.65 s with 1,024 sampled negatives — about 6 minutes against under one minute per Beauty epoch.',
     '- Early stopping on validation NDCG@10 (item[-2], full ranking, a fixed sample of 5,000 users), patience 3; the epoch budget (`--encoder-epochs`) was set by the time available on this shared 2-core machine, so the encoder is probably under-trained.',
     '- tfjs-wasm speed traps found and avoided: matMul with a transpose flag is 5–20× slower than transpose + plain matMul (custom gradients do the latter); the default gradient of `logSumExp` goes through a broadcast `equal` costing ≈0.4 s per step; steps are capped at 4,096 positions (long sequences go in smaller batches) to bound memory.',
     '',
   );
-  lines.push('EASE was not run: its closed form inverts a 12k × 12k Gram matrix (≈1.7·10¹² flops in plain JS Float64, tens of minutes on one of these shared cores, and tfjs has no matrix inverse); the anchors.md reference (EASE λ = 50: Beauty 0.0782 / 0.0445, Toys 0.0846 / 0.0502) is below transition-knn on both files.', '');
+  lines.push(
+    'EASE was not run: its closed form inverts a 12k × 12k Gram matrix (≈1.7·10¹² flops in plain JS Float64, tens of minutes on one of these shared cores, and tfjs has no matrix inverse); the anchors.md reference (EASE λ = 50: Beauty 0.0782 / 0.0445, Toys 0.0846 / 0.0502) is below transition-knn on both files.',
+    '',
+  );
   return lines.join('\n');
 }

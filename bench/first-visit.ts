@@ -59,7 +59,13 @@ export interface FirstVisitRow {
   steps: Record<string, number>;
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.vcat': 'application/octet-stream', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.vcat': 'application/octet-stream',
+  '.json': 'application/json',
+};
 const COMPRESSIBLE = new Set(['.html', '.js', '.wasm', '.json']);
 
 /** Static host: brotli (quality 5, as on-the-fly compression does) for text and wasm, and for catalogs when the case asks. */
@@ -68,14 +74,16 @@ function startServer(port: number, counter: Map<string, number>, catalogEncoding
   const server = createServer((req, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = normalize(join(root, decodeURIComponent(url.pathname)));
-    if (!path.startsWith(root) || !existsSync(path) || !/^\/(dist|bench\/page|public\/bench\/first-visit)\//.test(url.pathname)) return void res.writeHead(404).end();
+    if (!path.startsWith(root) || !existsSync(path) || !/^\/(dist|bench\/page|public\/bench\/first-visit)\//.test(url.pathname))
+      return void res.writeHead(404).end();
     const ext = extname(path);
     let body: Buffer = readFileSync(path);
     const headers: Record<string, string> = { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'cache-control': 'no-cache' };
     const accepts = /\bbr\b/.test(String(req.headers['accept-encoding'] ?? ''));
     if (accepts && (COMPRESSIBLE.has(ext) || (ext === '.vcat' && catalogEncoding() === 'br'))) {
       let c = cache.get(path);
-      if (!c) cache.set(path, (c = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } })));
+      if (!c)
+        cache.set(path, (c = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } })));
       body = c;
       headers['content-encoding'] = 'br';
     }
@@ -119,22 +127,40 @@ async function prepareCatalogs(): Promise<Record<string, CatalogFile>> {
   const beauty = join(root, 'public/bench/peers/beauty-trained.vcat');
   if (existsSync(beauty)) {
     const c = await decodeCatalog(new Uint8Array(readFileSync(beauty)));
-    const input = { ids: c.items.map((i) => i.id), vectors: c.vectors, dim: c.header.dim, bias: c.bias, items: c.items.map(({ id: _id, ...rest }) => rest), extras: c.extras, modelId: 'beauty' };
+    const input = {
+      ids: c.items.map((i) => i.id),
+      vectors: c.vectors,
+      dim: c.header.dim,
+      bias: c.bias,
+      items: c.items.map(({ id: _id, ...rest }) => rest),
+      extras: c.extras,
+      modelId: 'beauty',
+    };
     await write('beauty-int8', () => encodeCatalog({ ...input, dtype: 'int8' }), c.header.itemCount, 'int8');
   } else log('(no public/bench/peers/beauty-trained.vcat: run `npm run bench:peers -- --sets beauty` first for the Beauty rows)');
   for (const dtype of ['int8', 'float32'] as const) {
     const n = 100_000;
-    await write(`synthetic-100k-${dtype}`, () => {
-      const c = syntheticCatalog({ items: n, dim: 64, dtype, metadata: true });
-      return encodeCatalog({ ids: c.items.map((i) => i.id), vectors: c.vectors, dim: 64, bias: c.bias, items: c.items, dtype, modelId: 'synthetic' });
-    }, n, dtype);
+    await write(
+      `synthetic-100k-${dtype}`,
+      () => {
+        const c = syntheticCatalog({ items: n, dim: 64, dtype, metadata: true });
+        return encodeCatalog({ ids: c.items.map((i) => i.id), vectors: c.vectors, dim: 64, bias: c.bias, items: c.items, dtype, modelId: 'synthetic' });
+      },
+      n,
+      dtype,
+    );
   }
   // The floor of a progressive layout: a catalog of the 100 most popular items only (what a first
   // section with popular rows would hold); its start-up is the best a first rail could do.
-  await write('popular-100-int8', () => {
-    const c = syntheticCatalog({ items: 100, dim: 64, dtype: 'int8', metadata: true });
-    return encodeCatalog({ ids: c.items.map((i) => i.id), vectors: c.vectors, dim: 64, bias: c.bias, items: c.items, dtype: 'int8', modelId: 'synthetic' });
-  }, 100, 'int8');
+  await write(
+    'popular-100-int8',
+    () => {
+      const c = syntheticCatalog({ items: 100, dim: 64, dtype: 'int8', metadata: true });
+      return encodeCatalog({ ids: c.items.map((i) => i.id), vectors: c.vectors, dim: 64, bias: c.bias, items: c.items, dtype: 'int8', modelId: 'synthetic' });
+    },
+    100,
+    'int8',
+  );
   return out;
 }
 
@@ -176,7 +202,9 @@ async function main(): Promise<void> {
       const query = new URLSearchParams({ catalog: cat.path, ...(c.backend ? { backend: c.backend } : {}) });
       await page.goto(`http://127.0.0.1:${args.port}/bench/page/first-visit.html?${query}`, { waitUntil: 'commit' });
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done', undefined, { timeout: 300_000 });
-      const r = (await page.evaluate(() => (window as unknown as { firstVisit: Record<string, unknown> }).firstVisit)) as Record<string, unknown> & { steps: Record<string, number> };
+      const r = (await page.evaluate(() => (window as unknown as { firstVisit: Record<string, unknown> }).firstVisit)) as Record<string, unknown> & {
+        steps: Record<string, number>;
+      };
       await context.close();
       if (!r.ok) {
         log(`${c.profile} ${c.catalog}: failed: ${String(r.error)}`);
@@ -186,14 +214,30 @@ async function main(): Promise<void> {
       const bytesOnWire = [...counter.values()].reduce((a, b) => a + b, 0);
       const num = (k: string): number => Number(r[k]);
       const row: FirstVisitRow = {
-        profile: c.profile, catalog: c.catalog, items: cat.items, dtype: cat.dtype, catalogEncoding: c.catalogEncoding,
-        backendAsked: c.backend ?? 'auto (default)', backendUsed: String(r.backend),
-        catalogBytes: cat.bytes, catalogBytesPerItem: cat.perItem, bytesOnWire, bytesByFile, bytesPerItem: (counter.get(cat.path) ?? 0) / cat.items,
-        libraryImportedMs: num('libraryImported'), downloadDoneMs: num('downloadDoneMs') || null, readyMs: num('readyMs'),
-        firstRailMs: num('firstRailMs'), firstPersonalMs: num('firstPersonalMs'), totalMs: num('downloadDoneMs') || num('readyMs'), steps: r.steps,
+        profile: c.profile,
+        catalog: c.catalog,
+        items: cat.items,
+        dtype: cat.dtype,
+        catalogEncoding: c.catalogEncoding,
+        backendAsked: c.backend ?? 'auto (default)',
+        backendUsed: String(r.backend),
+        catalogBytes: cat.bytes,
+        catalogBytesPerItem: cat.perItem,
+        bytesOnWire,
+        bytesByFile,
+        bytesPerItem: (counter.get(cat.path) ?? 0) / cat.items,
+        libraryImportedMs: num('libraryImported'),
+        downloadDoneMs: num('downloadDoneMs') || null,
+        readyMs: num('readyMs'),
+        firstRailMs: num('firstRailMs'),
+        firstPersonalMs: num('firstPersonalMs'),
+        totalMs: num('downloadDoneMs') || num('readyMs'),
+        steps: r.steps,
       };
       rows.push(row);
-      log(`${c.profile.padEnd(8)} ${c.catalog.padEnd(24)} catalog ${c.catalogEncoding.padEnd(8)} ${row.backendAsked}→${row.backendUsed}: wire ${(bytesOnWire / 1e6).toFixed(2)} MB (${row.bytesPerItem.toFixed(1)} B/item for the catalog), library ${row.libraryImportedMs.toFixed(0)} ms, catalog downloaded ${row.downloadDoneMs?.toFixed(0) ?? '?'} ms, first rail ${row.firstRailMs.toFixed(0)} ms, first personalised ${row.firstPersonalMs.toFixed(0)} ms ${JSON.stringify(bytesByFile)}`);
+      log(
+        `${c.profile.padEnd(8)} ${c.catalog.padEnd(24)} catalog ${c.catalogEncoding.padEnd(8)} ${row.backendAsked}→${row.backendUsed}: wire ${(bytesOnWire / 1e6).toFixed(2)} MB (${row.bytesPerItem.toFixed(1)} B/item for the catalog), library ${row.libraryImportedMs.toFixed(0)} ms, catalog downloaded ${row.downloadDoneMs?.toFixed(0) ?? '?'} ms, first rail ${row.firstRailMs.toFixed(0)} ms, first personalised ${row.firstPersonalMs.toFixed(0)} ms ${JSON.stringify(bytesByFile)}`,
+      );
     }
   } finally {
     await browser.close().catch(() => undefined);
@@ -208,7 +252,7 @@ async function main(): Promise<void> {
       'Times are ms after the navigation started, in a fresh browser context (nothing cached). The catalog downloads in full before the first answer: first rail = catalog downloaded + verified + decoded + backend chosen + one popular() call. "Catalog downloaded" is the worker\'s last progress event.',
       'popular-100-int8 is a 100-item catalog: the floor of a layout whose first section holds the popular rows (docs/first-visit.md).',
       'Bytes are counted at the server: response bodies as sent plus headers. JS, HTML and wasm are sent brotli (quality 5); the catalog as stored (identity) or brotli where the row says so.',
-      'Throttling: Network.emulateNetworkConditions on the page target through Playwright\'s CDP session; the dedicated worker\'s catalog fetch is throttled with it (the download times match the rates).',
+      "Throttling: Network.emulateNetworkConditions on the page target through Playwright's CDP session; the dedicated worker's catalog fetch is throttled with it (the download times match the rates).",
     ],
     rows,
     wallSeconds: Math.round((Date.now() - started) / 1000),
@@ -216,17 +260,31 @@ async function main(): Promise<void> {
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/first-visit.json'), `${JSON.stringify(result, null, 1)}\n`);
   const md = [
-    `Made by \`${result.command}\` on ${result.date} (${result.machine.cpu}, ${result.machine.cores} cores, shared VM). Profiles: ${Object.entries(PROFILES).map(([k, p]) => `${k} = ${((p.downloadThroughput * 8) / 1e6).toFixed(2)} Mbit/s down, ${((p.uploadThroughput * 8) / 1e6).toFixed(2)} up, ${p.latency} ms latency`).join('; ')}.`,
+    `Made by \`${result.command}\` on ${result.date} (${result.machine.cpu}, ${result.machine.cores} cores, shared VM). Profiles: ${Object.entries(PROFILES)
+      .map(
+        ([k, p]) =>
+          `${k} = ${((p.downloadThroughput * 8) / 1e6).toFixed(2)} Mbit/s down, ${((p.uploadThroughput * 8) / 1e6).toFixed(2)} up, ${p.latency} ms latency`,
+      )
+      .join('; ')}.`,
     '',
     '| profile | catalog | catalog sent as | backend asked → used | bytes on the wire (all files) | catalog bytes / item on the wire | library imported | catalog downloaded (last byte) | first rail (popular) | first personalised rail (after one view) |',
     '|---|---|---|---|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.profile} | ${r.catalog} (${r.items.toLocaleString('en')} items) | ${r.catalogEncoding} | ${r.backendAsked} → ${r.backendUsed} | ${(r.bytesOnWire / 1e6).toFixed(2)} MB | ${r.bytesPerItem.toFixed(1)} B | ${r.libraryImportedMs.toFixed(0)} ms | ${r.totalMs.toFixed(0)} ms | ${r.firstRailMs.toFixed(0)} ms | ${r.firstPersonalMs.toFixed(0)} ms |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.profile} | ${r.catalog} (${r.items.toLocaleString('en')} items) | ${r.catalogEncoding} | ${r.backendAsked} → ${r.backendUsed} | ${(r.bytesOnWire / 1e6).toFixed(2)} MB | ${r.bytesPerItem.toFixed(1)} B | ${r.libraryImportedMs.toFixed(0)} ms | ${r.totalMs.toFixed(0)} ms | ${r.firstRailMs.toFixed(0)} ms | ${r.firstPersonalMs.toFixed(0)} ms |`,
+    ),
     '',
-    'Where a catalog\'s bytes go, per item, as stored (before compression):',
+    "Where a catalog's bytes go, per item, as stored (before compression):",
     '',
     '| catalog | items | file | per item | ' + 'sections (bytes per item) |',
     '|---|---:|---:|---:|---|',
-    ...Object.entries(catalogs).map(([name, c]) => `| ${name} | ${c.items.toLocaleString('en')} | ${(c.bytes / 1e6).toFixed(2)} MB | ${(c.bytes / c.items).toFixed(1)} B | ${Object.entries(c.perItem).filter(([, v]) => v >= 0.05).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} |`),
+    ...Object.entries(catalogs).map(
+      ([name, c]) =>
+        `| ${name} | ${c.items.toLocaleString('en')} | ${(c.bytes / 1e6).toFixed(2)} MB | ${(c.bytes / c.items).toFixed(1)} B | ${Object.entries(c.perItem)
+          .filter(([, v]) => v >= 0.05)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', ')} |`,
+    ),
     '',
     ...result.notes.map((n) => `- ${n}`),
     '',

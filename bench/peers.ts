@@ -26,7 +26,10 @@ const { values: args } = parseArgs({
     queries: { type: 'string', default: '50' },
     'budget-s': { type: 'string', default: '120' },
     port: { type: 'string', default: '5490' },
-    peers: { type: 'string', default: 'vitrine-int8,vitrine-f32,vitrine-kernel-int8,vitrine-kernel-f32,hnswlib-wasm,hnswlib-wasm-shipped,edgevec,@orama/orama,voy-search' },
+    peers: {
+      type: 'string',
+      default: 'vitrine-int8,vitrine-f32,vitrine-kernel-int8,vitrine-kernel-f32,hnswlib-wasm,hnswlib-wasm-shipped,edgevec,@orama/orama,voy-search',
+    },
   },
 });
 const K = 100;
@@ -57,7 +60,17 @@ const DIM = 64;
 const TRAINED: Record<string, { args: string[]; source: string }> = {
   beauty: {
     source: 'Amazon Beauty (S3-Rec files), `vitrine train` item2vec, d = 64',
-    args: ['train', '--log', `${data}/amazon-beauty/Beauty.txt`, '--format', 'sequences', '--metadata', `${data}/amazon-beauty/items.tsv`, '--columns', 'id=item_id'],
+    args: [
+      'train',
+      '--log',
+      `${data}/amazon-beauty/Beauty.txt`,
+      '--format',
+      'sequences',
+      '--metadata',
+      `${data}/amazon-beauty/items.tsv`,
+      '--columns',
+      'id=item_id',
+    ],
   },
   'beauty-bert4rec': {
     source: 'Amazon Beauty (BERT4Rec file, not 5-core), `vitrine train` item2vec, d = 64',
@@ -106,7 +119,14 @@ async function trainedSet(name: string): Promise<VectorSet> {
   const ids = catalog.items.map((i) => i.id);
   const items = catalog.items.map(({ id: _id, ...rest }) => rest);
   const catalogs = await writeCatalogs(name, { ids, vectors: catalog.vectors, dim: catalog.header.dim, bias: catalog.bias, items, extras: catalog.extras });
-  return { name, source: `${spec.source}, ${ids.length.toLocaleString('en')} items`, ids, unit: normalise(catalog.vectors, catalog.header.dim), dim: catalog.header.dim, catalogs };
+  return {
+    name,
+    source: `${spec.source}, ${ids.length.toLocaleString('en')} items`,
+    ids,
+    unit: normalise(catalog.vectors, catalog.header.dim),
+    dim: catalog.header.dim,
+    catalogs,
+  };
 }
 
 function syntheticSet(name: string, n: number): Promise<VectorSet> {
@@ -122,7 +142,12 @@ function syntheticSet(name: string, n: number): Promise<VectorSet> {
   const unit = normalise(v, DIM);
   const ids = Array.from({ length: n }, (_, i) => `s${i}`);
   return writeCatalogs(name, { ids, vectors: unit, dim: DIM }).then((catalogs) => ({
-    name, source: `synthetic: ${n.toLocaleString('en')} unit vectors in ${clusters} clusters, d = ${DIM}, ids only`, ids, unit, dim: DIM, catalogs,
+    name,
+    source: `synthetic: ${n.toLocaleString('en')} unit vectors in ${clusters} clusters, d = ${DIM}, ids only`,
+    ids,
+    unit,
+    dim: DIM,
+    catalogs,
   }));
 }
 
@@ -188,13 +213,19 @@ function wire(bytes: Uint8Array): { raw: number; gzip: number; brotli: number } 
   };
 }
 const wireOfFiles = (files: string[]): { raw: number; gzip: number; brotli: number } =>
-  files.map((f) => wire(new Uint8Array(readFileSync(join(root, f))))).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli }));
+  files
+    .map((f) => wire(new Uint8Array(readFileSync(join(root, f)))))
+    .reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli }));
 
 /** The code each peer makes a page download: its browser build's files (Orama: bundled below). */
 const LIBRARY_FILES: Record<string, string[]> = {
   vitrine: ['dist/index.js', 'dist/vitrine-worker.js'],
   'hnswlib-wasm': ['node_modules/hnswlib-wasm/dist/hnswlib.js', 'node_modules/hnswlib-wasm/dist/hnswlib-317962d7.js'],
-  edgevec: ['node_modules/edgevec/edgevec.js', 'node_modules/edgevec/edgevec_bg.wasm', 'node_modules/edgevec/snippets/edgevec-d2ba0e32c31531f9/src/js/storage.js'],
+  edgevec: [
+    'node_modules/edgevec/edgevec.js',
+    'node_modules/edgevec/edgevec_bg.wasm',
+    'node_modules/edgevec/snippets/edgevec-d2ba0e32c31531f9/src/js/storage.js',
+  ],
   'voy-search': ['node_modules/voy-search/voy_search.js', 'node_modules/voy-search/voy_search_bg.js', 'node_modules/voy-search/voy_search_bg.wasm'],
 };
 
@@ -219,32 +250,48 @@ async function main(): Promise<void> {
     configFile: join(root, 'vite.config.ts'),
     logLevel: 'warn',
     server: {
-      port: Number(args.port), host: '127.0.0.1', strictPort: false, hmr: false, ws: false, watch: null,
+      port: Number(args.port),
+      host: '127.0.0.1',
+      strictPort: false,
+      hmr: false,
+      ws: false,
+      watch: null,
       headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
     },
     optimizeDeps: { include: ['comlink', 'hnswlib-wasm', 'edgevec', '@orama/orama'] },
-    plugins: [{
-      name: 'peers-upload',
-      configureServer(s) {
-        s.middlewares.use('/__peers/upload', (req, res) => {
-          const name = new URL(req.url ?? '', 'http://x').searchParams.get('name') ?? '';
-          if (!/^[\w.-]+$/.test(name)) return void res.writeHead(400).end();
-          const chunks: Buffer[] = [];
-          req.on('data', (c: Buffer) => chunks.push(c));
-          req.on('end', () => {
-            writeFileSync(join(OUT, name), Buffer.concat(chunks));
-            res.writeHead(204).end();
+    plugins: [
+      {
+        name: 'peers-upload',
+        configureServer(s) {
+          s.middlewares.use('/__peers/upload', (req, res) => {
+            const name = new URL(req.url ?? '', 'http://x').searchParams.get('name') ?? '';
+            if (!/^[\w.-]+$/.test(name)) return void res.writeHead(400).end();
+            const chunks: Buffer[] = [];
+            req.on('data', (c: Buffer) => chunks.push(c));
+            req.on('end', () => {
+              writeFileSync(join(OUT, name), Buffer.concat(chunks));
+              res.writeHead(204).end();
+            });
           });
-        });
+        },
       },
-    }],
+    ],
   });
   await server.listen();
   const base = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${args.port}/`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--js-flags=--expose-gc', '--enable-blink-features=ForceEagerMeasureMemory'],
+    args: [
+      '--no-sandbox',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--js-flags=--expose-gc',
+      '--enable-blink-features=ForceEagerMeasureMemory',
+    ],
   });
   const rows: PeerRow[] = [];
   const notes: string[] = [];
@@ -265,7 +312,14 @@ async function main(): Promise<void> {
     log(`browser: ${env.userAgent}; crossOriginIsolated ${String(env.crossOriginIsolated)}`);
     const libraries = Object.fromEntries(Object.entries(LIBRARY_FILES).map(([p, files]) => [p, wireOfFiles(files)]));
     // Orama ships unbundled modules: what a page downloads is a bundle of the three calls used.
-    const orama = await build({ stdin: { contents: "export { create, insertMultiple, search } from '@orama/orama';", resolveDir: root }, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false });
+    const orama = await build({
+      stdin: { contents: "export { create, insertMultiple, search } from '@orama/orama';", resolveDir: root },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+    });
     libraries['@orama/orama'] = wire(orama.outputFiles[0]!.contents);
 
     for (const set of sets) {
@@ -299,9 +353,16 @@ async function main(): Promise<void> {
           const answers = r.answers.map((a) => Int32Array.from(a, (id) => rowOf.get(id)!));
           const catalogWire = wire(new Uint8Array(readFileSync(join(root, 'public', url))));
           const row: PeerRow = {
-            ...base, peer: `vitrine ${dtype === 'int8' ? 'int8' : 'f32'}`, kind: 'exact scan (SIMD), public API through Comlink',
-            queryP50Ms: quantile(r.times, 0.5), queryP95Ms: quantile(r.times, 0.95), buildMs: r.startMs, buildWhat: 'createRecommender → first answer (catalog download from localhost, decode, kernel)',
-            complete: true, recallAt100: recall(answers, truth), memoryBytes: before !== null && after !== null ? after - before : null,
+            ...base,
+            peer: `vitrine ${dtype === 'int8' ? 'int8' : 'f32'}`,
+            kind: 'exact scan (SIMD), public API through Comlink',
+            queryP50Ms: quantile(r.times, 0.5),
+            queryP95Ms: quantile(r.times, 0.95),
+            buildMs: r.startMs,
+            buildWhat: 'createRecommender → first answer (catalog download from localhost, decode, kernel)',
+            complete: true,
+            recallAt100: recall(answers, truth),
+            memoryBytes: before !== null && after !== null ? after - before : null,
             shipBytes: { library: libraries.vitrine!, data: catalogWire },
           };
           if (r.backend !== 'simd') row.note = `backend ${r.backend}`;
@@ -309,7 +370,16 @@ async function main(): Promise<void> {
           log(fmtRow(row));
           if (n === 100_000 && dtype === 'int8') {
             const o = await page.evaluate(([id, k]) => window.peers.vitrineOverheads(id, k, 200), [set.ids[queryRows[0]!]!, K] as const);
-            breakdown = { set: set.name, items: n, dtype: 'int8', totalP50Ms: row.queryP50Ms!, kernelP50Ms: null, roundTripP50Ms: o.roundTripMs, cloneP50Ms: o.cloneMs, resultJsonBytes: o.resultBytes };
+            breakdown = {
+              set: set.name,
+              items: n,
+              dtype: 'int8',
+              totalP50Ms: row.queryP50Ms!,
+              kernelP50Ms: null,
+              roundTripP50Ms: o.roundTripMs,
+              cloneP50Ms: o.cloneMs,
+              resultJsonBytes: o.resultBytes,
+            };
           }
           await page.evaluate(() => window.peers.vitrineClose());
           continue;
@@ -318,7 +388,20 @@ async function main(): Promise<void> {
         if (peer === 'hnswlib-wasm-shipped') {
           const file = `${set.name}.hnsw`;
           if (!existsSync(join(OUT, file))) {
-            rows.push({ ...base, peer: 'hnswlib-wasm, shipped index', kind: 'HNSW', queryP50Ms: null, queryP95Ms: null, buildMs: null, buildWhat: '', complete: false, recallAt100: null, memoryBytes: null, shipBytes: null, note: 'no index: the on-device build did not finish within the budget' });
+            rows.push({
+              ...base,
+              peer: 'hnswlib-wasm, shipped index',
+              kind: 'HNSW',
+              queryP50Ms: null,
+              queryP95Ms: null,
+              buildMs: null,
+              buildWhat: '',
+              complete: false,
+              recallAt100: null,
+              memoryBytes: null,
+              shipBytes: null,
+              note: 'no index: the on-device build did not finish within the budget',
+            });
             continue;
           }
           const r = await page.evaluate(([u, d, count]) => window.peers.hnswFromShipped(u, d, count), [`/bench/peers/${file}`, set.dim, n] as const);
@@ -326,11 +409,23 @@ async function main(): Promise<void> {
           const after = await page.evaluate(() => window.peers.memoryBytes());
           const indexWire = wire(new Uint8Array(readFileSync(join(OUT, file))));
           const row: PeerRow = {
-            ...base, peer: 'hnswlib-wasm, shipped index', kind: 'HNSW (its defaults), index built ahead (this run) and downloaded',
-            queryP50Ms: quantile(q.times, 0.5), queryP95Ms: quantile(q.times, 0.95), buildMs: r.initMs + r.loadMs + r.downloadMs,
+            ...base,
+            peer: 'hnswlib-wasm, shipped index',
+            kind: 'HNSW (its defaults), index built ahead (this run) and downloaded',
+            queryP50Ms: quantile(q.times, 0.5),
+            queryP95Ms: quantile(q.times, 0.95),
+            buildMs: r.initMs + r.loadMs + r.downloadMs,
             buildWhat: `download (localhost) ${r.downloadMs.toFixed(0)} ms + wasm init ${r.initMs.toFixed(0)} ms + readIndex ${r.loadMs.toFixed(0)} ms`,
-            complete: true, recallAt100: recall(q.answers.map((a) => Int32Array.from(a)), truth), memoryBytes: before !== null && after !== null ? after - before : null,
-            shipBytes: { library: libraries['hnswlib-wasm']!, data: { raw: indexWire.raw + idsWire.raw, gzip: indexWire.gzip + idsWire.gzip, brotli: indexWire.brotli + idsWire.brotli } },
+            complete: true,
+            recallAt100: recall(
+              q.answers.map((a) => Int32Array.from(a)),
+              truth,
+            ),
+            memoryBytes: before !== null && after !== null ? after - before : null,
+            shipBytes: {
+              library: libraries['hnswlib-wasm']!,
+              data: { raw: indexWire.raw + idsWire.raw, gzip: indexWire.gzip + idsWire.gzip, brotli: indexWire.brotli + idsWire.brotli },
+            },
           };
           rows.push(row);
           log(fmtRow(row));
@@ -346,20 +441,48 @@ async function main(): Promise<void> {
         );
         const label = peer.startsWith('vitrine-kernel') ? `vitrine kernel ${peer.endsWith('int8') ? 'int8' : 'f32'} (no API)` : peer;
         if (b.error || !b.complete) {
-          const reason = b.error ? `build failed: ${b.error.slice(0, 120)}` : `build not done in the ${BUDGET_MS / 1000} s budget: ${b.built.toLocaleString('en')} of ${n.toLocaleString('en')} inserted (≈ ${((b.buildMs * n) / b.built / 1000).toFixed(0)} s at that rate, slower as the graph grows)`;
-          const row: PeerRow = { ...base, peer: label, kind: KIND[peer] ?? '', queryP50Ms: null, queryP95Ms: null, buildMs: null, buildWhat: '', complete: false, recallAt100: null, memoryBytes: null, shipBytes: null, note: reason };
+          const reason = b.error
+            ? `build failed: ${b.error.slice(0, 120)}`
+            : `build not done in the ${BUDGET_MS / 1000} s budget: ${b.built.toLocaleString('en')} of ${n.toLocaleString('en')} inserted (≈ ${((b.buildMs * n) / b.built / 1000).toFixed(0)} s at that rate, slower as the graph grows)`;
+          const row: PeerRow = {
+            ...base,
+            peer: label,
+            kind: KIND[peer] ?? '',
+            queryP50Ms: null,
+            queryP95Ms: null,
+            buildMs: null,
+            buildWhat: '',
+            complete: false,
+            recallAt100: null,
+            memoryBytes: null,
+            shipBytes: null,
+            note: reason,
+          };
           rows.push(row);
           log(`${label.padEnd(30)} — ${reason}`);
           continue;
         }
-        const q = await page.evaluate(([rs, k, warm]) => window.peers.worker().queries(rs, k, warm), [queryRows, K, n >= 1_000_000 && peer === '@orama/orama' ? 1 : 10] as const);
+        const q = await page.evaluate(([rs, k, warm]) => window.peers.worker().queries(rs, k, warm), [
+          queryRows,
+          K,
+          n >= 1_000_000 && peer === '@orama/orama' ? 1 : 10,
+        ] as const);
         const after = await page.evaluate(() => window.peers.memoryBytes());
         if (peer === 'vitrine-kernel-int8' && breakdown && breakdown.set === set.name) breakdown.kernelP50Ms = quantile(q.times, 0.5);
         const row: PeerRow = {
-          ...base, peer: label, kind: KIND[peer] ?? '',
-          queryP50Ms: quantile(q.times, 0.5), queryP95Ms: quantile(q.times, 0.95), buildMs: b.buildMs + b.initMs,
+          ...base,
+          peer: label,
+          kind: KIND[peer] ?? '',
+          queryP50Ms: quantile(q.times, 0.5),
+          queryP95Ms: quantile(q.times, 0.95),
+          buildMs: b.buildMs + b.initMs,
           buildWhat: `wasm/library init ${b.initMs.toFixed(0)} ms + index build ${b.buildMs.toFixed(0)} ms (vectors already in the worker)`,
-          complete: true, recallAt100: recall(q.answers.map((a) => Int32Array.from(a)), truth), memoryBytes: before !== null && after !== null ? after - before : null,
+          complete: true,
+          recallAt100: recall(
+            q.answers.map((a) => Int32Array.from(a)),
+            truth,
+          ),
+          memoryBytes: before !== null && after !== null ? after - before : null,
           shipBytes: peer.startsWith('vitrine-kernel') ? null : { library: libraries[peer]!, data: peerData },
         };
         if (b.wasmBytes !== null) row.wasmBytes = b.wasmBytes;
@@ -378,13 +501,26 @@ async function main(): Promise<void> {
     const result: PeersResult = {
       date: new Date().toISOString().slice(0, 10),
       command: `npm run bench:peers${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-      machine: { cpu, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, browser: env.userAgent, crossOriginIsolated: env.crossOriginIsolated, shared: true },
+      machine: {
+        cpu,
+        cores: cpus().length,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        browser: env.userAgent,
+        crossOriginIsolated: env.crossOriginIsolated,
+        shared: true,
+      },
       settings: { k: K, queries: QUERIES, buildBudgetS: BUDGET_MS / 1000, wallSeconds: Math.round((Date.now() - started) / 1000) },
       sets: sets.map((s) => ({ name: s.name, items: s.ids.length, dim: s.dim, source: s.source })),
       notes,
       rows,
       breakdown,
-      versions: Object.fromEntries(['hnswlib-wasm', 'edgevec', '@orama/orama', 'voy-search'].map((p) => [p, JSON.parse(readFileSync(join(root, 'node_modules', p, 'package.json'), 'utf8')).version as string])),
+      versions: Object.fromEntries(
+        ['hnswlib-wasm', 'edgevec', '@orama/orama', 'voy-search'].map((p) => [
+          p,
+          JSON.parse(readFileSync(join(root, 'node_modules', p, 'package.json'), 'utf8')).version as string,
+        ]),
+      ),
     };
     const dir = join(root, 'bench/results');
     writeFileSync(join(dir, 'peers.json'), `${JSON.stringify(result, null, 1)}\n`);

@@ -23,14 +23,37 @@ const steps = Number(arg('steps', '30'));
 // Debian's PyTorch takes the system BLAS; OpenBLAS (libopenblas0-pthread) is ≈ 7× faster than the reference one here.
 const openblas = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 const env = existsSync(openblas) ? { ...process.env, LD_LIBRARY_PATH: openblas } : process.env;
-const SETTINGS = ['--dim', '64', '--max-len', '50', '--blocks', '2', '--heads', '1', '--dropout', '0.3', '--learning-rate', '0.002', '--batch-size', '256', '--negatives', '1024', '--seed', '42'];
+const SETTINGS = [
+  '--dim',
+  '64',
+  '--max-len',
+  '50',
+  '--blocks',
+  '2',
+  '--heads',
+  '1',
+  '--dropout',
+  '0.3',
+  '--learning-rate',
+  '0.002',
+  '--batch-size',
+  '256',
+  '--negatives',
+  '1024',
+  '--seed',
+  '42',
+];
 const CONFIGS = [
   { processes: 1, threads: 1 },
   { processes: 2, threads: 1 },
   { processes: 1, threads: 2 },
 ];
 
-interface RunLog { blas: string; torch: string; epochs: Array<{ examples: number; trainSeconds: number; examplesPerSecond: number; examplesPerCpuSecond: number; steps: number }> }
+interface RunLog {
+  blas: string;
+  torch: string;
+  epochs: Array<{ examples: number; trainSeconds: number; examplesPerSecond: number; examplesPerCpuSecond: number; steps: number }>;
+}
 
 const work = mkdtempSync(join(tmpdir(), 'vitrine-torch-bench-'));
 const results = CONFIGS.map((c) => ({ ...c, examplesPerSecond: [] as number[], examplesPerCpuSecond: [] as number[], examples: 0, steps: 0 }));
@@ -39,9 +62,28 @@ const load = [loadavg()[0]!];
 for (let round = 0; round < rounds; round++) {
   for (const [i, c] of CONFIGS.entries()) {
     const logJson = join(work, `run-${round}-${i}.json`);
-    const command = ['train/python/train.py', '--log', `${data}/amazon-beauty/Beauty.txt`, '--format', 'sequences', ...SETTINGS,
-      '--encoder-fit-all', '--encoder-epochs', '1', '--steps-per-epoch', String(steps), '--processes', String(c.processes), '--threads', String(c.threads),
-      '--device', 'cpu', '--quiet', '--log-json', logJson];
+    const command = [
+      'train/python/train.py',
+      '--log',
+      `${data}/amazon-beauty/Beauty.txt`,
+      '--format',
+      'sequences',
+      ...SETTINGS,
+      '--encoder-fit-all',
+      '--encoder-epochs',
+      '1',
+      '--steps-per-epoch',
+      String(steps),
+      '--processes',
+      String(c.processes),
+      '--threads',
+      String(c.threads),
+      '--device',
+      'cpu',
+      '--quiet',
+      '--log-json',
+      logJson,
+    ];
     execFileSync(python, command, { cwd: root, env, stdio: 'inherit' });
     last = JSON.parse(readFileSync(logJson, 'utf8')) as RunLog;
     const epoch = last.epochs[0]!;
@@ -49,7 +91,9 @@ for (let round = 0; round < rounds; round++) {
     results[i]!.examplesPerCpuSecond.push(Math.round(epoch.examplesPerCpuSecond));
     results[i]!.examples = epoch.examples;
     results[i]!.steps = epoch.steps;
-    console.log(`round ${round + 1}: ${c.processes} process(es) × ${c.threads} thread(s): ${epoch.examplesPerSecond.toFixed(0)} examples/s, ${epoch.examplesPerCpuSecond.toFixed(0)} per CPU-second (${epoch.examples} examples in ${epoch.trainSeconds.toFixed(1)} s)`);
+    console.log(
+      `round ${round + 1}: ${c.processes} process(es) × ${c.threads} thread(s): ${epoch.examplesPerSecond.toFixed(0)} examples/s, ${epoch.examplesPerCpuSecond.toFixed(0)} per CPU-second (${epoch.examples} examples in ${epoch.trainSeconds.toFixed(1)} s)`,
+    );
     load.push(loadavg()[0]!);
   }
 }
@@ -57,7 +101,11 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const one = median(results[0]!.examplesPerSecond);
 const report = {
   date: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, note: "shared with other sessions' work; load average (1 min) sampled between runs below; this repository's own training runs paused (SIGSTOP) meanwhile" },
+  machine: {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    note: "shared with other sessions' work; load average (1 min) sampled between runs below; this repository's own training runs paused (SIGSTOP) meanwhile",
+  },
   torch: last?.torch,
   blas: last?.blas,
   dataset: 'amazon-beauty',
@@ -67,9 +115,24 @@ const report = {
   rounds,
   // examplesPerCpuSecond: examples over the CPU time of all processes (every thread): what the
   // work costs, apart from how much of the shared cores the machine gave the run.
-  runs: results.map((r) => ({ ...r, median: median(r.examplesPerSecond), medianPerCpuSecond: median(r.examplesPerCpuSecond), speedupVsOneProcess: Number((median(r.examplesPerSecond) / one).toFixed(2)) })),
+  runs: results.map((r) => ({
+    ...r,
+    median: median(r.examplesPerSecond),
+    medianPerCpuSecond: median(r.examplesPerCpuSecond),
+    speedupVsOneProcess: Number((median(r.examplesPerSecond) / one).toFixed(2)),
+  })),
   loadAverage: load.map((x) => Number(x.toFixed(2))),
   command: `npx tsx bench/pytorch-throughput.ts --rounds ${rounds} --steps ${steps}`,
 };
 writeFileSync(join(root, 'bench/results/pytorch-throughput.json'), JSON.stringify(report, null, 2) + '\n');
-console.log(JSON.stringify(report.runs.map((r) => ({ processes: r.processes, threads: r.threads, median: r.median, perCpuSecond: r.medianPerCpuSecond, speedup: r.speedupVsOneProcess }))));
+console.log(
+  JSON.stringify(
+    report.runs.map((r) => ({
+      processes: r.processes,
+      threads: r.threads,
+      median: r.median,
+      perCpuSecond: r.medianPerCpuSecond,
+      speedup: r.speedupVsOneProcess,
+    })),
+  ),
+);

@@ -105,7 +105,10 @@ export function markdownTable(result: BenchResult): string {
 /** The issue's targets at 1M × 64, top-100, checked against this run. */
 export function targetSummary(result: BenchResult): string[] {
   const lines: string[] = [];
-  for (const [dtype, limit] of [['f32', 30], ['int8', 12]] as const) {
+  for (const [dtype, limit] of [
+    ['f32', 30],
+    ['int8', 12],
+  ] as const) {
     const r = find(result.rows, { items: 1_000_000, dim: 64, dtype, path: 'simd', batch: 1 });
     if (!r) continue;
     const ok = r.p50Ms <= limit && (r.speedupVsJs ?? 0) >= 4 && (r.speedupVsTfjsWasm ?? 0) >= 3;
@@ -148,7 +151,10 @@ export function svgChart(result: BenchResult): string {
     `<text x="${left}" y="36" fill="#555">Black tick: block bytes ÷ measured copy bandwidth (the one-core memory floor). tfjs computes on float32 whatever the catalog dtype.</text>`,
   ];
   for (let decade = lo; decade <= hi; decade *= 10) {
-    out.push(`<line x1="${left}" x2="${width - 10}" y1="${y(decade)}" y2="${y(decade)}" stroke="#ddd"/>`, `<text x="${left - 6}" y="${y(decade) + 4}" text-anchor="end">${decade >= 1 ? decade : Number(decade.toPrecision(1))}</text>`);
+    out.push(
+      `<line x1="${left}" x2="${width - 10}" y1="${y(decade)}" y2="${y(decade)}" stroke="#ddd"/>`,
+      `<text x="${left - 6}" y="${y(decade) + 4}" text-anchor="end">${decade >= 1 ? decade : Number(decade.toPrecision(1))}</text>`,
+    );
   }
   dims.forEach((dim, p) => {
     const x0 = left + p * (panelW + 20);
@@ -162,17 +168,24 @@ export function svgChart(result: BenchResult): string {
         const row = rows.find((r) => r.items === n && r.dim === dim && r.path === series.path && (series.dtype === undefined || r.dtype === series.dtype));
         if (!row || !(row.p50Ms > 0)) return;
         const bx = gx + b * barW;
-        out.push(`<rect x="${bx.toFixed(1)}" y="${y(row.p50Ms).toFixed(1)}" width="${(barW - 1).toFixed(1)}" height="${(top + plotH - y(row.p50Ms)).toFixed(1)}" fill="${series.colour}"><title>${series.label} ${size(n)} × ${dim}: ${ms(row.p50Ms)} ms</title></rect>`);
+        out.push(
+          `<rect x="${bx.toFixed(1)}" y="${y(row.p50Ms).toFixed(1)}" width="${(barW - 1).toFixed(1)}" height="${(top + plotH - y(row.p50Ms)).toFixed(1)}" fill="${series.colour}"><title>${series.label} ${size(n)} × ${dim}: ${ms(row.p50Ms)} ms</title></rect>`,
+        );
         if (series.path === 'simd' && row.gbps !== null) {
           const floor = floorMs(row);
-          out.push(`<line x1="${bx.toFixed(1)}" x2="${(bx + barW - 1).toFixed(1)}" y1="${y(floor).toFixed(1)}" y2="${y(floor).toFixed(1)}" stroke="black" stroke-width="2"/>`);
+          out.push(
+            `<line x1="${bx.toFixed(1)}" x2="${(bx + barW - 1).toFixed(1)}" y1="${y(floor).toFixed(1)}" y2="${y(floor).toFixed(1)}" stroke="black" stroke-width="2"/>`,
+          );
         }
       });
     });
   });
   PALETTE.forEach((series, i) => {
     const lx = left + i * 120;
-    out.push(`<rect x="${lx}" y="${height - 26}" width="12" height="12" fill="${series.colour}"/>`, `<text x="${lx + 18}" y="${height - 16}">${series.label}</text>`);
+    out.push(
+      `<rect x="${lx}" y="${height - 26}" width="12" height="12" fill="${series.colour}"/>`,
+      `<text x="${lx + 18}" y="${height - 16}">${series.label}</text>`,
+    );
   });
   out.push('</svg>');
   return out.join('\n');

@@ -13,7 +13,17 @@ import { createServer } from 'vite';
 import type { Timing } from './page/bench-worker.js';
 import { encodeCatalog } from '../src/catalog/codec.js';
 import { syntheticCatalog } from '../test/fixtures/synthetic-catalog.js';
-import { endToEndTable, markdownTable, svgChart, targetSummary, type BenchResult, type BenchRow, type DtypeLabel, type EndToEndRow, type PathName } from './report.js';
+import {
+  endToEndTable,
+  markdownTable,
+  svgChart,
+  targetSummary,
+  type BenchResult,
+  type BenchRow,
+  type DtypeLabel,
+  type EndToEndRow,
+  type PathName,
+} from './report.js';
 
 type Dtype = 'float32' | 'float16' | 'int8';
 const LABEL: Record<Dtype, DtypeLabel> = { float32: 'f32', float16: 'f16', int8: 'int8' };
@@ -49,7 +59,10 @@ const log = (line: string): void => console.log(line);
 const fmt = (t: Timing): string => `p50 ${t.p50Ms.toFixed(2)} ms, p95 ${t.p95Ms.toFixed(2)} ms (${t.reps} reps)`;
 
 async function callWorker<T>(page: Page, method: string, ...params: unknown[]): Promise<T> {
-  return page.evaluate(([m, p]) => (window.bench.worker() as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[m]!(...p), [method, params] as const) as Promise<T>;
+  return page.evaluate(([m, p]) => (window.bench.worker() as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[m]!(...p), [
+    method,
+    params,
+  ] as const) as Promise<T>;
 }
 
 async function main(): Promise<void> {
@@ -73,7 +86,16 @@ async function main(): Promise<void> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     // expose-gc: the worker collects between phases, so one phase's garbage is not timed in the next.
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu', '--js-flags=--expose-gc'],
+    args: [
+      '--no-sandbox',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--enable-unsafe-webgpu',
+      '--js-flags=--expose-gc',
+    ],
   });
   const stop = async (): Promise<void> => {
     await browser.close().catch(() => undefined);
@@ -116,7 +138,9 @@ async function main(): Promise<void> {
           js[dtype] = await callWorker(page, 'js', dtype, reps.js, reps.jsBatch);
           simd[dtype] = await callWorker(page, 'simd', dtype, reps.simd, reps.batch);
           const s = simd[dtype]!;
-          log(`${LABEL[dtype].padEnd(4)} copy ${c.gbps.toFixed(1)} GB/s | JS ${fmt(js[dtype]!.single)} | SIMD ${fmt(s.single)} = ${(s.blockBytes / s.single.p50Ms / 1e6).toFixed(1)} GB/s, masked p50 ${s.masked.p50Ms.toFixed(2)}${s.batch ? `, batch-32 ${(s.batch.p50Ms / BATCH).toFixed(2)} ms/query` : ''}, top-100 overlap with JS f32 ${s.overlapVsJs.toFixed(2)}, build ${s.buildMs.toFixed(0)} ms`);
+          log(
+            `${LABEL[dtype].padEnd(4)} copy ${c.gbps.toFixed(1)} GB/s | JS ${fmt(js[dtype]!.single)} | SIMD ${fmt(s.single)} = ${(s.blockBytes / s.single.p50Ms / 1e6).toFixed(1)} GB/s, masked p50 ${s.masked.p50Ms.toFixed(2)}${s.batch ? `, batch-32 ${(s.batch.p50Ms / BATCH).toFixed(2)} ms/query` : ''}, top-100 overlap with JS f32 ${s.overlapVsJs.toFixed(2)}, build ${s.buildMs.toFixed(0)} ms`,
+          );
         }
         type Tf = { uploadMs: number; single: Timing; batch?: Timing; adapter?: string } | { error: string };
         const tfjs: Partial<Record<PathName, Tf>> = {};
@@ -128,21 +152,40 @@ async function main(): Promise<void> {
         for (const [path, backend, r, b] of backends) {
           tfjs[path] = await callWorker<Tf>(page, 'tfjs', backend, r, b);
           const t = tfjs[path]!;
-          log(`${path.padEnd(11)} ${'error' in t ? `failed: ${t.error}` : `${fmt(t.single)}${t.batch ? `, batch-32 ${(t.batch.p50Ms / BATCH).toFixed(2)} ms/query` : ''}, upload ${t.uploadMs.toFixed(0)} ms${t.adapter ? `, ${t.adapter}` : ''}`}`);
+          log(
+            `${path.padEnd(11)} ${'error' in t ? `failed: ${t.error}` : `${fmt(t.single)}${t.batch ? `, batch-32 ${(t.batch.p50Ms / BATCH).toFixed(2)} ms/query` : ''}, upload ${t.uploadMs.toFixed(0)} ms${t.adapter ? `, ${t.adapter}` : ''}`}`,
+          );
         }
         await page.evaluate(() => window.bench.close());
 
         const wasm = tfjs['tfjs-wasm'];
         const wasmP50 = wasm && !('error' in wasm) ? wasm.single.p50Ms : null;
         const wasmBatch = wasm && !('error' in wasm) && wasm.batch ? wasm.batch.p50Ms : null;
-        const row = (dtype: Dtype, path: PathName, batch: number, t: Timing, bytes: number | null, jsP50: number | null, tfP50: number | null, note?: string): BenchRow => {
+        const row = (
+          dtype: Dtype,
+          path: PathName,
+          batch: number,
+          t: Timing,
+          bytes: number | null,
+          jsP50: number | null,
+          tfP50: number | null,
+          note?: string,
+        ): BenchRow => {
           const perQuery = t.p50Ms / batch;
           const r: BenchRow = {
-            items, dim, dtype: LABEL[dtype], path, batch,
-            p50Ms: t.p50Ms, p95Ms: t.p95Ms, reps: t.reps, perQueryP50Ms: perQuery,
+            items,
+            dim,
+            dtype: LABEL[dtype],
+            path,
+            batch,
+            p50Ms: t.p50Ms,
+            p95Ms: t.p95Ms,
+            reps: t.reps,
+            perQueryP50Ms: perQuery,
             gbps: bytes === null ? null : bytes / perQuery / 1e6,
             copyGBps: copy[dtype]!,
-            jsBaselineP50Ms: jsP50, tfjsWasmP50Ms: tfP50,
+            jsBaselineP50Ms: jsP50,
+            tfjsWasmP50Ms: tfP50,
             speedupVsJs: jsP50 === null ? null : jsP50 / t.p50Ms,
             speedupVsTfjsWasm: tfP50 === null ? null : tfP50 / t.p50Ms,
           };
@@ -154,7 +197,9 @@ async function main(): Promise<void> {
           const j = js[dtype]!;
           const jsBatch = j.batch?.p50Ms ?? null;
           rows.push(row(dtype, 'simd', 1, s.single, s.blockBytes, j.single.p50Ms, wasmP50));
-          rows.push(row(dtype, 'simd-masked', 1, s.masked, s.blockBytes, j.single.p50Ms, wasmP50, 'a third of the categories, in stock, a price cap, 10 excluded rows'));
+          rows.push(
+            row(dtype, 'simd-masked', 1, s.masked, s.blockBytes, j.single.p50Ms, wasmP50, 'a third of the categories, in stock, a price cap, 10 excluded rows'),
+          );
           if (s.batch) rows.push(row(dtype, 'simd', BATCH, s.batch, s.blockBytes, jsBatch, wasmBatch));
           const bytes = items * dim * { float32: 4, float16: 2, int8: 1 }[dtype];
           rows.push(row(dtype, 'js', 1, j.single, bytes, j.single.p50Ms, wasmP50));
@@ -164,7 +209,10 @@ async function main(): Promise<void> {
           if ('error' in t) continue;
           const software = path === 'tfjs-webgl' || path === 'tfjs-webgpu' ? `software GPU: ${t.adapter ?? 'SwiftShader'}` : undefined;
           rows.push(row('float32', path, 1, t.single, items * dim * 4, js.float32!.single.p50Ms, wasmP50, software));
-          if (t.batch) rows.push(row('float32', path, BATCH, t.batch, items * dim * 4, js.float32!.batch?.p50Ms ?? null, wasmBatch, 'one matMul [32 × d]·[d × N] + top-k'));
+          if (t.batch)
+            rows.push(
+              row('float32', path, BATCH, t.batch, items * dim * 4, js.float32!.batch?.p50Ms ?? null, wasmBatch, 'one matMul [32 × d]·[d × N] + top-k'),
+            );
         }
         for (const [path, t] of Object.entries(tfjs) as Array<[PathName, Tf]>) {
           if ('error' in t) notes.push(`${path} at ${group}: failed (${t.error}).`);
@@ -174,11 +222,28 @@ async function main(): Promise<void> {
 
     const date = new Date().toISOString().slice(0, 10);
     const cpu = cpus()[0]?.model ?? 'unknown cpu';
-    const machineName = `${cpu}-${cpus().length}c`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const machineName = `${cpu}-${cpus().length}c`
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     const result: BenchResult = {
       date,
-      machine: { cpu, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, browser: environment.userAgent, crossOriginIsolated: environment.crossOriginIsolated },
-      settings: { k: 100, batch: BATCH, items: ITEMS, dims: DIMS, repetitions: Object.fromEntries(ITEMS.map((n) => [n, plan(n)])), wallSeconds: Math.round((Date.now() - started) / 1000) },
+      machine: {
+        cpu,
+        cores: cpus().length,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        browser: environment.userAgent,
+        crossOriginIsolated: environment.crossOriginIsolated,
+      },
+      settings: {
+        k: 100,
+        batch: BATCH,
+        items: ITEMS,
+        dims: DIMS,
+        repetitions: Object.fromEntries(ITEMS.map((n) => [n, plan(n)])),
+        wallSeconds: Math.round((Date.now() - started) / 1000),
+      },
       notes,
       rows,
       endToEnd,
@@ -192,7 +257,13 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, 'latest.svg'), svgChart(result));
     const table = markdownTable(result);
     const targets = targetSummary(result);
-    const text = [table, `### End to end (the library through Comlink)\n\n${endToEndTable(endToEnd)}`, notes.map((n) => `- ${n}`).join('\n'), ...(targets.length > 0 ? [targets.map((t) => `- ${t}`).join('\n')] : [])].join('\n\n') + '\n';
+    const text =
+      [
+        table,
+        `### End to end (the library through Comlink)\n\n${endToEndTable(endToEnd)}`,
+        notes.map((n) => `- ${n}`).join('\n'),
+        ...(targets.length > 0 ? [targets.map((t) => `- ${t}`).join('\n')] : []),
+      ].join('\n\n') + '\n';
     writeFileSync(join(dir, 'latest.md'), text);
     log(`\n${text}`);
     log(`\nwrote bench/results/${date}-${machineName}.json, latest.json, latest.svg, latest.md in ${result.settings.wallSeconds} s`);
@@ -229,7 +300,15 @@ async function runEndToEnd(browser: import('@playwright/test').Browser, base: st
   const out: EndToEndRow[] = [];
   for (const c of E2E_CASES) {
     const catalog = syntheticCatalog({ items: c.items, dim: c.dim, dtype: c.dtype, metadata: true });
-    const bytes = await encodeCatalog({ ids: catalog.items.map((i) => i.id), vectors: catalog.vectors, dim: c.dim, bias: catalog.bias, items: catalog.items, dtype: c.dtype, modelId: 'synthetic' });
+    const bytes = await encodeCatalog({
+      ids: catalog.items.map((i) => i.id),
+      vectors: catalog.vectors,
+      dim: c.dim,
+      bias: catalog.bias,
+      items: catalog.items,
+      dtype: c.dtype,
+      modelId: 'synthetic',
+    });
     const name = `synthetic-${c.items}-${c.dim}-${c.dtype}.vcat`;
     writeFileSync(join(dir, name), bytes);
     const ids = catalog.items.slice(0, 5000).map((i) => i.id);
@@ -240,11 +319,20 @@ async function runEndToEnd(browser: import('@playwright/test').Browser, base: st
       page.on('pageerror', (e) => log(`[page error] ${e.message}`));
       await page.goto(`${base}bench/page/e2e.html`);
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-      const r = await page.evaluate(([url, b, list, seconds]) => window.e2e.run(url, b, list, seconds), [`/bench/${name}`, backend, ids, Number(args['browse-seconds'])] as const);
+      const r = await page.evaluate(([url, b, list, seconds]) => window.e2e.run(url, b, list, seconds), [
+        `/bench/${name}`,
+        backend,
+        ids,
+        Number(args['browse-seconds']),
+      ] as const);
       r.built = await startupBuilt(page, base, `/bench/${name}`, backend);
       const row: EndToEndRow = { items: c.items, dim: c.dim, dtype: LABEL[c.dtype], requested: backend, catalogBytes: bytes.length, ...r };
-      log(`e2e ${name} ${backend}→${r.backend}: built library cold ${r.built.coldStartMs.toFixed(0)} ms, warm ${r.built.warmStartMs.toFixed(0)} ms (runs ${r.built.warmStartRuns.join(', ')}) ${JSON.stringify(r.built.warmSteps)}`);
-      log(`e2e ${name} ${backend}→${r.backend}: sources (vite dev) cold ${r.coldStartMs.toFixed(0)} ms, warm ${r.warmStartMs.toFixed(0)} ms ${JSON.stringify(r.warmSteps)}, recommend p50 ${r.recommend.p50Ms.toFixed(2)} ms, event→results p50 ${r.eventToResults.p50Ms.toFixed(2)} ms, stored p50 ${r.eventStored.p50Ms.toFixed(2)} ms, long tasks ${r.browsing.longTasks}`);
+      log(
+        `e2e ${name} ${backend}→${r.backend}: built library cold ${r.built.coldStartMs.toFixed(0)} ms, warm ${r.built.warmStartMs.toFixed(0)} ms (runs ${r.built.warmStartRuns.join(', ')}) ${JSON.stringify(r.built.warmSteps)}`,
+      );
+      log(
+        `e2e ${name} ${backend}→${r.backend}: sources (vite dev) cold ${r.coldStartMs.toFixed(0)} ms, warm ${r.warmStartMs.toFixed(0)} ms ${JSON.stringify(r.warmSteps)}, recommend p50 ${r.recommend.p50Ms.toFixed(2)} ms, event→results p50 ${r.eventToResults.p50Ms.toFixed(2)} ms, stored p50 ${r.eventStored.p50Ms.toFixed(2)} ms, long tasks ${r.browsing.longTasks}`,
+      );
       out.push(row);
       await context.close();
     }

@@ -3,7 +3,11 @@
 import { createRecommender, type CatalogItem, type ReasonCode, type Recommendation, type Recommender } from 'vitrine';
 
 const CATALOGS: Record<string, { url: string; currency: string; note: string }> = {
-  'online-retail': { url: '/catalogs/online-retail.vcat', currency: 'GBP', note: 'UCI Online Retail: real products, prices and baskets of a UK gift shop (2010–2011).' },
+  'online-retail': {
+    url: '/catalogs/online-retail.vcat',
+    currency: 'GBP',
+    note: 'UCI Online Retail: real products, prices and baskets of a UK gift shop (2010–2011).',
+  },
   'amazon-beauty': { url: '/catalogs/amazon-beauty.vcat', currency: 'USD', note: 'Amazon Beauty reviews (5-core): real titles; no prices in the data.' },
 };
 const REASONS: Record<ReasonCode, string> = {
@@ -67,7 +71,14 @@ async function track(event: Parameters<Recommender['track']>[0]): Promise<void> 
 }
 
 function initials(title: string): string {
-  return title.split(/\s+/).filter((w) => /^[\p{L}\p{N}]/u.test(w)).slice(0, 2).map((w) => [...w][0]!.toUpperCase()).join('') || '?';
+  return (
+    title
+      .split(/\s+/)
+      .filter((w) => /^[\p{L}\p{N}]/u.test(w))
+      .slice(0, 2)
+      .map((w) => [...w][0]!.toUpperCase())
+      .join('') || '?'
+  );
 }
 function colour(id: string): string {
   let hash = 0;
@@ -163,7 +174,18 @@ async function renderProduct(id: string, fromRecommendation: boolean): Promise<v
     fav.textContent = '♥ Favourited';
   });
   main.replaceChildren(
-    h('div', { class: 'product' }, thumb(item), h('div', {}, h('h1', { 'data-testid': 'product-title' }, titleOf(item)), h('p', { class: 'price' }, price(item)), h('div', { class: 'actions' }, add, fav))),
+    h(
+      'div',
+      { class: 'product' },
+      thumb(item),
+      h(
+        'div',
+        {},
+        h('h1', { 'data-testid': 'product-title' }, titleOf(item)),
+        h('p', { class: 'price' }, price(item)),
+        h('div', { class: 'actions' }, add, fav),
+      ),
+    ),
     rail('Similar items', 'similar', alike, ''),
     rail('Frequently bought together', 'together', together, 'No baskets with this product yet.'),
     rail('Because you viewed…', 'because', forYou, ''),
@@ -194,7 +216,12 @@ async function renderCart(): Promise<void> {
   const addOns = items.length > 0 ? await timed(() => rec.complements(ids, { k: 4 })) : [];
   main.replaceChildren(
     h('h1', {}, 'Your cart'),
-    rail('In your cart', 'cart', items.map((item) => ({ item })), 'Your cart is empty.'),
+    rail(
+      'In your cart',
+      'cart',
+      items.map((item) => ({ item })),
+      'Your cart is empty.',
+    ),
     ...(items.length > 0 ? [checkout, rail('Complete your basket', 'complements', addOns, '')] : []),
   );
 }
@@ -207,7 +234,14 @@ async function renderPrivacy(): Promise<void> {
     { 'data-testid': 'events' },
     h('caption', { class: 'visually-hidden' }, 'Events stored on this device'),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'What'), h('th', { scope: 'col' }, 'Item or query'))),
-    h('tbody', {}, ...events.slice().reverse().map((e) => h('tr', {}, h('td', {}, new Date(e.ts).toLocaleString()), h('td', {}, e.type), h('td', {}, e.query ?? e.itemId ?? '')))),
+    h(
+      'tbody',
+      {},
+      ...events
+        .slice()
+        .reverse()
+        .map((e) => h('tr', {}, h('td', {}, new Date(e.ts).toLocaleString()), h('td', {}, e.type), h('td', {}, e.query ?? e.itemId ?? ''))),
+    ),
   );
   const exportButton = h('button', { type: 'button', 'data-testid': 'export' }, 'Download my data (JSON)');
   exportButton.addEventListener('click', async () => {
@@ -232,7 +266,11 @@ async function renderPrivacy(): Promise<void> {
   });
   main.replaceChildren(
     h('h1', {}, 'Your data'),
-    h('p', {}, `Everything below is stored only in this browser (${info.history.persistent ? 'IndexedDB' : 'memory only: ' + (info.history.reason ?? '')}). Recommendations are computed here, on ${info.backend}; no event ever leaves this device.`),
+    h(
+      'p',
+      {},
+      `Everything below is stored only in this browser (${info.history.persistent ? 'IndexedDB' : 'memory only: ' + (info.history.reason ?? '')}). Recommendations are computed here, on ${info.backend}; no event ever leaves this device.`,
+    ),
     h('div', { class: 'toggle' }, pause, h('label', { for: 'pause' }, 'Pause tracking (nothing new is recorded)')),
     h('div', { class: 'actions' }, exportButton, erase),
     h('h2', {}, `${events.length} events stored`),

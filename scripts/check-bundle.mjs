@@ -13,7 +13,8 @@ const dist = new URL('../dist/', import.meta.url).pathname;
 const read = (f) => readFileSync(join(dist, f), 'utf8');
 // Every tfjs kernel config names itself: a property minifiers keep.
 const hasTfjs = (code) => (code.match(/kernelName/g) ?? []).length > 50;
-const staticImports = (code) => code.match(/(^|[;\n}])\s*(import\s*[\w{*][^;]*?from\s*["'`][^"'`]+["'`]|import\s*["'`][^"'`]+["'`]|export\s*[^;]*?from\s*["'`][^"'`]+["'`])/g) ?? [];
+const staticImports = (code) =>
+  code.match(/(^|[;\n}])\s*(import\s*[\w{*][^;]*?from\s*["'`][^"'`]+["'`]|import\s*["'`][^"'`]+["'`]|export\s*[^;]*?from\s*["'`][^"'`]+["'`])/g) ?? [];
 const failures = [];
 const files = { page: 'index.js', worker: 'vitrine-worker.js', tfjs: 'vitrine-tfjs.js' };
 for (const f of Object.values(files)) if (!existsSync(join(dist, f))) failures.push(`dist/${f} is missing`);
@@ -26,10 +27,13 @@ if (failures.length === 0) {
   const chunks = readdirSync(dist).filter((f) => f.endsWith('.js') && !Object.values(files).includes(f));
   if (chunks.length > 0 || existsSync(join(dist, 'assets'))) failures.push(`unexpected chunks beside the three files: ${chunks.join(', ') || 'assets/'}`);
   if (/@tensorflow|registerKernel|WebGPUBackend/.test(page) || hasTfjs(page)) failures.push('dist/index.js contains TensorFlow.js code');
-  if (!/new Worker\(new URL\("\.\/vitrine-worker\.js", import\.meta\.url\)/.test(page)) failures.push('dist/index.js does not start the worker by new Worker(new URL("./vitrine-worker.js", import.meta.url))');
-  if (!/new URL\("\.\/vitrine-tfjs\.js", import\.meta\.url\)/.test(page)) failures.push('dist/index.js does not reference new URL("./vitrine-tfjs.js", import.meta.url)');
+  if (!/new Worker\(new URL\("\.\/vitrine-worker\.js", import\.meta\.url\)/.test(page))
+    failures.push('dist/index.js does not start the worker by new Worker(new URL("./vitrine-worker.js", import.meta.url))');
+  if (!/new URL\("\.\/vitrine-tfjs\.js", import\.meta\.url\)/.test(page))
+    failures.push('dist/index.js does not reference new URL("./vitrine-tfjs.js", import.meta.url)');
   if (hasTfjs(worker)) failures.push('dist/vitrine-worker.js contains TensorFlow.js: it should load the part on demand');
-  if (!/import\(\s*\/\* @vite-ignore \*\/\s*\/\* webpackIgnore: true \*\//.test(worker)) failures.push('dist/vitrine-worker.js does not import the tfjs part by URL (with the bundler-ignore comments)');
+  if (!/import\(\s*\/\* @vite-ignore \*\/\s*\/\* webpackIgnore: true \*\//.test(worker))
+    failures.push('dist/vitrine-worker.js does not import the tfjs part by URL (with the bundler-ignore comments)');
   if (!hasTfjs(tfjs)) failures.push('dist/vitrine-tfjs.js does not contain TensorFlow.js');
   const kb = (s) => `${(Buffer.byteLength(s) / 1024).toFixed(1)} KiB (gzip ${(gzipSync(s).length / 1024).toFixed(1)} KiB)`;
   for (const [name, code] of Object.entries({ [files.page]: page, [files.worker]: worker, [files.tfjs]: tfjs })) console.log(`dist/${name}: ${kb(code)}`);

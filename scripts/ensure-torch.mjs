@@ -9,11 +9,16 @@ const hasTorch = () => spawnSync(python, ['-c', 'import torch, numpy'], { stdio:
 
 if (!hasTorch()) {
   if (process.getuid?.() !== 0 || python !== '/usr/bin/python3') {
-    console.warn(`PyTorch is missing for ${python}: the PyTorch parity test will be skipped. Install it (Debian: sudo apt-get install -y python3-torch) or set VITRINE_PYTHON.`);
+    console.warn(
+      `PyTorch is missing for ${python}: the PyTorch parity test will be skipped. Install it (Debian: sudo apt-get install -y python3-torch) or set VITRINE_PYTHON.`,
+    );
   } else {
     console.log("Installing PyTorch from Debian's packages (python3-torch)…");
     try {
-      execSync('DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch)', { stdio: 'inherit' });
+      execSync(
+        'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch)',
+        { stdio: 'inherit' },
+      );
     } catch {
       console.warn('apt-get could not install python3-torch: the PyTorch parity test will be skipped.');
     }

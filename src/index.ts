@@ -1,7 +1,21 @@
 // The public API of Vitrine: everything a page imports comes from here.
 export { createRecommender } from './page/recommender.js';
 export type { Recommender, RecommenderOptions } from './page/recommender.js';
-export type { AffinityScore, Because, BusinessRule, BuyItAgainOptions, RuleTarget, ItemUpdate, PopularOptions, ReasonCode, SearchOptions, Recommendation, RecommendOptions, RerankedItem, SimilarOptions } from './shared/api-types.js';
+export type {
+  AffinityScore,
+  Because,
+  BusinessRule,
+  BuyItAgainOptions,
+  RuleTarget,
+  ItemUpdate,
+  PopularOptions,
+  ReasonCode,
+  SearchOptions,
+  Recommendation,
+  RecommendOptions,
+  RerankedItem,
+  SimilarOptions,
+} from './shared/api-types.js';
 export type { ConsentInfo, PartStatus, EngineInfo, HistoryExport } from './shared/info-types.js';
 export type { ItemFilters } from './shared/api-types.js';
 export type { BackendName } from './shared/backend-name.js';

@@ -142,9 +142,11 @@ const api = {
     const b = blocks[dtype]!;
     const table = halfToFloatTable();
     const one = (u: Float32Array): Int32Array =>
-      dtype === 'float32' ? jsFloat32(c.vectors, c.bias, n, dim, u, K)
-      : dtype === 'float16' ? jsFloat16(b.halves!, table, c.bias, n, dim, u, K)
-      : jsInt8(b.values!, b.scales!, c.bias, n, dim, u, K);
+      dtype === 'float32'
+        ? jsFloat32(c.vectors, c.bias, n, dim, u, K)
+        : dtype === 'float16'
+          ? jsFloat16(b.halves!, table, c.bias, n, dim, u, K)
+          : jsInt8(b.values!, b.scales!, c.bias, n, dim, u, K);
     const single = await time(reps, 2, (i) => one(queries[i % queries.length]!));
     const out: { single: Timing; batch?: Timing } = { single };
     if (batchReps > 0) out.batch = await time(batchReps, 0, () => queries.map(one));
@@ -152,7 +154,11 @@ const api = {
   },
 
   /** The SIMD scorer as shipped (scan + float64 re-scoring of the candidates). */
-  async simd(dtype: SimdDtype, reps: number, batchReps: number): Promise<{ buildMs: number; blockBytes: number; single: Timing; masked: Timing; batch?: Timing; overlapVsJs: number }> {
+  async simd(
+    dtype: SimdDtype,
+    reps: number,
+    batchReps: number,
+  ): Promise<{ buildMs: number; blockBytes: number; single: Timing; masked: Timing; batch?: Timing; overlapVsJs: number }> {
     const c = ready();
     const start = performance.now();
     const scorer = new SimdScorer(await loadSimdKernel(), c, { dtype });
@@ -167,7 +173,10 @@ const api = {
         single,
         masked,
         // The same question to the plain-JS float32 loop: how much of its top-100 this path keeps.
-        overlapVsJs: overlap(scorer.recommendBatchSync([queries[0]!], K, { excludeRows: [] })[0]!.rows, jsFloat32(c.vectors, c.bias, c.header.itemCount, c.header.dim, queries[0]!, K)),
+        overlapVsJs: overlap(
+          scorer.recommendBatchSync([queries[0]!], K, { excludeRows: [] })[0]!.rows,
+          jsFloat32(c.vectors, c.bias, c.header.itemCount, c.header.dim, queries[0]!, K),
+        ),
       };
       if (batchReps > 0) out.batch = await time(batchReps, 1, () => scorer.recommendBatchSync(queries, K, { excludeRows: [] }));
       return out;
@@ -181,7 +190,11 @@ const api = {
    * TensorScorer (the engine's tfjs path) on `backend`: recommend() end to end (matMul, bias, top-k,
    * read back). The batch is one matMul against 32 queries and a top-k per query.
    */
-  async tfjs(backend: BackendName, reps: number, batchReps: number): Promise<{ uploadMs: number; single: Timing; batch?: Timing; adapter?: string } | { error: string }> {
+  async tfjs(
+    backend: BackendName,
+    reps: number,
+    batchReps: number,
+  ): Promise<{ uploadMs: number; single: Timing; batch?: Timing; adapter?: string } | { error: string }> {
     const c = ready();
     const probe = await activateBackend(backend);
     if (!probe.ok) return { error: probe.error ?? `${backend} unavailable` };

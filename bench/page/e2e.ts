@@ -61,10 +61,20 @@ type Library = { createRecommender: typeof createRecommender };
 /** The built library, loaded as a shop's page loads it (npm run bench builds it first). */
 const builtLibrary = (): Promise<Library> => import(/* @vite-ignore */ `${location.origin}/dist/index.js`) as Promise<Library>;
 
-async function start(url: string, backend: string, namespace: string, library: Library = { createRecommender }): Promise<{ rec: Recommender; ms: number; steps: Record<string, number> }> {
+async function start(
+  url: string,
+  backend: string,
+  namespace: string,
+  library: Library = { createRecommender },
+): Promise<{ rec: Recommender; ms: number; steps: Record<string, number> }> {
   const t0 = performance.now();
   const steps: Record<string, number> = {};
-  const rec = await library.createRecommender({ catalog: url, backend: backend as 'auto', namespace, onProgress: (p) => (steps[p.status] ??= Math.round(performance.now() - t0)) });
+  const rec = await library.createRecommender({
+    catalog: url,
+    backend: backend as 'auto',
+    namespace,
+    onProgress: (p) => (steps[p.status] ??= Math.round(performance.now() - t0)),
+  });
   steps.created = Math.round(performance.now() - t0);
   await rec.recommend({ k: 10 });
   return { rec, ms: performance.now() - t0, steps };

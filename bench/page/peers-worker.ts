@@ -43,10 +43,20 @@ let dim = 0;
 let index: Index | undefined;
 
 const row = (r: number): Float32Array => vectors.subarray(r * dim, (r + 1) * dim);
-const dropSelf = (ids: ArrayLike<number>, q: number, k: number): Int32Array => Int32Array.from(Array.from(ids).filter((r) => r !== q).slice(0, k));
+const dropSelf = (ids: ArrayLike<number>, q: number, k: number): Int32Array =>
+  Int32Array.from(
+    Array.from(ids)
+      .filter((r) => r !== q)
+      .slice(0, k),
+  );
 
 /** Inserts rows [0, n) in chunks until done or `budgetMs` is spent. */
-async function chunked(n: number, chunk: number, budgetMs: number, insert: (from: number, to: number) => void | Promise<void>): Promise<{ built: number; complete: boolean }> {
+async function chunked(
+  n: number,
+  chunk: number,
+  budgetMs: number,
+  insert: (from: number, to: number) => void | Promise<void>,
+): Promise<{ built: number; complete: boolean }> {
   const start = performance.now();
   let built = 0;
   while (built < n) {
@@ -82,7 +92,8 @@ function idbStore<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => I
     };
   });
 }
-const idbFile = async (name: string): Promise<Uint8Array> => new Uint8Array((await idbStore<{ contents: Uint8Array }>('readonly', (s) => s.get(`${IDBFS_DIR}/${name}`))).contents);
+const idbFile = async (name: string): Promise<Uint8Array> =>
+  new Uint8Array((await idbStore<{ contents: Uint8Array }>('readonly', (s) => s.get(`${IDBFS_DIR}/${name}`))).contents);
 
 async function buildHnsw(n: number, budgetMs: number): Promise<{ built: number; complete: boolean; index: Index }> {
   const lib = hnswlib!;
@@ -132,7 +143,12 @@ async function buildEdgeVec(n: number, budgetMs: number): Promise<{ built: numbe
   return {
     ...r,
     index: {
-      query: (q, k) => dropSelf((db.search(row(q), k + 1) as Array<{ id: number }>).map((x) => rowOfId.get(x.id) ?? -1), q, k),
+      query: (q, k) =>
+        dropSelf(
+          (db.search(row(q), k + 1) as Array<{ id: number }>).map((x) => rowOfId.get(x.id) ?? -1),
+          q,
+          k,
+        ),
       wasmBytes: () => edgeVecMemory?.buffer.byteLength ?? null,
     },
   };
@@ -148,7 +164,12 @@ async function buildVoy(n: number): Promise<{ built: number; complete: boolean; 
     built: n,
     complete: true,
     index: {
-      query: (q, k) => dropSelf(voy.search(row(q), k + 1).neighbors.map((x: { id: string }) => Number(x.id)), q, k),
+      query: (q, k) =>
+        dropSelf(
+          voy.search(row(q), k + 1).neighbors.map((x: { id: string }) => Number(x.id)),
+          q,
+          k,
+        ),
       wasmBytes: () => voyMemory?.buffer.byteLength ?? null,
     },
   };
@@ -167,8 +188,18 @@ async function buildOrama(n: number, budgetMs: number): Promise<{ built: number;
       // Orama's vector search is exact (cosine), but keeps only hits above `similarity`
       // (default 0.8: recall 0.04 here); -1 keeps every item.
       query: (q, k) => {
-        const res = search(db, { mode: 'vector', vector: { value: Array.from(row(q)), property: 'embedding' }, similarity: -1, limit: k + 1, includeVectors: false }) as { hits: Array<{ id: string }> };
-        return dropSelf(res.hits.map((h) => Number(h.id)), q, k);
+        const res = search(db, {
+          mode: 'vector',
+          vector: { value: Array.from(row(q)), property: 'embedding' },
+          similarity: -1,
+          limit: k + 1,
+          includeVectors: false,
+        }) as { hits: Array<{ id: string }> };
+        return dropSelf(
+          res.hits.map((h) => Number(h.id)),
+          q,
+          k,
+        );
       },
       wasmBytes: () => null,
     },
@@ -212,16 +243,27 @@ const api = {
     const start = performance.now();
     try {
       const r =
-        peer === 'hnswlib-wasm' ? await buildHnsw(n, budgetMs)
-        : peer === 'edgevec' ? await buildEdgeVec(n, budgetMs)
-        : peer === 'voy-search' ? await buildVoy(n)
-        : peer === '@orama/orama' ? await buildOrama(n, budgetMs)
-        : await buildKernel(catalogBytes!, peer === 'vitrine-kernel-int8' ? 'int8' : 'float32');
+        peer === 'hnswlib-wasm'
+          ? await buildHnsw(n, budgetMs)
+          : peer === 'edgevec'
+            ? await buildEdgeVec(n, budgetMs)
+            : peer === 'voy-search'
+              ? await buildVoy(n)
+              : peer === '@orama/orama'
+                ? await buildOrama(n, budgetMs)
+                : await buildKernel(catalogBytes!, peer === 'vitrine-kernel-int8' ? 'int8' : 'float32');
       const buildMs = performance.now() - start;
       index = r.index;
       return { initMs, buildMs, built: r.built, complete: r.complete, wasmBytes: r.index.wasmBytes() };
     } catch (error) {
-      return { initMs, buildMs: performance.now() - start, built: 0, complete: false, wasmBytes: null, error: error instanceof Error ? error.message : String(error) };
+      return {
+        initMs,
+        buildMs: performance.now() - start,
+        built: 0,
+        complete: false,
+        wasmBytes: null,
+        error: error instanceof Error ? error.message : String(error),
+      };
     }
   },
 

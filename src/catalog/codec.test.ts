@@ -16,7 +16,11 @@ function input(overrides: Partial<CatalogInput> = {}): CatalogInput {
     ...overrides,
   };
 }
-const errorOf = async (bytes: Uint8Array) => decodeCatalog(bytes).then(() => null, (e: { name: string; code: string }) => ({ name: e.name, code: e.code }));
+const errorOf = async (bytes: Uint8Array) =>
+  decodeCatalog(bytes).then(
+    () => null,
+    (e: { name: string; code: string }) => ({ name: e.name, code: e.code }),
+  );
 
 describe('catalog codec', () => {
   it('round-trips float32 exactly, with metadata and bias', async () => {
@@ -55,7 +59,19 @@ describe('catalog codec', () => {
     const bytes = await encodeCatalog({ ...input(), dtype: 'int8' });
     const { header, bodyOffset } = readCatalogHeader(bytes);
     const s = header.sections;
-    const cuts = [8, 12, 15, 16, bodyOffset - 1, bodyOffset, bodyOffset + s.embeddings.length, bodyOffset + s.scales!.offset + 4, bodyOffset + s.bias.offset, bodyOffset + s['meta.id']!.offset + 10, bytes.byteLength - 1];
+    const cuts = [
+      8,
+      12,
+      15,
+      16,
+      bodyOffset - 1,
+      bodyOffset,
+      bodyOffset + s.embeddings.length,
+      bodyOffset + s.scales!.offset + 4,
+      bodyOffset + s.bias.offset,
+      bodyOffset + s['meta.id']!.offset + 10,
+      bytes.byteLength - 1,
+    ];
     for (const cut of cuts) expect(await errorOf(bytes.subarray(0, cut)), `cut at ${cut}`).toEqual({ name: 'CatalogError', code: 'CATALOG_TRUNCATED' });
     expect(await errorOf(bytes.subarray(0, 3))).toEqual({ name: 'CatalogError', code: 'CATALOG_TRUNCATED' });
   });
@@ -135,7 +151,16 @@ describe('catalog format v2 extras', () => {
 describe('catalog format v3 metadata columns', () => {
   const sparse = input({
     items: Array.from({ length: N }, (_, i) =>
-      i % 4 === 0 ? {} : { title: i % 3 ? `T${i}` : '', price: i % 5 ? i * 1.25 : undefined, category: i % 2 ? 'odd' : undefined, brand: `b${i % 3}`, stock: i % 7, image: `/img/${i}.jpg` },
+      i % 4 === 0
+        ? {}
+        : {
+            title: i % 3 ? `T${i}` : '',
+            price: i % 5 ? i * 1.25 : undefined,
+            category: i % 2 ? 'odd' : undefined,
+            brand: `b${i % 3}`,
+            stock: i % 7,
+            image: `/img/${i}.jpg`,
+          },
     ),
   });
 
@@ -182,9 +207,13 @@ describe('catalog format v3 metadata columns', () => {
   });
 
   it('refuses to write a NUL inside an id or a title, and an empty id', async () => {
-    await expect(encodeCatalog(input({ ids: Array.from({ length: N }, (_, i) => (i === 2 ? 'a\0b' : `x${i}`)) }))).rejects.toMatchObject({ code: 'CATALOG_CORRUPT' });
+    await expect(encodeCatalog(input({ ids: Array.from({ length: N }, (_, i) => (i === 2 ? 'a\0b' : `x${i}`)) }))).rejects.toMatchObject({
+      code: 'CATALOG_CORRUPT',
+    });
     await expect(encodeCatalog(input({ items: [{ title: 'x\0y' }] }))).rejects.toMatchObject({ code: 'CATALOG_CORRUPT' });
-    await expect(encodeCatalog(input({ ids: Array.from({ length: N }, (_, i) => (i === 2 ? '' : `x${i}`)) }))).rejects.toMatchObject({ code: 'CATALOG_CORRUPT' });
+    await expect(encodeCatalog(input({ ids: Array.from({ length: N }, (_, i) => (i === 2 ? '' : `x${i}`)) }))).rejects.toMatchObject({
+      code: 'CATALOG_CORRUPT',
+    });
   });
 });
 

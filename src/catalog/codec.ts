@@ -67,7 +67,9 @@ export async function encodeCatalog(input: CatalogInput): Promise<Uint8Array> {
   const metadataFields = ITEM_FIELDS.filter((field) => input.items?.some((item) => item?.[field] !== undefined));
   const fields: Array<'id' | ItemField> = ['id', ...metadataFields];
   const metadataSections: Array<[string, Uint8Array]> =
-    formatVersion === 3 ? encodeMetadataColumns(ids, metadataFields, input.items ?? []) : [['metadata', encodeJsonMetadata(ids, metadataFields, input.items ?? [])]];
+    formatVersion === 3
+      ? encodeMetadataColumns(ids, metadataFields, input.items ?? [])
+      : [['metadata', encodeJsonMetadata(ids, metadataFields, input.items ?? [])]];
 
   const embeddingBytes = encodeEmbeddings(vectors, n, dim, dtype);
   const sections = { embeddings: { offset: 0, length: embeddingBytes.values.byteLength } } as CatalogHeader['sections'];
@@ -120,12 +122,7 @@ function encodeJsonMetadata(ids: readonly string[], fields: readonly ItemField[]
   return new TextEncoder().encode(JSON.stringify(columns));
 }
 
-function encodeEmbeddings(
-  vectors: Float32Array,
-  n: number,
-  dim: number,
-  dtype: EmbeddingDtype,
-): { values: Uint8Array; scales?: Float32Array } {
+function encodeEmbeddings(vectors: Float32Array, n: number, dim: number, dtype: EmbeddingDtype): { values: Uint8Array; scales?: Float32Array } {
   if (dtype === 'float32') return { values: new Uint8Array(Float32Array.from(vectors).buffer) };
   if (dtype === 'float16') {
     const halves = new Uint16Array(vectors.length);
@@ -159,7 +156,10 @@ export function readCatalogHeader(bytes: Uint8Array): { header: CatalogHeader; b
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (!READABLE_VERSIONS.includes(version)) {
-    throw new CatalogError('CATALOG_VERSION', `Catalog format version ${version} is not supported; this library reads versions ${READABLE_VERSIONS.join(' and ')}.`);
+    throw new CatalogError(
+      'CATALOG_VERSION',
+      `Catalog format version ${version} is not supported; this library reads versions ${READABLE_VERSIONS.join(' and ')}.`,
+    );
   }
   const headerLength = view.getUint32(12, true);
   const bodyOffset = PREAMBLE_BYTES + headerLength;
@@ -173,7 +173,8 @@ export function readCatalogHeader(bytes: Uint8Array): { header: CatalogHeader; b
     throw new CatalogError('CATALOG_CORRUPT', 'Catalog header is not valid UTF-8 JSON.', { cause });
   }
   const validated = validateHeader(header);
-  if (validated.formatVersion !== version) throw new CatalogError('CATALOG_CORRUPT', `Catalog preamble says version ${version}, header says ${validated.formatVersion}.`);
+  if (validated.formatVersion !== version)
+    throw new CatalogError('CATALOG_CORRUPT', `Catalog preamble says version ${version}, header says ${validated.formatVersion}.`);
   return { header: validated, bodyOffset };
 }
 
@@ -187,7 +188,8 @@ function validateHeader(value: unknown): CatalogHeader {
   if (typeof value !== 'object' || value === null) throw corrupt('not an object');
   const h = value as Partial<CatalogHeader>;
   const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
-  if (h.formatVersion !== 1 && h.formatVersion !== 2 && h.formatVersion !== 3) throw new CatalogError('CATALOG_VERSION', `Catalog header says format version ${String(h.formatVersion)}.`);
+  if (h.formatVersion !== 1 && h.formatVersion !== 2 && h.formatVersion !== 3)
+    throw new CatalogError('CATALOG_VERSION', `Catalog header says format version ${String(h.formatVersion)}.`);
   if (!isCount(h.itemCount)) throw corrupt('itemCount');
   if (!isCount(h.dim) || h.dim === 0 || h.dim > MAX_DIM) throw corrupt('dim');
   if (h.dtype !== 'float32' && h.dtype !== 'float16' && h.dtype !== 'int8') throw corrupt(`unknown dtype ${String(h.dtype)}`);
@@ -298,7 +300,9 @@ function splitFile(bytes: Uint8Array, options: DecodeOptions): { header: Catalog
 /** The checksum mismatch, if the body does not hash to the header's SHA-256. */
 async function checkBody(body: Uint8Array, header: CatalogHeader): Promise<CatalogError | undefined> {
   const actual = await sha256Hex(body);
-  return actual === header.bodySha256 ? undefined : new CatalogError('CATALOG_CORRUPT', `Catalog checksum mismatch: body hashes to ${actual}, header says ${header.bodySha256}.`);
+  return actual === header.bodySha256
+    ? undefined
+    : new CatalogError('CATALOG_CORRUPT', `Catalog checksum mismatch: body hashes to ${actual}, header says ${header.bodySha256}.`);
 }
 
 function decodeBody(body: Uint8Array, header: CatalogHeader): Catalog {
@@ -387,8 +391,7 @@ function expand(own: QuantisedRows, dim: number): Float32Array {
 
 /** Formats v1/v2. Unique ids are checked by the table made from the items. */
 function decodeJsonMetadata(bytes: Uint8Array, header: CatalogHeader): CatalogItem[] {
-  const corrupt = (why: string, cause?: unknown): CatalogError =>
-    new CatalogError('CATALOG_CORRUPT', `Catalog metadata is invalid: ${why}.`, { cause });
+  const corrupt = (why: string, cause?: unknown): CatalogError => new CatalogError('CATALOG_CORRUPT', `Catalog metadata is invalid: ${why}.`, { cause });
   let columns: Record<string, unknown>;
   try {
     columns = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as Record<string, unknown>;

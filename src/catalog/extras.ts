@@ -8,7 +8,8 @@ const PER_ITEM = { trending: Float32Array, interactions: Uint32Array, repeatRate
 export function extraSections(extras: CatalogExtras, itemCount: number): Array<[string, Uint8Array]> {
   const out: Array<[string, Uint8Array]> = [];
   const add = (name: string, values: Typed, expected?: number): void => {
-    if (expected !== undefined && values.length !== expected) throw new CatalogError('CATALOG_CORRUPT', `${name} has ${values.length} values, expected ${expected}.`);
+    if (expected !== undefined && values.length !== expected)
+      throw new CatalogError('CATALOG_CORRUPT', `${name} has ${values.length} values, expected ${expected}.`);
     out.push([name, new Uint8Array(values.buffer, values.byteOffset, values.byteLength)]);
   };
   for (const name of Object.keys(PER_ITEM) as Array<keyof typeof PER_ITEM>) if (extras[name]) add(name, extras[name], itemCount);
@@ -27,7 +28,11 @@ export function decodeExtras(body: Uint8Array, header: CatalogHeader): CatalogEx
   const sections = header.sections as Record<string, CatalogSection | undefined>;
   const n = header.itemCount;
   const corrupt = (why: string): CatalogError => new CatalogError('CATALOG_CORRUPT', `Catalog section ${why}.`);
-  const view = <T extends Typed>(name: string, Type: { new (b: ArrayBuffer, o: number, l: number): T; BYTES_PER_ELEMENT: number }, count?: number): T | undefined => {
+  const view = <T extends Typed>(
+    name: string,
+    Type: { new (b: ArrayBuffer, o: number, l: number): T; BYTES_PER_ELEMENT: number },
+    count?: number,
+  ): T | undefined => {
     const section = sections[name];
     if (!section) return undefined;
     if (section.length % Type.BYTES_PER_ELEMENT !== 0 || (count !== undefined && section.length !== count * Type.BYTES_PER_ELEMENT)) {

@@ -29,7 +29,12 @@ function hashUtf8(id: string): number {
     else if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // a lone surrogate: TextEncoder writes U+FFFD
     if (c < 0x80) h = Math.imul(h ^ c, FNV_PRIME);
     else {
-      const bytes = c < 0x800 ? [0xc0 | (c >> 6), 0x80 | (c & 63)] : c < 0x10000 ? [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)] : [0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)];
+      const bytes =
+        c < 0x800
+          ? [0xc0 | (c >> 6), 0x80 | (c & 63)]
+          : c < 0x10000
+            ? [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)]
+            : [0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)];
       for (c of bytes) h = Math.imul(h ^ c, FNV_PRIME);
     }
   }

@@ -53,7 +53,10 @@ export class ItemTable {
     const fields = ITEM_FIELDS.filter(present);
     const columns: ItemColumns = { ids: IdIndex.fromIds(items.map((item) => item.id)), fields };
     const numbers = (field: 'price' | 'stock'): Float64Array => Float64Array.from(items, (item) => item[field] ?? Number.NaN);
-    const text = (field: 'title' | 'image'): TextColumn => (row) => items[row]?.[field];
+    const text =
+      (field: 'title' | 'image'): TextColumn =>
+      (row) =>
+        items[row]?.[field];
     if (fields.includes('price')) columns.price = numbers('price');
     if (fields.includes('stock')) columns.stock = numbers('stock');
     if (fields.includes('title')) columns.title = text('title');

@@ -26,7 +26,10 @@ export function metadataSectionsOf(field: 'id' | ItemField, n: number): Array<[s
       return [[`meta.${field}`, undefined]];
     case 'category':
     case 'brand':
-      return [[`meta.${field}.names`, undefined], [`meta.${field}.codes`, n * 4]];
+      return [
+        [`meta.${field}.names`, undefined],
+        [`meta.${field}.codes`, n * 4],
+      ];
     case 'price':
     case 'stock':
       return [[`meta.${field}`, n * 8]];
@@ -44,14 +47,28 @@ function joinText(values: readonly string[], what: string): Uint8Array {
 const bytesOf = (values: Float64Array | Uint32Array): Uint8Array => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 
 /** The metadata sections of a v3 body, by section name, and the fields present. */
-export function encodeMetadataColumns(ids: readonly string[], fields: readonly ItemField[], items: ReadonlyArray<Partial<CatalogItem> | undefined>): Array<[string, Uint8Array]> {
+export function encodeMetadataColumns(
+  ids: readonly string[],
+  fields: readonly ItemField[],
+  items: ReadonlyArray<Partial<CatalogItem> | undefined>,
+): Array<[string, Uint8Array]> {
   const n = ids.length;
   const out: Array<[string, Uint8Array]> = [['meta.id', joinText(ids, 'Item id')]];
   for (const field of fields) {
     if (field === 'title' || field === 'image') {
-      out.push([`meta.${field}`, joinText(ids.map((_, i) => items[i]?.[field] ?? ''), `The ${field} of item`)]);
+      out.push([
+        `meta.${field}`,
+        joinText(
+          ids.map((_, i) => items[i]?.[field] ?? ''),
+          `The ${field} of item`,
+        ),
+      ]);
     } else if (field === 'category' || field === 'brand') {
-      const { names, codes } = dictionaryOf(items.map((item) => item ?? {}), field, n);
+      const { names, codes } = dictionaryOf(
+        items.map((item) => item ?? {}),
+        field,
+        n,
+      );
       out.push([`meta.${field}.names`, joinText(names, `A ${field} name of item`)], [`meta.${field}.codes`, bytesOf(codes)]);
     } else {
       out.push([`meta.${field}`, bytesOf(Float64Array.from(ids, (_, i) => items[i]?.[field] ?? Number.NaN))]);

@@ -4,7 +4,6 @@ import type { ItemTable } from './item-table.js';
 /** Element type of the embedding block. `int8` rows carry a float32 scale each. */
 export type EmbeddingDtype = 'float32' | 'float16' | 'int8';
 
-
 export interface CatalogSection {
   /** Byte offset from the start of the body. */
   offset: number;

@@ -12,7 +12,22 @@ const SCI = `${DATA}/amazon-scientific-unisrec`;
 const dir = mkdtempSync(join(tmpdir(), 'vitrine-cli-'));
 const vitrine = (...args: string[]): string => execFileSync(process.execPath, [join(ROOT, 'bin/vitrine.js'), ...args], { encoding: 'utf8' });
 const read = async (path: string) => decodeCatalog(new Uint8Array(readFileSync(path)));
-const trainArgs = ['train', '--log', `${SCI}/Scientific.test.inter`, '--format', 'unisrec', '--metadata', `${SCI}/items.tsv`, '--columns', 'id=item_index,category=category_path', '--dim', '16', '--epochs', '2', '--quiet'];
+const trainArgs = [
+  'train',
+  '--log',
+  `${SCI}/Scientific.test.inter`,
+  '--format',
+  'unisrec',
+  '--metadata',
+  `${SCI}/items.tsv`,
+  '--columns',
+  'id=item_index,category=category_path',
+  '--dim',
+  '16',
+  '--epochs',
+  '2',
+  '--quiet',
+];
 
 describe('vitrine CLI', () => {
   it('trains deterministically with a seed', async () => {
@@ -53,7 +68,11 @@ describe('vitrine CLI', () => {
     const NPY = join(ROOT, 'test/fixtures/npy');
     vitrine('build-catalog', '--embeddings', join(NPY, 'embeddings.csv'), '--out', join(dir, 'npy-ref.vcat'));
     const reference = await read(join(dir, 'npy-ref.vcat'));
-    for (const [file, tolerance] of [['embeddings-f32.npy', 0], ['embeddings-f64-fortran.npy', 1e-7], ['embeddings-f16.npy', 2e-3]] as const) {
+    for (const [file, tolerance] of [
+      ['embeddings-f32.npy', 0],
+      ['embeddings-f64-fortran.npy', 1e-7],
+      ['embeddings-f16.npy', 2e-3],
+    ] as const) {
       const out = vitrine('build-catalog', '--embeddings', join(NPY, file), '--ids', join(NPY, 'ids.txt'), '--out', join(dir, `${file}.vcat`));
       expect(out).toMatch(/6 items × 4 \(float32\)/);
       const built = await read(join(dir, `${file}.vcat`));
@@ -76,10 +95,16 @@ describe('vitrine CLI', () => {
     expect(run('build-catalog', '--embeddings', join(dir, 'missing.csv'), '--out', join(dir, 'x.vcat'))).toMatch(/Cannot read/);
     const NPY = join(ROOT, 'test/fixtures/npy');
     expect(run('build-catalog', '--embeddings', join(NPY, 'embeddings-f32.npy'), '--out', join(dir, 'x.vcat'))).toMatch(/pass --ids/);
-    expect(run('build-catalog', '--embeddings', join(NPY, 'not-a-matrix.npy'), '--ids', join(NPY, 'ids.txt'), '--out', join(dir, 'x.vcat'))).toMatch(/got shape \(24\)/);
-    expect(run('build-catalog', '--embeddings', join(NPY, 'ids.txt.npy'), '--ids', join(NPY, 'ids.txt'), '--out', join(dir, 'x.vcat'))).toMatch(/Cannot read|not a readable/);
+    expect(run('build-catalog', '--embeddings', join(NPY, 'not-a-matrix.npy'), '--ids', join(NPY, 'ids.txt'), '--out', join(dir, 'x.vcat'))).toMatch(
+      /got shape \(24\)/,
+    );
+    expect(run('build-catalog', '--embeddings', join(NPY, 'ids.txt.npy'), '--ids', join(NPY, 'ids.txt'), '--out', join(dir, 'x.vcat'))).toMatch(
+      /Cannot read|not a readable/,
+    );
     writeFileSync(join(dir, 'five-ids.txt'), 'a\nb\nc\nd\ne\n');
-    expect(run('build-catalog', '--embeddings', join(NPY, 'embeddings-f32.npy'), '--ids', join(dir, 'five-ids.txt'), '--out', join(dir, 'x.vcat'))).toMatch(/lists 5 ids but .* has 6 rows/);
+    expect(run('build-catalog', '--embeddings', join(NPY, 'embeddings-f32.npy'), '--ids', join(dir, 'five-ids.txt'), '--out', join(dir, 'x.vcat'))).toMatch(
+      /lists 5 ids but .* has 6 rows/,
+    );
     expect(run('train', '--log', join(dir, 'ragged.csv'), '--format', 'nonsense', '--out', join(dir, 'x.vcat'))).toMatch(/Allowed choices/);
   });
 });

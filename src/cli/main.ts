@@ -45,9 +45,18 @@ program
   .option('--no-cold-start', 'drop metadata items with too few interactions instead of embedding them from their metadata')
   .addOption(dtypeOption())
   .option('--quiet', 'no progress bar')
-  .addOption(new Option('--holdout <split>', "leave out each user's evaluation items (valid: last two, test: last one), to evaluate the catalog honestly").choices(['valid', 'test']))
+  .addOption(
+    new Option('--holdout <split>', "leave out each user's evaluation items (valid: last two, test: last one), to evaluate the catalog honestly").choices([
+      'valid',
+      'test',
+    ]),
+  )
   .requiredOption('--out <file>', 'catalog file to write')
-  .addOption(new Option('--encoder <kind>', 'also train a sequence encoder; its item table and bias become the catalog embeddings').choices(['none', 'sasrec']).default('none'))
+  .addOption(
+    new Option('--encoder <kind>', 'also train a sequence encoder; its item table and bias become the catalog embeddings')
+      .choices(['none', 'sasrec'])
+      .default('none'),
+  )
   .option('--encoder-out <file>', 'encoder file to write (default: <out>.encoder)')
   .option('--max-len <n>', 'encoder: most recent items read', integer)
   .option('--blocks <n>', 'encoder: self-attention blocks', integer)

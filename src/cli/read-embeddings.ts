@@ -75,7 +75,8 @@ function readNpyEmbeddings(path: string, idsPath: string | undefined): Embedding
   if (matrix.shape.length !== 2) throw new CliError(`${path}: expected an items × dimensions matrix, got shape (${matrix.shape.join(', ')})`);
   const [n, dim] = matrix.shape as [number, number];
   const data = matrix.data as unknown as ArrayLike<number | bigint>;
-  if (typeof data[0] === 'bigint' || matrix.dtype.startsWith('U') || matrix.dtype.startsWith('c')) throw new CliError(`${path}: dtype ${matrix.dtype} is not a real-valued matrix`);
+  if (typeof data[0] === 'bigint' || matrix.dtype.startsWith('U') || matrix.dtype.startsWith('c'))
+    throw new CliError(`${path}: dtype ${matrix.dtype} is not a real-valued matrix`);
   const vectors = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < dim; j++) {
@@ -102,7 +103,10 @@ function readIds(path: string): string[] {
   const table = path.endsWith('.csv') || path.endsWith('.tsv');
   const ids = table
     ? Papa.parse<string[]>(text, { skipEmptyLines: true, delimiter: path.endsWith('.tsv') ? '\t' : ',' }).data.map((row) => String(row[0] ?? '').trim())
-    : text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+    : text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
   if (ids.some((id) => id === '')) throw new CliError(`${path}: an id is empty`);
   return ids;
 }

@@ -13,7 +13,6 @@ import { loadTfjsPart, tfjsPartStatus } from './tfjs-part-loader.js';
 /** tfjs and its backends, loaded the first time a tfjs path (or the encoder) needs them. */
 const tfjs = loadTfjsPart;
 
-
 export type BackendPreference = 'auto' | BackendName;
 
 const softwareReason = (adapter: string | undefined): string => `software adapter (${adapter}): GPU work is emulated on the CPU, far slower than WASM`;
@@ -102,9 +101,11 @@ export class Engine {
     if (preference !== 'auto') {
       const probe = await activate(preference);
       if (!probe.ok) throw new EngineError('BACKEND_UNAVAILABLE', `Backend ${preference} cannot run here: ${probe.error}.`);
-      const others = BACKEND_ORDER.filter((b) => b !== preference).map(
-        (backend): BackendReport => ({ backend, status: 'skipped', reason: `not measured: the backend was forced to ${preference}` }),
-      );
+      const others = BACKEND_ORDER.filter((b) => b !== preference).map((backend): BackendReport => ({
+        backend,
+        status: 'skipped',
+        reason: `not measured: the backend was forced to ${preference}`,
+      }));
       const chosen: BackendReport = { backend: preference, status: 'chosen', reason: 'forced by the backend option', ...describe(probe) };
       return new Engine(preference, catalog, await createScorer(preference, catalog), [chosen, ...others]);
     }
@@ -201,9 +202,11 @@ export class Engine {
     const backend = this.#backend;
     // Only GPU paths have a device to lose (and asking tfjs on others would start a backend).
     if (backend !== 'webgpu' && backend !== 'webgl') return;
-    void tfjs().then(({ whenDeviceLost }) => whenDeviceLost(backend)).then((reason) => {
-      if (this.#backend === backend) void this.#fallBack(reason);
-    });
+    void tfjs()
+      .then(({ whenDeviceLost }) => whenDeviceLost(backend))
+      .then((reason) => {
+        if (this.#backend === backend) void this.#fallBack(reason);
+      });
   }
 
   #fallBack(reason: string): Promise<void> {

@@ -17,9 +17,7 @@ const SOFTWARE_PATTERN = /swiftshader|llvmpipe|software|basic render|microsoft b
 export async function probeWebGpu(): Promise<GpuProbe> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   const adapter = (await gpu?.requestAdapter().catch(() => null)) as
-    | { info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean }
-    | null
-    | undefined;
+    { info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean } | null | undefined;
   if (!adapter) return { available: false, software: false, adapter: 'navigator.gpu offers no adapter (WebGPU unsupported or disabled)' };
   const info = adapter.info ?? {};
   const text = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');

@@ -1,6 +1,5 @@
 import type { CatalogItem, ItemFilters } from '../shared/api-types.js';
 
-
 export interface MaskSpec extends ItemFilters {
   /** Catalog rows never to return (already bought, the current item…). */
   excludeRows: number[];

@@ -36,7 +36,6 @@ export function referenceSimilar(catalog: Catalog, row: number, k: number, mask:
   return referenceTopK(catalog, scores, k, { ...mask, excludeRows: [...mask.excludeRows, row] });
 }
 
-
 function referenceTopK(catalog: Catalog, scores: Float64Array, k: number, mask: MaskSpec): RankedRows {
   const excluded = new Set(mask.excludeRows);
   const rows: number[] = [];

@@ -58,12 +58,23 @@ export class TensorScorer implements Scorer {
     this.#assertLive();
     const scores = tf.tidy(() => {
       const bias = mask.biasWeight === undefined || mask.biasWeight === 1 ? this.#bias : this.#bias.mul(mask.biasWeight);
-      let raw = tf.matMul(this.#vectors, tf.tensor2d(u, [this.dim, 1])).reshape([this.itemCount]).add(bias) as tf.Tensor1D;
+      let raw = tf
+        .matMul(this.#vectors, tf.tensor2d(u, [this.dim, 1]))
+        .reshape([this.itemCount])
+        .add(bias) as tf.Tensor1D;
       const boosts = (mask.boosts ?? []).flatMap(({ rows, weight }) => rows.filter((r) => r >= 0 && r < this.itemCount).map((r) => [r, weight] as const));
       if (boosts.length > 0) {
         // scatterND sums duplicates: several rules on one item add up.
         raw = raw.add(
-          tf.scatterND(tf.tensor2d(Int32Array.from(boosts, ([r]) => r), [boosts.length, 1], 'int32'), tf.tensor1d(Float32Array.from(boosts, ([, w]) => w)), [this.itemCount]),
+          tf.scatterND(
+            tf.tensor2d(
+              Int32Array.from(boosts, ([r]) => r),
+              [boosts.length, 1],
+              'int32',
+            ),
+            tf.tensor1d(Float32Array.from(boosts, ([, w]) => w)),
+            [this.itemCount],
+          ),
         );
       }
       return this.#applyMask(raw, mask);
@@ -90,7 +101,10 @@ export class TensorScorer implements Scorer {
     const scores = tf.tidy(() => {
       const index = tf.tensor1d(rows, 'int32');
       const picked = tf.gather(this.#vectors, index);
-      return tf.matMul(picked, tf.tensor2d(u, [this.dim, 1])).reshape([rows.length]).add(tf.gather(this.#bias, index));
+      return tf
+        .matMul(picked, tf.tensor2d(u, [this.dim, 1]))
+        .reshape([rows.length])
+        .add(tf.gather(this.#bias, index));
     });
     try {
       return Float32Array.from(await scores.data());
@@ -121,11 +135,7 @@ export class TensorScorer implements Scorer {
     const excluded = mask.excludeRows.filter((r) => r >= 0 && r < this.itemCount);
     if (excluded.length > 0) {
       // scatterND sums duplicate indices, so any count > 0 means excluded.
-      const hits = tf.scatterND(
-        tf.tensor2d(Int32Array.from(excluded), [excluded.length, 1], 'int32'),
-        tf.ones([excluded.length], 'int32'),
-        [this.itemCount],
-      );
+      const hits = tf.scatterND(tf.tensor2d(Int32Array.from(excluded), [excluded.length, 1], 'int32'), tf.ones([excluded.length], 'int32'), [this.itemCount]);
       and(tf.equal(hits, 0) as tf.Tensor1D);
     }
     return valid ? (tf.where(valid, scores, tf.fill([this.itemCount], MASKED_SCORE)) as tf.Tensor1D) : scores;
@@ -154,9 +164,18 @@ export class TensorScorer implements Scorer {
     if (rows.length === 0 || this.#disposed) return;
     const attributes = rowAttributes(this.#table, this.itemCount);
     const next = {
-      price: tf.tensor1d(Float32Array.from(attributes.price, (p) => (Number.isNaN(p) ? 0 : p)), 'float32'),
-      hasPrice: tf.tensor1d(Uint8Array.from(attributes.price, (p) => (Number.isNaN(p) ? 0 : 1)), 'bool'),
-      inStock: tf.tensor1d(attributes.outOfStock.map((out) => 1 - out), 'bool'),
+      price: tf.tensor1d(
+        Float32Array.from(attributes.price, (p) => (Number.isNaN(p) ? 0 : p)),
+        'float32',
+      ),
+      hasPrice: tf.tensor1d(
+        Uint8Array.from(attributes.price, (p) => (Number.isNaN(p) ? 0 : 1)),
+        'bool',
+      ),
+      inStock: tf.tensor1d(
+        attributes.outOfStock.map((out) => 1 - out),
+        'bool',
+      ),
     };
     for (const t of [this.#price, this.#hasPrice, this.#inStock]) t.dispose();
     [this.#price, this.#hasPrice, this.#inStock] = [next.price, next.hasPrice, next.inStock];

@@ -27,7 +27,12 @@ const histories = [
 describe('cosineNeighbours', () => {
   it('is the user co-occurrence cosine, without self-similarity', () => {
     const m = cosineNeighbours(histories, 4, 10);
-    expect([...row(m, 0)]).toEqual(expect.arrayContaining([[1, 1], [2, 0.5]]));
+    expect([...row(m, 0)]).toEqual(
+      expect.arrayContaining([
+        [1, 1],
+        [2, 0.5],
+      ]),
+    );
     expect(row(m, 0).size).toBe(2);
     expect(row(m, 2).get(3)).toBeCloseTo(Math.SQRT1_2, 6);
     expect(row(m, 3).get(2)).toBeCloseTo(Math.SQRT1_2, 6);
@@ -85,7 +90,14 @@ describe('item-KNN models', () => {
 
   it('blends transitions from the last item with scaled item-KNN', () => {
     const model = new TransitionKnnModel({ neighbours: 10, decay: 1, alpha: 0.5 });
-    model.fit([[0, 1], [0, 1, 2], [0, 2]], 3);
+    model.fit(
+      [
+        [0, 1],
+        [0, 1, 2],
+        [0, 2],
+      ],
+      3,
+    );
     // knn([0]) = cos(0, ·) = [0, 2/√6, 2/√6], scaled by its max → [0, 1, 1];
     // P(· | 0) = [0, 2/3, 1/3] (0→1 twice, 0→2 once). Half and half:
     const blended = scores(model, [0], 3);
@@ -120,7 +132,9 @@ describe('popularity', () => {
 
   it('refuses to validate a model fitted on the validation items', () => {
     const data = leaveOneOut([[0, 1, 2]]);
-    expect(() => evaluateModel(new PopularityModel(), data, 3, { protocols: ['loo-full'], split: 'valid', seed: 1, fitOn: 'train+validation' })).toThrow(/train only/);
+    expect(() => evaluateModel(new PopularityModel(), data, 3, { protocols: ['loo-full'], split: 'valid', seed: 1, fitOn: 'train+validation' })).toThrow(
+      /train only/,
+    );
   });
 });
 

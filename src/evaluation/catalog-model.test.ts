@@ -14,7 +14,18 @@ function tinyCatalog(): Catalog {
   const vectors = Float32Array.from([1, 0, 0.9, 0.1, 0, 1, 0.1, 0.9]);
   const bias = Float32Array.from([0, 0, 0, 0.5]);
   return {
-    header: { formatVersion: 2, itemCount: 4, dim: 2, dtype: 'float32', fields: ['id'], modelId: 'tiny', createdAt: '', bodyLength: 0, bodySha256: '', sections: {} as Catalog['header']['sections'] },
+    header: {
+      formatVersion: 2,
+      itemCount: 4,
+      dim: 2,
+      dtype: 'float32',
+      fields: ['id'],
+      modelId: 'tiny',
+      createdAt: '',
+      bodyLength: 0,
+      bodySha256: '',
+      sections: {} as Catalog['header']['sections'],
+    },
     vectors,
     bias,
     items: ['a', 'b', 'c', 'd'].map((id) => ({ id })),
@@ -49,9 +60,20 @@ describe('CatalogModel', () => {
     expect(order(diverse)[1]).not.toBe(order(plain)[1]);
   });
 
-  it('with no graph weights scores what recommend() ships: the default blend, the encoder\'s with encoder=', () => {
+  it("with no graph weights scores what recommend() ships: the default blend, the encoder's with encoder=", () => {
     const catalog = tinyCatalog();
-    catalog.extras = { graphs: { transition: graph([[0, 2, 0.5], [0, 3, 0.25]]), copurchase: graph([[1, 2, 0.4], [2, 1, 0.4]]) } };
+    catalog.extras = {
+      graphs: {
+        transition: graph([
+          [0, 2, 0.5],
+          [0, 3, 0.25],
+        ]),
+        copurchase: graph([
+          [1, 2, 0.4],
+          [2, 1, 0.4],
+        ]),
+      },
+    };
     const scores = (spec: string): number[] => {
       const out = new Float32Array(4);
       createCatalogModel(spec, catalog, rowOf, 'x').score([2, 3], out);
@@ -79,7 +101,10 @@ function tinyEncoder(): Uint8Array {
   let seed = 1;
   const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
   const tensors = new Map<string, NamedTensor>(
-    encoderTensorShapes(config).map(({ name, shape }) => [name, { name, shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, random) }]),
+    encoderTensorShapes(config).map(({ name, shape }) => [
+      name,
+      { name, shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, random) },
+    ]),
   );
   return encodeEncoder(config, tensors, 'tiny');
 }
@@ -99,10 +124,21 @@ describe('CatalogModel with the SASRec encoder (catalog:encoder=…)', () => {
     return file;
   };
 
-  it('scores u·v + b + copurchase·C + transition·T, u from the worker\'s encoder over historyRows', async () => {
+  it("scores u·v + b + copurchase·C + transition·T, u from the worker's encoder over historyRows", async () => {
     const catalog = tinyCatalog();
     // Bought next: a → c (0.5), a → d (0.25); bought together: b ↔ c (0.4).
-    catalog.extras = { graphs: { transition: graph([[0, 2, 0.5], [0, 3, 0.25]]), copurchase: graph([[1, 2, 0.4], [2, 1, 0.4]]) } };
+    catalog.extras = {
+      graphs: {
+        transition: graph([
+          [0, 2, 0.5],
+          [0, 3, 0.25],
+        ]),
+        copurchase: graph([
+          [1, 2, 0.4],
+          [2, 1, 0.4],
+        ]),
+      },
+    };
     const model = createCatalogModel('catalog:encoder=tiny.encoder:copurchase=20:transition=50', catalog, rowOf, 'tiny', readFile);
     expect(model.name).toBe('tiny:encoder=tiny.encoder:copurchase=20:transition=50');
     model.fit([], 4);
@@ -124,7 +160,7 @@ describe('CatalogModel with the SASRec encoder (catalog:encoder=…)', () => {
     expect(cExtra).toBeLessThan(20 * 0.4);
   });
 
-  it('graphs=fit rebuilds the graphs from the fit sequences, ignoring the catalog\'s', () => {
+  it("graphs=fit rebuilds the graphs from the fit sequences, ignoring the catalog's", () => {
     const catalog = tinyCatalog();
     catalog.extras = { graphs: { transition: graph([[0, 3, 1]]), copurchase: graph([]) } };
     const fromCatalog = new Float32Array(4);
@@ -149,7 +185,15 @@ describe('CatalogModel with the SASRec encoder (catalog:encoder=…)', () => {
 
   it('previous=… adds bought-next from the item before the newest one', () => {
     const catalog = tinyCatalog();
-    catalog.extras = { graphs: { transition: graph([[1, 3, 0.5], [0, 2, 1]]), copurchase: graph([]) } };
+    catalog.extras = {
+      graphs: {
+        transition: graph([
+          [1, 3, 0.5],
+          [0, 2, 1],
+        ]),
+        copurchase: graph([]),
+      },
+    };
     const without = new Float32Array(4);
     const withPrevious = new Float32Array(4);
     const model = createCatalogModel('catalog:transition=1:previous=10', catalog, rowOf, 'x');
@@ -197,9 +241,32 @@ describe('Novelty@10', () => {
 describe('CatalogModel.graphWeightGrid', () => {
   it('gives the metrics the evaluator gives for each pair of graph weights', () => {
     const catalog = tinyCatalog();
-    catalog.extras = { graphs: { transition: graph([[0, 2, 0.5], [0, 3, 0.25], [1, 0, 1]]), copurchase: graph([[1, 2, 0.4], [2, 1, 0.4], [0, 3, 0.9]]) } };
-    const cases = [{ history: [3], target: 1 }, { history: [2, 3], target: 0 }, { history: [1], target: 0 }, { history: [2, 3], target: 1 }];
-    const grid = [{ copurchase: 0, transition: 0 }, { copurchase: 1, transition: 3 }, { copurchase: 5, transition: 0.5 }, { copurchase: 1, transition: 1, previous: 4 }];
+    catalog.extras = {
+      graphs: {
+        transition: graph([
+          [0, 2, 0.5],
+          [0, 3, 0.25],
+          [1, 0, 1],
+        ]),
+        copurchase: graph([
+          [1, 2, 0.4],
+          [2, 1, 0.4],
+          [0, 3, 0.9],
+        ]),
+      },
+    };
+    const cases = [
+      { history: [3], target: 1 },
+      { history: [2, 3], target: 0 },
+      { history: [1], target: 0 },
+      { history: [2, 3], target: 1 },
+    ];
+    const grid = [
+      { copurchase: 0, transition: 0 },
+      { copurchase: 1, transition: 3 },
+      { copurchase: 5, transition: 0.5 },
+      { copurchase: 1, transition: 1, previous: 4 },
+    ];
     const rows = createCatalogModel('catalog', catalog, rowOf, 'x').graphWeightGrid(cases, grid);
     grid.forEach((w, g) => {
       const model = createCatalogModel(`catalog:copurchase=${w.copurchase}:transition=${w.transition}:previous=${w.previous ?? 0}`, catalog, rowOf, 'x');

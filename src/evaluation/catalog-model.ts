@@ -111,7 +111,10 @@ export class CatalogModel implements RecommenderModel {
     // As `vitrine train` builds them, from the fit sequences in catalog rows.
     const sequences = train.map((s) => s.flatMap((i) => (this.#catalogRow[i]! >= 0 ? [this.#catalogRow[i]!] : [])));
     const n = this.#catalog.header.itemCount;
-    this.#extras = { ...this.#catalog.extras, graphs: { copurchase: copurchaseGraph(windowBaskets(sequences), n, { shrinkage }), transition: transitionGraph(sequences, n, { shrinkage }) } };
+    this.#extras = {
+      ...this.#catalog.extras,
+      graphs: { copurchase: copurchaseGraph(windowBaskets(sequences), n, { shrinkage }), transition: transitionGraph(sequences, n, { shrinkage }) },
+    };
   }
 
   /** Encodes many histories at once (much faster than one by one); score() then reads them. No-op without an encoder. */
@@ -158,7 +161,10 @@ export class CatalogModel implements RecommenderModel {
     const masked = Float32Array.from(out, (s, i) => (had.has(i) ? -Infinity : s));
     const candidates: Candidate[] = topItems(masked, rerankPool(SHOWN)).map((i) => ({ row: i, score: out[i]! }));
     const picked = maximalMarginalRelevance(
-      demote(candidates.map((c) => ({ row: this.#catalogRow[c.row]!, score: c.score })), demotions),
+      demote(
+        candidates.map((c) => ({ row: this.#catalogRow[c.row]!, score: c.score })),
+        demotions,
+      ),
       SHOWN,
       this.#settings.diversity,
       this.#catalog.vectors,
@@ -175,7 +181,10 @@ export class CatalogModel implements RecommenderModel {
    * `base + copurchase·C + transition·T + previous·P` for every set of graph weights in `grid`, from one
    * encoding per case: what choosing the weights on validation cases needs. Fit the model first.
    */
-  graphWeightGrid(cases: ReadonlyArray<{ history: number[]; target: number }>, grid: readonly GraphBlend[]): Array<GraphBlend & { 'HR@10': number; 'NDCG@10': number }> {
+  graphWeightGrid(
+    cases: ReadonlyArray<{ history: number[]; target: number }>,
+    grid: readonly GraphBlend[],
+  ): Array<GraphBlend & { 'HR@10': number; 'NDCG@10': number }> {
     const n = this.#catalog.header.itemCount;
     const base = new Float32Array(n);
     const copurchase = new Float32Array(n);
@@ -188,9 +197,9 @@ export class CatalogModel implements RecommenderModel {
       if (target < 0) continue; // an item the catalog lacks is never recommended: a miss
       const parts = this.components(c.history, base);
       const sparse = new Set<number>();
-      for (const { rows, weight } of parts.copurchase) for (const r of rows) (copurchase[r] = weight), sparse.add(r);
-      for (const { rows, weight } of parts.transition) for (const r of rows) (transition[r] = weight), sparse.add(r);
-      for (const { rows, weight } of parts.previous) for (const r of rows) (previous[r] = weight), sparse.add(r);
+      for (const { rows, weight } of parts.copurchase) for (const r of rows) ((copurchase[r] = weight), sparse.add(r));
+      for (const { rows, weight } of parts.transition) for (const r of rows) ((transition[r] = weight), sparse.add(r));
+      for (const { rows, weight } of parts.previous) for (const r of rows) ((previous[r] = weight), sparse.add(r));
       for (const i of c.history) if (this.#catalogRow[i]! >= 0) masked[this.#catalogRow[i]!] = 1;
       grid.forEach((w, g) => {
         const p = w.previous ?? 0;
@@ -215,7 +224,8 @@ export class CatalogModel implements RecommenderModel {
     const scores = this.#scores;
     const contributions = this.#base(history, scores);
     const graph = this.#settings.graphs;
-    const boosts = graph.copurchase > 0 || graph.transition > 0 || (graph.previous ?? 0) > 0 ? graphBoosts(graphAffinity(contributions, this.#extras, graph)) : [];
+    const boosts =
+      graph.copurchase > 0 || graph.transition > 0 || (graph.previous ?? 0) > 0 ? graphBoosts(graphAffinity(contributions, this.#extras, graph)) : [];
     for (const { rows, weight } of boosts) for (const r of rows) scores[r]! += weight;
     for (let i = 0; i < out.length; i++) {
       const r = this.#catalogRow[i]!;

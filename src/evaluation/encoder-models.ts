@@ -58,7 +58,10 @@ export class SasrecModel implements RecommenderModel {
 
   fit(_train: number[][], itemCount: number): void {
     if (itemCount !== this.config.itemCount) {
-      throw new VitrineError('OPTIONS_INVALID', `the encoder was trained for ${this.config.itemCount} items but the log has ${itemCount}: train it on the same log`);
+      throw new VitrineError(
+        'OPTIONS_INVALID',
+        `the encoder was trained for ${this.config.itemCount} items but the log has ${itemCount}: train it on the same log`,
+      );
     }
   }
 
@@ -253,7 +256,8 @@ const nodeFs = (): NodeFs | undefined =>
 export function createEncoderModel(spec: string): RecommenderModel {
   const [name = '', ...pairs] = spec.trim().split(':');
   const params = new Map(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)] as const));
-  for (const key of params.keys()) if (!['catalog', 'encoder', 'transition', 'knn', 'decay'].includes(key)) throw invalid(`model ${name} has no parameter "${key}"`);
+  for (const key of params.keys())
+    if (!['catalog', 'encoder', 'transition', 'knn', 'decay'].includes(key)) throw invalid(`model ${name} has no parameter "${key}"`);
   const catalog = params.get('catalog');
   if (!catalog) throw invalid(`${name} needs catalog=PATH (a catalog trained with --encoder sasrec)`);
   const fs = nodeFs();

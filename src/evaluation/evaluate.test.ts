@@ -68,7 +68,17 @@ describe('vitrine evaluate (command)', () => {
     const json = join(dir, 'out/results.json');
     const markdown = join(dir, 'out/results.md');
     const plot = join(dir, 'out/results.svg');
-    const report = await evaluate({ log, format: 'sequences', models: 'popularity, transition-knn', protocol: 'both', split: 'test', seed: 5, json, markdown, plot });
+    const report = await evaluate({
+      log,
+      format: 'sequences',
+      models: 'popularity, transition-knn',
+      protocol: 'both',
+      split: 'test',
+      seed: 5,
+      json,
+      markdown,
+      plot,
+    });
     // The chart: one bar per model, metric and protocol, labelled with its value.
     const svg = readFileSync(plot, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
@@ -79,7 +89,15 @@ describe('vitrine evaluate (command)', () => {
     expect(readFileSync(markdown, 'utf8')).toBe(report);
     const records = JSON.parse(readFileSync(json, 'utf8'));
     expect(records).toHaveLength(4);
-    expect(records[0]).toMatchObject({ dataset: basename(dir), protocol: 'loo-full', model: 'popularity', split: 'test', fitOn: 'train+validation', users: 30, ties: 'ties counted against the target' });
+    expect(records[0]).toMatchObject({
+      dataset: basename(dir),
+      protocol: 'loo-full',
+      model: 'popularity',
+      split: 'test',
+      fitOn: 'train+validation',
+      users: 30,
+      ties: 'ties counted against the target',
+    });
     expect(Object.keys(records[0].metrics)).toEqual(['HR@5', 'HR@10', 'HR@20', 'NDCG@5', 'NDCG@10', 'NDCG@20', 'MRR', 'Coverage@10', 'Novelty@10']);
     expect(records[0].command).toBe(`vitrine evaluate --log ${log} --format sequences --models popularity --protocol loo-full --split test --seed 5`);
     expect(typeof records[0].trainSeconds).toBe('number');
@@ -93,7 +111,11 @@ describe('vitrine evaluate (command)', () => {
   });
 
   it('rejects unknown models before reading the log, and validation fitted on its own targets', async () => {
-    await expect(evaluate({ log: join(dir, 'missing.txt'), format: 'sequences', models: 'bogus', protocol: 'loo-full', split: 'test', seed: 1 })).rejects.toThrow(/unknown model/);
-    await expect(evaluate({ log, format: 'sequences', models: 'popularity', protocol: 'loo-full', split: 'valid', seed: 1, fitOn: 'train+validation' })).rejects.toThrow(/train only/);
+    await expect(
+      evaluate({ log: join(dir, 'missing.txt'), format: 'sequences', models: 'bogus', protocol: 'loo-full', split: 'test', seed: 1 }),
+    ).rejects.toThrow(/unknown model/);
+    await expect(
+      evaluate({ log, format: 'sequences', models: 'popularity', protocol: 'loo-full', split: 'valid', seed: 1, fitOn: 'train+validation' }),
+    ).rejects.toThrow(/train only/);
   });
 });

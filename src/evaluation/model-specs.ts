@@ -69,7 +69,13 @@ const isModelName = (name: string): name is ModelName => (MODEL_NAMES as readonl
  * `graphs=fit` rebuilds the graphs from the fit sequences (`graphs=catalog`, the default, reads the catalog's);
  * with it, `shrink=λ` sets their support shrinkage (default SUPPORT_SHRINKAGE, what `vitrine train` writes).
  */
-export function createCatalogModel(spec: string, catalog: Catalog, catalogRowOf: Int32Array, label: string, readFile?: (path: string) => Uint8Array): CatalogModel {
+export function createCatalogModel(
+  spec: string,
+  catalog: Catalog,
+  catalogRowOf: Int32Array,
+  label: string,
+  readFile?: (path: string) => Uint8Array,
+): CatalogModel {
   const [name, ...pairs] = spec.trim().split(':');
   if (name !== 'catalog') throw new VitrineError('OPTIONS_INVALID', `not a catalog model spec: "${spec}"`);
   const settings: Partial<OnDeviceSettings> = {};
@@ -93,7 +99,8 @@ export function createCatalogModel(spec: string, catalog: Catalog, catalogRowOf:
     }
     if (key === 'shrink') {
       const lambda = Number(value);
-      if (value === '' || !Number.isFinite(lambda) || lambda < 0) throw new VitrineError('OPTIONS_INVALID', `catalog: shrink must be a number ≥ 0, got "${value}"`);
+      if (value === '' || !Number.isFinite(lambda) || lambda < 0)
+        throw new VitrineError('OPTIONS_INVALID', `catalog: shrink must be a number ≥ 0, got "${value}"`);
       settings.shrinkage = lambda;
       continue;
     }
@@ -101,9 +108,13 @@ export function createCatalogModel(spec: string, catalog: Catalog, catalogRowOf:
     const graphKey = key === 'copurchase' || key === 'transition' || key === 'previous';
     const max = graphKey ? 1000 : 1;
     if (!graphKey && !['diversity', 'debias', 'feedback'].includes(key)) {
-      throw new VitrineError('OPTIONS_INVALID', `catalog has no parameter "${key}"; choose encoder, copurchase, transition, previous, graphs, shrink, diversity, debias or feedback`);
+      throw new VitrineError(
+        'OPTIONS_INVALID',
+        `catalog has no parameter "${key}"; choose encoder, copurchase, transition, previous, graphs, shrink, diversity, debias or feedback`,
+      );
     }
-    if (value === '' || !Number.isFinite(n) || n < 0 || n > max) throw new VitrineError('OPTIONS_INVALID', `catalog: ${key} must be a number in [0, ${max}], got "${value}"`);
+    if (value === '' || !Number.isFinite(n) || n < 0 || n > max)
+      throw new VitrineError('OPTIONS_INVALID', `catalog: ${key} must be a number in [0, ${max}], got "${value}"`);
     if (key === 'diversity') settings.diversity = n;
     else if (key === 'debias') settings.popularityDebias = n;
     else if (key === 'feedback') settings.feedback = n > 0;

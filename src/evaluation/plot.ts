@@ -35,12 +35,16 @@ export function evaluationSvg(records: readonly PlotRecord[], title: string): st
       METRICS.forEach((m, j) => {
         const value = record.metrics[m.key] ?? 0;
         const w = (value / max) * plotWidth;
-        parts.push(`<rect x="${label}" y="${y + j * bar}" width="${w.toFixed(1)}" height="${bar - 2}" fill="${m.colour}"><title>${m.key} ${value.toFixed(4)}</title></rect>`);
+        parts.push(
+          `<rect x="${label}" y="${y + j * bar}" width="${w.toFixed(1)}" height="${bar - 2}" fill="${m.colour}"><title>${m.key} ${value.toFixed(4)}</title></rect>`,
+        );
         parts.push(`<text x="${(label + w + 4).toFixed(1)}" y="${y + j * bar + bar - 3}">${value.toFixed(4)}</text>`);
       });
     });
   });
   const height = 40 + protocols.length * (panelHeight + 20);
-  const legend = METRICS.map((m, j) => `<rect x="${label + j * 110}" y="12" width="12" height="12" fill="${m.colour}"/><text x="${label + 16 + j * 110}" y="22">${m.key}</text>`).join('');
+  const legend = METRICS.map(
+    (m, j) => `<rect x="${label + j * 110}" y="12" width="12" height="12" fill="${m.colour}"/><text x="${label + 16 + j * 110}" y="22">${m.key}</text>`,
+  ).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11"><rect width="100%" height="100%" fill="#fff"/><text x="10" y="22" font-size="13">${escapeXml(title)}</text>${legend}${parts.join('')}</svg>\n`;
 }

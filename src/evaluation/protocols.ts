@@ -21,7 +21,14 @@ export const PROTOCOL_DESCRIPTIONS: Record<ProtocolName, string> = {
 const SAMPLED_NEGATIVES = 99;
 
 /** Scores every case under a protocol. `seed` fixes the sampled negatives, identical for every model. */
-export function runProtocol(protocol: ProtocolName, model: RecommenderModel, cases: EvaluationCase[], itemCount: number, seed: number, selfInformation?: Float64Array): MetricAccumulator {
+export function runProtocol(
+  protocol: ProtocolName,
+  model: RecommenderModel,
+  cases: EvaluationCase[],
+  itemCount: number,
+  seed: number,
+  selfInformation?: Float64Array,
+): MetricAccumulator {
   const metrics = new MetricAccumulator(itemCount, selfInformation);
   const scores = new Float32Array(itemCount);
   const random = seededRandom(seed);

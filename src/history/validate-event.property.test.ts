@@ -67,7 +67,19 @@ describe('validateEvent on random input (fast-check)', () => {
 
   it('arbitrary values (null-prototype objects, arrays, maps, typed arrays…) never escape as untyped errors', () => {
     fc.assert(
-      fc.property(fc.anything({ withNullPrototype: true, withMap: true, withSet: true, withBigInt: true, withDate: true, withTypedArray: true, withSparseArray: true, withBoxedValues: true }), check),
+      fc.property(
+        fc.anything({
+          withNullPrototype: true,
+          withMap: true,
+          withSet: true,
+          withBigInt: true,
+          withDate: true,
+          withTypedArray: true,
+          withSparseArray: true,
+          withBoxedValues: true,
+        }),
+        check,
+      ),
       { seed: 8, numRuns: RUNS },
     );
     recordCounts('validate-event.property: random events', { randomInputs: tried });

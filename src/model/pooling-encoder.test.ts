@@ -6,7 +6,13 @@ const HOUR = 3_600_000;
 const NOW = 1_000 * HOUR;
 const rows: Record<string, number> = { a: 0, b: 1, c: 2 };
 const rowOf = (id: string): number | undefined => rows[id];
-const event = (seq: number, type: StoredEvent['type'], itemId: string, ts: number, extra: Partial<StoredEvent> = {}): StoredEvent => ({ seq, type, itemId, ts, ...extra });
+const event = (seq: number, type: StoredEvent['type'], itemId: string, ts: number, extra: Partial<StoredEvent> = {}): StoredEvent => ({
+  seq,
+  type,
+  itemId,
+  ts,
+  ...extra,
+});
 
 describe('pooling encoder', () => {
   it('is empty without history, so scores fall back to the popularity prior', () => {
@@ -16,12 +22,7 @@ describe('pooling encoder', () => {
 
   it('weighs event types and halves an event per half-life (long-term profile only)', () => {
     const options = resolveProfileOptions({ halfLifeHours: 10, sessionWeight: 0 });
-    const contributions = poolContributions(
-      [event(1, 'view', 'a', NOW - 10 * HOUR), event(2, 'purchase', 'b', NOW - 20 * HOUR)],
-      rowOf,
-      options,
-      NOW,
-    );
+    const contributions = poolContributions([event(1, 'view', 'a', NOW - 10 * HOUR), event(2, 'purchase', 'b', NOW - 20 * HOUR)], rowOf, options, NOW);
     // raw weights: view 1 · 0.5 = 0.5, purchase 5 · 0.25 = 1.25; normalised to sum 1.
     expect(contributions.map((c) => c.itemId)).toEqual(['b', 'a']);
     const weight = Object.fromEntries(contributions.map((c) => [c.itemId, c.weight]));
@@ -31,12 +32,7 @@ describe('pooling encoder', () => {
 
   it('blends the live session with the long-term profile', () => {
     const options = resolveProfileOptions({ sessionWeight: 0.6, sessionGapMinutes: 30 });
-    const contributions = poolContributions(
-      [event(1, 'view', 'a', NOW - 48 * HOUR), event(2, 'view', 'c', NOW - 60_000)],
-      rowOf,
-      options,
-      NOW,
-    );
+    const contributions = poolContributions([event(1, 'view', 'a', NOW - 48 * HOUR), event(2, 'view', 'c', NOW - 60_000)], rowOf, options, NOW);
     const weight = Object.fromEntries(contributions.map((c) => [c.itemId, c.weight]));
     expect(weight.a! + weight.c!).toBeCloseTo(1, 10);
     expect(weight.c).toBeGreaterThan(0.6); // the whole session share plus its long-term share

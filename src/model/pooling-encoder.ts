@@ -2,7 +2,6 @@ import type { ProfileOptions } from '../shared/api-types.js';
 import { asRowReader, type RowReader } from '../catalog/embedding-rows.js';
 import type { EventType, StoredEvent } from '../shared/events.js';
 
-
 export const DEFAULT_EVENT_WEIGHTS: Readonly<Record<EventType, number>> = {
   purchase: 5,
   add_to_cart: 3,
@@ -101,8 +100,7 @@ export function poolContributions(
 
   const contributions: Contribution[] = [];
   itemEvents.forEach((e, i) => {
-    const weight =
-      (longSum > 0 ? ((1 - sessionShare) * long[i]!) / longSum : 0) + (sessionSum > 0 ? (sessionShare * session[i]!) / sessionSum : 0);
+    const weight = (longSum > 0 ? ((1 - sessionShare) * long[i]!) / longSum : 0) + (sessionSum > 0 ? (sessionShare * session[i]!) / sessionSum : 0);
     if (weight !== 0) contributions.push({ seq: e.seq, itemId: e.itemId!, row: rowOf(e.itemId!)!, weight });
   });
   return contributions;

@@ -29,8 +29,7 @@ function folderUrl(assetsBase: string | URL): URL {
 export function connectWorker(source: WorkerSource = {}): { worker: Worker; remote: WorkerRemote; release: () => void } {
   installErrorTransfer();
   const base = source.assetsBase === undefined ? undefined : folderUrl(source.assetsBase);
-  const worker =
-    source.worker ?? (base ? new Worker(new URL('vitrine-worker.js', base), { type: 'module', name: 'vitrine' }) : startDefaultWorker());
+  const worker = source.worker ?? (base ? new Worker(new URL('vitrine-worker.js', base), { type: 'module', name: 'vitrine' }) : startDefaultWorker());
   const remote = wrap<WorkerApi>(worker);
   const tfjsPart = base ? new URL('vitrine-tfjs.js', base).href : defaultTfjsPartUrl();
   // Sent before init(): messages on one port arrive in order.

@@ -1,5 +1,17 @@
 // The public shape of a recommender: its options and methods (createRecommender in recommender.ts).
-import type { AffinityScore, BuyItAgainOptions, CatalogItem, EngineOptions, ItemUpdate, PopularOptions, Recommendation, RecommendOptions, RerankedItem, SearchOptions, SimilarOptions } from '../shared/api-types.js';
+import type {
+  AffinityScore,
+  BuyItAgainOptions,
+  CatalogItem,
+  EngineOptions,
+  ItemUpdate,
+  PopularOptions,
+  Recommendation,
+  RecommendOptions,
+  RerankedItem,
+  SearchOptions,
+  SimilarOptions,
+} from '../shared/api-types.js';
 import type { StoredEvent, TrackEvent } from '../shared/events.js';
 import type { EngineInfo, HistoryExport } from '../shared/info-types.js';
 import type { ProgressInfo } from '../shared/progress.js';

@@ -27,7 +27,8 @@ function resolveUrl(url: string | URL): string {
   }
 }
 // Anything else is left for the worker's validation to refuse with OPTIONS_INVALID.
-const isItemUpdates = (x: unknown): x is { url: string } => typeof x === 'object' && x !== null && typeof (x as { url?: unknown }).url === 'string' && (x as { url: string }).url !== '';
+const isItemUpdates = (x: unknown): x is { url: string } =>
+  typeof x === 'object' && x !== null && typeof (x as { url?: unknown }).url === 'string' && (x as { url: string }).url !== '';
 
 /**
  * Starts the worker, loads (or reuses the cached) catalog, chooses the fastest backend and

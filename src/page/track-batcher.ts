@@ -15,14 +15,19 @@ export function trackBatcher(session: WorkerSession): (event: TrackEvent) => Pro
     const batch = queued;
     queued = [];
     if (batch.length === 0) return;
-    session.call(() => session.remote.trackBatch(batch.map((q) => q.event)), () => uncloneable).then(
-      (results) => results.forEach((r, i) => ('stored' in r ? batch[i]!.resolve(r.stored) : batch[i]!.reject(fromWireError(r.error)))),
-      (error: unknown) => {
-        if (error !== uncloneable) return batch.forEach((q) => q.reject(error));
-        // One event that cannot be cloned must not sink the others: send them one by one.
-        for (const q of batch) session.call(() => session.remote.track(q.event), notPlainEvent).then(q.resolve, q.reject);
-      },
-    );
+    session
+      .call(
+        () => session.remote.trackBatch(batch.map((q) => q.event)),
+        () => uncloneable,
+      )
+      .then(
+        (results) => results.forEach((r, i) => ('stored' in r ? batch[i]!.resolve(r.stored) : batch[i]!.reject(fromWireError(r.error)))),
+        (error: unknown) => {
+          if (error !== uncloneable) return batch.forEach((q) => q.reject(error));
+          // One event that cannot be cloned must not sink the others: send them one by one.
+          for (const q of batch) session.call(() => session.remote.track(q.event), notPlainEvent).then(q.resolve, q.reject);
+        },
+      );
   };
   session.beforeCall = send;
   return (event) =>

@@ -138,7 +138,10 @@ export class WorkerSession {
         if (liveUpdates.length > 0) await Promise.race([this.remote.updateItems(liveUpdates), died]);
       } catch (error) {
         // Leave it crashed: the next call tries again with a fresh worker.
-        this.#crash ??= new WorkerError('WORKER_CRASHED', `The recommender worker could not be restarted: ${error instanceof Error ? error.message : String(error)}.`);
+        this.#crash ??= new WorkerError(
+          'WORKER_CRASHED',
+          `The recommender worker could not be restarted: ${error instanceof Error ? error.message : String(error)}.`,
+        );
         throw error;
       } finally {
         if (listener) this.#crashListeners.delete(listener);

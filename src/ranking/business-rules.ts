@@ -34,7 +34,8 @@ export function validateRules(rules: unknown): BusinessRule[] {
     if (w.itemIds !== undefined && !isStrings(w.itemIds)) throw invalid(`rule ${i}: where.itemIds must be strings`);
     if (w.categories !== undefined && !isStrings(w.categories)) throw invalid(`rule ${i}: where.categories must be strings`);
     if (w.brands !== undefined && !isStrings(w.brands)) throw invalid(`rule ${i}: where.brands must be strings`);
-    for (const key of ['priceMin', 'priceMax'] as const) if (w[key] !== undefined && !Number.isFinite(w[key])) throw invalid(`rule ${i}: where.${key} must be finite`);
+    for (const key of ['priceMin', 'priceMax'] as const)
+      if (w[key] !== undefined && !Number.isFinite(w[key])) throw invalid(`rule ${i}: where.${key} must be finite`);
     if (rule.weight !== undefined && !(Number.isFinite(rule.weight) && rule.weight >= 0)) throw invalid(`rule ${i}: weight must be a number ≥ 0`);
     return rule;
   });

@@ -14,7 +14,13 @@ export const BECAUSE_COUNT = 3;
  * item-to-item graph part of the score is a sum over history items too, and is added exactly.
  * `sources[i]` is the embedding row of `contributions[i]` (read once per list, not per item).
  */
-export function explain(rows: RowReader, row: number, contributions: readonly Contribution[], sources: readonly Float32Array[], affinity?: GraphAffinity): Because[] {
+export function explain(
+  rows: RowReader,
+  row: number,
+  contributions: readonly Contribution[],
+  sources: readonly Float32Array[],
+  affinity?: GraphAffinity,
+): Because[] {
   const terms = new Map<string, number>();
   const target = rows(row);
   for (const [i, c] of contributions.entries()) {
@@ -33,7 +39,14 @@ export function explain(rows: RowReader, row: number, contributions: readonly Co
 }
 
 /** The shopper's favourite categories or brands, from the same weights as their intent vector. */
-export function topAttribute(table: ItemTable, events: readonly StoredEvent[], profile: ResolvedProfileOptions, field: 'category' | 'brand', k: number, now: number): AffinityScore[] {
+export function topAttribute(
+  table: ItemTable,
+  events: readonly StoredEvent[],
+  profile: ResolvedProfileOptions,
+  field: 'category' | 'brand',
+  k: number,
+  now: number,
+): AffinityScore[] {
   const contributions = poolContributions(events, (id) => table.lookup.get(id), profile, now);
   const totals = new Map<string, number>();
   for (const c of contributions) {

@@ -22,7 +22,16 @@ describe('ignored impressions', () => {
   });
 
   it('an engagement resets the count', () => {
-    const d = ignoredImpressionDemotions(events([['impression', 'i1'], ['impression', 'i1'], ['impression', 'i1'], ['click', 'i1'], ['impression', 'i1']]), rowOf);
+    const d = ignoredImpressionDemotions(
+      events([
+        ['impression', 'i1'],
+        ['impression', 'i1'],
+        ['impression', 'i1'],
+        ['click', 'i1'],
+        ['impression', 'i1'],
+      ]),
+      rowOf,
+    );
     expect(d.size).toBe(0);
   });
 

@@ -39,7 +39,11 @@ export const SEARCH_AFFINITY_WEIGHT = 0.5;
 export const SEARCH_CANDIDATES = 200;
 
 /** Search hits re-ranked: text score / best text score + SEARCH_AFFINITY_WEIGHT · affinity (when personal); ties keep the text order. */
-export function blendSearch(hits: ReadonlyArray<{ row: number; score: number }>, affinity: ArrayLike<number> | undefined, k: number): Array<{ row: number; score: number }> {
+export function blendSearch(
+  hits: ReadonlyArray<{ row: number; score: number }>,
+  affinity: ArrayLike<number> | undefined,
+  k: number,
+): Array<{ row: number; score: number }> {
   const best = hits[0]?.score ?? 1;
   return hits
     .map((hit, i) => ({ row: hit.row, score: hit.score / best + (affinity ? SEARCH_AFFINITY_WEIGHT * affinity[i]! : 0), position: i }))

@@ -70,7 +70,11 @@ export function graphBoosts(affinity: GraphAffinity): Array<{ rows: number[]; we
  * on one scale (the best item near 1 whether or not the history has graph neighbours), so a
  * business rule's weight means the same for every shopper.
  */
-export function blendedQuery(u: Float32Array, biasWeight: number, affinity: GraphAffinity): { u: Float32Array; biasWeight: number; boosts: Array<{ rows: number[]; weight: number }> } {
+export function blendedQuery(
+  u: Float32Array,
+  biasWeight: number,
+  affinity: GraphAffinity,
+): { u: Float32Array; biasWeight: number; boosts: Array<{ rows: number[]; weight: number }> } {
   const boosts = graphBoosts(affinity);
   const scale = 1 / (1 + boosts.reduce((max, b) => Math.max(max, b.weight), 0));
   return {

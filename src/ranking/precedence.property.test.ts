@@ -37,28 +37,30 @@ const filtersArb: fc.Arbitrary<ItemFilters | undefined> = maybe(
   ),
 );
 const whereArb: fc.Arbitrary<RuleTarget> = fc.record(
-  { categories: fc.subarray(['x', 'y', 'z'], { minLength: 1 }), brands: fc.subarray(['a', 'b', 'c'], { minLength: 1 }), priceMax: fc.integer({ min: 10, max: 100 }) },
+  {
+    categories: fc.subarray(['x', 'y', 'z'], { minLength: 1 }),
+    brands: fc.subarray(['a', 'b', 'c'], { minLength: 1 }),
+    priceMax: fc.integer({ min: 10, max: 100 }),
+  },
   { requiredKeys: [] },
 );
 
-const caseArb = fc
-  .array(itemArb, { minLength: 1, maxLength: 24 })
-  .chain((items) => {
-    const id = fc.integer({ min: 0, max: items.length + 1 }).map((r) => `i${r}`); // two ids past the end: unknown
-    return fc.record({
-      items: fc.constant(items),
-      u: fc.array(num, { minLength: DIM, maxLength: DIM }),
-      k: fc.integer({ min: 1, max: 12 }),
-      exclude: fc.array(id, { maxLength: 4 }),
-      purchased: fc.array(id, { maxLength: 4 }),
-      withdrawn: fc.array(id, { maxLength: 3 }),
-      filters: filtersArb,
-      filterRules: fc.array(whereArb, { maxLength: 1 }),
-      boosts: fc.array(fc.record({ where: whereArb, weight: fc.double({ min: 0, max: 2, noNaN: true }), bury: fc.boolean() }), { maxLength: 2 }),
-      pins: fc.array(fc.record({ itemId: id, position: fc.integer({ min: 0, max: 15 }), force: fc.boolean() }), { maxLength: 3 }),
-      cap: maybe(fc.record({ perBrand: fc.integer({ min: 1, max: 3 }), perCategory: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: [] })),
-    });
+const caseArb = fc.array(itemArb, { minLength: 1, maxLength: 24 }).chain((items) => {
+  const id = fc.integer({ min: 0, max: items.length + 1 }).map((r) => `i${r}`); // two ids past the end: unknown
+  return fc.record({
+    items: fc.constant(items),
+    u: fc.array(num, { minLength: DIM, maxLength: DIM }),
+    k: fc.integer({ min: 1, max: 12 }),
+    exclude: fc.array(id, { maxLength: 4 }),
+    purchased: fc.array(id, { maxLength: 4 }),
+    withdrawn: fc.array(id, { maxLength: 3 }),
+    filters: filtersArb,
+    filterRules: fc.array(whereArb, { maxLength: 1 }),
+    boosts: fc.array(fc.record({ where: whereArb, weight: fc.double({ min: 0, max: 2, noNaN: true }), bury: fc.boolean() }), { maxLength: 2 }),
+    pins: fc.array(fc.record({ itemId: id, position: fc.integer({ min: 0, max: 15 }), force: fc.boolean() }), { maxLength: 3 }),
+    cap: maybe(fc.record({ perBrand: fc.integer({ min: 1, max: 3 }), perCategory: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: [] })),
   });
+});
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
 
 const catalogItem = (x: Case['items'][number], row: number): CatalogItem => {
@@ -140,7 +142,10 @@ function check(c: Case): void {
   const free = list.filter((x) => !pinned.has(x.row));
   for (let i = 1; i < free.length; i++) expect(free[i - 1]!.score).toBeGreaterThanOrEqual(free[i]!.score);
   // 6. Caps count pins; only forced pins may exceed them.
-  for (const [field, cap] of [['brand', c.cap?.perBrand], ['category', c.cap?.perCategory]] as const) {
+  for (const [field, cap] of [
+    ['brand', c.cap?.perBrand],
+    ['category', c.cap?.perCategory],
+  ] as const) {
     if (cap === undefined) continue;
     const counts = new Map<string, { forced: number; other: number }>();
     for (const row of rows) {

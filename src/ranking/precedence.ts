@@ -84,13 +84,15 @@ function placePins(input: ComposeInput, budget: CapBudget): Array<Pin & { slot: 
   }
   // Slots go in rule order: an earlier rule's pin gets its position.
   const taken = new Array<boolean>(input.k).fill(false);
-  return input.pins.filter((p) => accepted.has(p)).map((pin) => {
-    const wanted = Math.min(pin.position, input.k - 1);
-    let slot = taken.indexOf(false, wanted);
-    if (slot === -1) slot = taken.lastIndexOf(false, wanted);
-    taken[slot] = true;
-    return { ...pin, slot };
-  });
+  return input.pins
+    .filter((p) => accepted.has(p))
+    .map((pin) => {
+      const wanted = Math.min(pin.position, input.k - 1);
+      let slot = taken.indexOf(false, wanted);
+      if (slot === -1) slot = taken.lastIndexOf(false, wanted);
+      taken[slot] = true;
+      return { ...pin, slot };
+    });
 }
 
 export function composeList(input: ComposeInput): ComposedList {

@@ -11,7 +11,6 @@ export function tokenize(text: string): string[] {
   return Array.from(segmenter.segment(text), (s) => (s.isWordLike ? s.segment : '')).filter((s) => s !== '');
 }
 
-
 export interface LexicalHit {
   row: number;
   score: number;

@@ -242,4 +242,3 @@ export interface RerankedItem {
   /** This shopper's affinity; null for ids the catalog does not know (kept last, in input order). */
   score: number | null;
 }
-

@@ -1,15 +1,5 @@
 /** What a shopper did. Every type but `search` names an item. */
-export const EVENT_TYPES = [
-  'view',
-  'click',
-  'search',
-  'add_to_cart',
-  'remove_from_cart',
-  'purchase',
-  'favourite',
-  'dwell',
-  'impression',
-] as const;
+export const EVENT_TYPES = ['view', 'click', 'search', 'add_to_cart', 'remove_from_cart', 'purchase', 'favourite', 'dwell', 'impression'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** An event as the page tracks it. `ts` defaults to now (ms since the epoch). */

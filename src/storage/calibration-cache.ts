@@ -34,7 +34,8 @@ export function calibrationKey(catalog: Catalog): string {
  * made, while the catalog loads, so the lookup after decoding costs no IndexedDB round trip.
  */
 export function indexedDbCalibrationCache(): CalibrationCache {
-  const open = () => openDB(DB_NAME, 1, { upgrade: (created) => void created.createObjectStore(STORE), blocking: (_, __, event) => (event.target as IDBDatabase).close() });
+  const open = () =>
+    openDB(DB_NAME, 1, { upgrade: (created) => void created.createObjectStore(STORE), blocking: (_, __, event) => (event.target as IDBDatabase).close() });
   const entries = (async (): Promise<Map<string, CachedCalibration>> => {
     const db = await open();
     try {

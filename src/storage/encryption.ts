@@ -30,8 +30,7 @@ export interface SealedRecord {
   sealed: ArrayBuffer;
 }
 
-export const isSealed = (record: unknown): record is SealedRecord =>
-  typeof record === 'object' && record !== null && 'sealed' in record && 'iv' in record;
+export const isSealed = (record: unknown): record is SealedRecord => typeof record === 'object' && record !== null && 'sealed' in record && 'iv' in record;
 
 export interface EventCipher {
   seal(events: NewEvent[]): Promise<SealedRecord[]>;
@@ -85,7 +84,11 @@ export function createEventCipher(namespace: string): EventCipher {
           if (!isSealed(row)) return row as StoredEvent;
           if (!key) return undefined;
           try {
-            const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: row.iv as Uint8Array<ArrayBuffer>, additionalData: additionalData(row.ts) }, key, row.sealed);
+            const plain = await crypto.subtle.decrypt(
+              { name: 'AES-GCM', iv: row.iv as Uint8Array<ArrayBuffer>, additionalData: additionalData(row.ts) },
+              key,
+              row.sealed,
+            );
             return { ...(JSON.parse(new TextDecoder().decode(plain)) as NewEvent), seq: row.seq! };
           } catch {
             return undefined;

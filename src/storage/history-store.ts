@@ -116,7 +116,10 @@ class IdbHistory implements HistoryStore {
   #drop(): void {
     const db = this.#db;
     this.#db = undefined;
-    void db?.then((d) => d.close(), () => undefined);
+    void db?.then(
+      (d) => d.close(),
+      () => undefined,
+    );
   }
 
   async append(events: NewEvent[]): Promise<StoredEvent[]> {

@@ -15,12 +15,18 @@ describe('support shrinkage of the item-to-item graphs', () => {
     const plain = transitionGraph(sequences, 5, { shrinkage: 0 });
     const shrunk = transitionGraph(sequences, 5, { shrinkage: 3 });
     expect(neighbours(plain, 0)[0]!.weight).toBeCloseTo(neighbours(plain, 2)[0]!.weight, 6);
-    expect(neighbours(shrunk, 0).find((n) => n.row === 1)!.weight).toBeCloseTo(0.5 * 10 / 13, 6);
-    expect(neighbours(shrunk, 2).find((n) => n.row === 3)!.weight).toBeCloseTo(0.5 * 1 / 4, 6);
+    expect(neighbours(shrunk, 0).find((n) => n.row === 1)!.weight).toBeCloseTo((0.5 * 10) / 13, 6);
+    expect(neighbours(shrunk, 2).find((n) => n.row === 3)!.weight).toBeCloseTo((0.5 * 1) / 4, 6);
   });
 
   it('bought-together: the cosine weight is shrunk by the number of shared baskets', () => {
-    const baskets = [[0, 1], [0, 1], [0, 1], [2, 3], [2, 3]];
+    const baskets = [
+      [0, 1],
+      [0, 1],
+      [0, 1],
+      [2, 3],
+      [2, 3],
+    ];
     const plain = copurchaseGraph(baskets, 4, { shrinkage: 0 });
     const shrunk = copurchaseGraph(baskets, 4, { shrinkage: 2 });
     expect(neighbours(plain, 0)[0]!.weight).toBeCloseTo(1, 6);

@@ -34,7 +34,11 @@ export function toGraph(neighbours: Array<Map<number, number>>, top: number): It
  * (c(a,b) / √(n(a)·n(b))) so that merely popular items do not top every list. Huge baskets
  * (wholesale orders) say little about complements and are skipped.
  */
-export function copurchaseGraph(baskets: number[][], itemCount: number, options: { top?: number; minCount?: number; maxBasket?: number; shrinkage?: number } = {}): ItemGraph {
+export function copurchaseGraph(
+  baskets: number[][],
+  itemCount: number,
+  options: { top?: number; minCount?: number; maxBasket?: number; shrinkage?: number } = {},
+): ItemGraph {
   const { top = 20, minCount = 2, maxBasket = 100, shrinkage = SUPPORT_SHRINKAGE } = options;
   const count = new Float64Array(itemCount);
   const co: Array<Map<number, number>> = Array.from({ length: itemCount }, () => new Map());

@@ -23,7 +23,11 @@ describe('leaveOneOut', () => {
 
   it('fits on items[:-2] for validation and items[:-1] for test; short users are kept whole but never scored', () => {
     expect(split.train).toEqual([[1, 2], [5, 6], [7]]);
-    expect(split.trainValidation).toEqual([[1, 2, 3], [5, 6], [7, 8]]);
+    expect(split.trainValidation).toEqual([
+      [1, 2, 3],
+      [5, 6],
+      [7, 8],
+    ]);
   });
 
   it('never puts a target in the data its split is fitted on', () => {

@@ -2,13 +2,7 @@
  * Time-decayed popularity at the end of the log: Σ 0.5^((T − t) / halfLife) over interactions,
  * scaled to max 1. Without timestamps, each shopper's last `tail` items stand in for "recent".
  */
-export function trendingScores(
-  sequences: number[][],
-  timestamps: number[][] | undefined,
-  itemCount: number,
-  halfLifeDays = 14,
-  tail = 3,
-): Float32Array {
+export function trendingScores(sequences: number[][], timestamps: number[][] | undefined, itemCount: number, halfLifeDays = 14, tail = 3): Float32Array {
   const scores = new Float64Array(itemCount);
   if (timestamps) {
     let end = -Infinity;

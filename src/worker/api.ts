@@ -1,4 +1,16 @@
-import type { AffinityScore, BuyItAgainOptions, CatalogItem, EngineOptions, ItemUpdate, PopularOptions, Recommendation, RecommendOptions, RerankedItem, SearchOptions, SimilarOptions } from '../shared/api-types.js';
+import type {
+  AffinityScore,
+  BuyItAgainOptions,
+  CatalogItem,
+  EngineOptions,
+  ItemUpdate,
+  PopularOptions,
+  Recommendation,
+  RecommendOptions,
+  RerankedItem,
+  SearchOptions,
+  SimilarOptions,
+} from '../shared/api-types.js';
 import type { EngineInfo, HistoryExport } from '../shared/info-types.js';
 import { setTfjsPartUrl } from '../engine/tfjs-part-loader.js';
 import { validateEvent } from '../history/validate-event.js';
@@ -33,13 +45,15 @@ export function createWorkerApi() {
   const api = {
     /** Where the page's bundler put the lazily loaded tfjs file (before init); left out, it is looked for beside the worker. */
     useLibraryFiles(files: { tfjsPart?: string }): void {
-      if (files.tfjsPart !== undefined && typeof files.tfjsPart !== 'string') throw new VitrineError('OPTIONS_INVALID', 'useLibraryFiles() takes URLs as strings.');
+      if (files.tfjsPart !== undefined && typeof files.tfjsPart !== 'string')
+        throw new VitrineError('OPTIONS_INVALID', 'useLibraryFiles() takes URLs as strings.');
       setTfjsPartUrl(files.tfjsPart);
     },
     /** `prefetched`: the cached catalog file the page read while this worker booted (null: none); left out, the worker reads Cache Storage itself. */
     async init(options: EngineOptions, onProgress?: Progress, prefetched?: CachedCatalogBytes | null): Promise<EngineInfo> {
       if (session) throw new VitrineError('OPTIONS_INVALID', 'init() was already called on this worker.');
-      if (prefetched != null && !(prefetched.bytes instanceof ArrayBuffer)) throw new VitrineError('OPTIONS_INVALID', 'init() takes the prefetched catalog as { bytes: ArrayBuffer }.');
+      if (prefetched != null && !(prefetched.bytes instanceof ArrayBuffer))
+        throw new VitrineError('OPTIONS_INVALID', 'init() takes the prefetched catalog as { bytes: ArrayBuffer }.');
       session = await startSession(options, (info) => onProgress?.(info), prefetched, log, onTabsMessage);
       return api.info();
     },
@@ -64,7 +78,14 @@ export function createWorkerApi() {
     /** track() for the events a page sent in one task, in one message; each settles on its own. */
     async trackBatch(events: TrackEvent[]): Promise<Array<{ stored: StoredEvent } | { error: WireError }>> {
       if (!Array.isArray(events)) throw new VitrineError('OPTIONS_INVALID', 'trackBatch() takes an array of events.');
-      return Promise.all(events.map((event) => api.track(event).then((stored) => ({ stored }), (error: unknown) => ({ error: toWireError(error) }))));
+      return Promise.all(
+        events.map((event) =>
+          api.track(event).then(
+            (stored) => ({ stored }),
+            (error: unknown) => ({ error: toWireError(error) }),
+          ),
+        ),
+      );
     },
     recommend: async (options: RecommendOptions = {}): Promise<Recommendation[]> => recommend(ready(), log, options),
     rerank: async (itemIds: string[]): Promise<RerankedItem[]> => rerank(ready(), log, itemIds),

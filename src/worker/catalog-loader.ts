@@ -5,7 +5,6 @@ import { CatalogError } from '../shared/errors.js';
 import type { ProgressInfo } from '../shared/progress.js';
 import { checkPin } from './integrity.js';
 
-
 export interface LoadedCatalog {
   catalog: Catalog;
   url: string;
@@ -171,7 +170,10 @@ async function fetchAttempt(
       onProgress(total !== undefined ? { status: 'progress', url, loaded, total } : { status: 'progress', url, loaded });
     }
   } catch (cause) {
-    if (signal.aborted) throw new Transient(new CatalogError('CATALOG_FETCH_FAILED', `The catalog download from ${url} broke off after ${partial.loaded} bytes${stalled()}.`, { cause }));
+    if (signal.aborted)
+      throw new Transient(
+        new CatalogError('CATALOG_FETCH_FAILED', `The catalog download from ${url} broke off after ${partial.loaded} bytes${stalled()}.`, { cause }),
+      );
     throw new Transient(new CatalogError('CATALOG_TRUNCATED', `The catalog download from ${url} broke off after ${partial.loaded} bytes.`, { cause }));
   }
   const bytes = new Uint8Array(partial.loaded);
@@ -202,12 +204,24 @@ function rangeStart(response: Response): number | undefined {
  * checked when it was stored, is checked again by `verify()` later (or now, by the shop's pin).
  * `prefetched`: the copy the page read while this worker booted (null: the page found none).
  */
-export async function readCachedCatalog(url: string, onProgress: Progress, pin?: string, prefetched?: CachedCatalogBytes | null): Promise<LoadedCatalog | undefined> {
+export async function readCachedCatalog(
+  url: string,
+  onProgress: Progress,
+  pin?: string,
+  prefetched?: CachedCatalogBytes | null,
+): Promise<LoadedCatalog | undefined> {
   const cached = prefetched === undefined ? await readCachedBytes(url) : (prefetched ?? undefined);
   if (!cached) return undefined;
   const bytes = new Uint8Array(cached.bytes);
   // A cached copy the shop's pin does not match is not used (and not deleted: it is intact).
-  if (pin !== undefined && (await checkPin(bytes, pin, url).then(() => false, () => true))) return undefined;
+  if (
+    pin !== undefined &&
+    (await checkPin(bytes, pin, url).then(
+      () => false,
+      () => true,
+    ))
+  )
+    return undefined;
   onProgress({ status: 'cached', url });
   try {
     const { catalog, verify } = decodeVerifiedBefore(bytes, { owned: true });

@@ -41,7 +41,10 @@ export async function recommend(s: Session, log: EventLog, options: RecommendOpt
   if (o.excludePurchased !== false) for (const e of events) if (e.type === 'purchase' && e.itemId) excludeIds.push(e.itemId);
   const rules = compileRules([...(s.options.rules ?? []), ...(o.rules ?? [])], s.table);
   const shopper = await shopperProfile(s, log);
-  const { affinity, query } = forYouQuery(shopper.u, shopper.contributions, s.current.catalog.extras, { encoded: shopper.encoded, popularityDebias: o.popularityDebias ?? 0 });
+  const { affinity, query } = forYouQuery(shopper.u, shopper.contributions, s.current.catalog.extras, {
+    encoded: shopper.encoded,
+    popularityDebias: o.popularityDebias ?? 0,
+  });
   // Hard constraints (precedence.ts): the scorer masks them; pins are checked against them.
   const excluded = new Set([...rowsOf(s, excludeIds), ...rules.excludeRows, ...s.live.withdrawn]);
   const eligible = (row: number): boolean => !excluded.has(row) && itemPassesFilters(s.table.item(row), o.filters);
@@ -51,7 +54,10 @@ export async function recommend(s: Session, log: EventLog, options: RecommendOpt
   const reranks = o.cap !== undefined || (o.diversity ?? 0) > 0 || demotions.size > 0;
   const want = k + rules.pins.length;
   const ranked = await s.engine.run((scorer) => scorer.recommend(query.u, reranks ? rerankPool(want) : want, mask));
-  const candidates: Candidate[] = demote(Array.from(ranked.rows, (row, i) => ({ row, score: ranked.scores[i]! })), demotions);
+  const candidates: Candidate[] = demote(
+    Array.from(ranked.rows, (row, i) => ({ row, score: ranked.scores[i]! })),
+    demotions,
+  );
   const pins = await pinScores(s, rules.pins, candidates, query.u, mask);
   const { list, pinned } = composeList({
     candidates,
@@ -80,7 +86,12 @@ export async function rerank(s: Session, log: EventLog, itemIds: string[]): Prom
   const known = itemIds.filter((id) => s.table.lookup.has(id));
   const unknown = itemIds.filter((id) => !s.table.lookup.has(id));
   const { u } = await shopperProfile(s, log);
-  const scores = await s.engine.run((scorer) => scorer.scoreRows(u, Int32Array.from(known, (id) => s.table.lookup.get(id)!)));
+  const scores = await s.engine.run((scorer) =>
+    scorer.scoreRows(
+      u,
+      Int32Array.from(known, (id) => s.table.lookup.get(id)!),
+    ),
+  );
   const ranked = known.map((itemId, i) => ({ itemId, score: scores[i]!, position: i }));
   // Stable: equal scores keep the shop's order.
   ranked.sort((a, b) => b.score - a.score || a.position - b.position);

@@ -43,7 +43,11 @@ export class ItemFeed {
     try {
       const response = await fetch(this.url, { cache: 'no-cache', headers: revalidate ? { 'If-None-Match': this.#etag! } : {} });
       if (response.status === 304 && revalidate) return;
-      if (!response.ok) throw new VitrineError('ITEM_UPDATES_FETCH_FAILED', `The item updates file ${this.url} answered HTTP ${response.status}; the last applied state holds.`);
+      if (!response.ok)
+        throw new VitrineError(
+          'ITEM_UPDATES_FETCH_FAILED',
+          `The item updates file ${this.url} answered HTTP ${response.status}; the last applied state holds.`,
+        );
       let updates: unknown;
       try {
         updates = await response.json();
@@ -59,7 +63,10 @@ export class ItemFeed {
       this.lastError =
         error instanceof VitrineError
           ? { code: error.code, message: error.message }
-          : { code: 'ITEM_UPDATES_FETCH_FAILED', message: `The item updates file ${this.url} could not be downloaded (${error instanceof Error ? error.message : String(error)}); the last applied state holds.` };
+          : {
+              code: 'ITEM_UPDATES_FETCH_FAILED',
+              message: `The item updates file ${this.url} could not be downloaded (${error instanceof Error ? error.message : String(error)}); the last applied state holds.`,
+            };
     }
   }
 

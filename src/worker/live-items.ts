@@ -30,7 +30,8 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * - the same id twice: the later update wins, field by field.
  */
 export function validateItemUpdates(updates: unknown, table: ItemTable): ValidatedUpdates {
-  if (!Array.isArray(updates) || updates.length > MAX_ITEM_UPDATES) throw new VitrineError('OPTIONS_INVALID', `updateItems() takes an array of at most ${MAX_ITEM_UPDATES} updates.`);
+  if (!Array.isArray(updates) || updates.length > MAX_ITEM_UPDATES)
+    throw new VitrineError('OPTIONS_INVALID', `updateItems() takes an array of at most ${MAX_ITEM_UPDATES} updates.`);
   const n = updates.length;
   const out: ValidatedUpdates = {
     rows: new Int32Array(n),
@@ -44,7 +45,8 @@ export function validateItemUpdates(updates: unknown, table: ItemTable): Validat
   for (let i = 0; i < n; i++) {
     const u: unknown = updates[i];
     if (!isObject(u) || typeof u.id !== 'string') throw bad(i, 'it needs an id string');
-    for (const key of Object.keys(u)) if (key !== 'id' && key !== 'price' && key !== 'stock' && key !== 'available') throw bad(i, `unknown field "${key.slice(0, 40)}"`);
+    for (const key of Object.keys(u))
+      if (key !== 'id' && key !== 'price' && key !== 'stock' && key !== 'available') throw bad(i, `unknown field "${key.slice(0, 40)}"`);
     if (u.price === undefined && u.stock === undefined && u.available === undefined) throw bad(i, 'it changes nothing (give price, stock or available)');
     const row = table.lookup.get(u.id);
     if (row === undefined) throw new EventError('ITEM_UNKNOWN', `Item "${u.id.slice(0, 80)}" is not in the catalog; no update was applied.`);
@@ -83,8 +85,18 @@ export class LiveItems {
     const pick = (flags: Uint8Array): Int32Array => Int32Array.from(flags.keys()).filter((i) => flags[i] === 1);
     const priced = pick(v.hasPrice);
     const stocked = pick(v.hasStock);
-    if (priced.length > 0) table.setNumbers('price', Int32Array.from(priced, (i) => v.rows[i]!), Float64Array.from(priced, (i) => v.price[i]!));
-    if (stocked.length > 0) table.setNumbers('stock', Int32Array.from(stocked, (i) => v.rows[i]!), Float64Array.from(stocked, (i) => v.stock[i]!));
+    if (priced.length > 0)
+      table.setNumbers(
+        'price',
+        Int32Array.from(priced, (i) => v.rows[i]!),
+        Float64Array.from(priced, (i) => v.price[i]!),
+      );
+    if (stocked.length > 0)
+      table.setNumbers(
+        'stock',
+        Int32Array.from(stocked, (i) => v.rows[i]!),
+        Float64Array.from(stocked, (i) => v.stock[i]!),
+      );
     for (let i = 0; i < v.rows.length; i++) {
       if (v.available[i] === 1) this.withdrawn.add(v.rows[i]!);
       else if (v.available[i] === 0) this.withdrawn.delete(v.rows[i]!);

@@ -48,7 +48,9 @@ export async function newArrivals(s: Session, log: EventLog, options: PopularOpt
   const rows = Int32Array.from(counts.keys()).filter((r) => counts[r] === 0 && !exclude.has(r) && itemPassesFilters(s.table.item(r), o.filters));
   const { u, contributions } = await shopperProfile(s, log);
   const scores = await s.engine.run((scorer) => scorer.scoreRows(u, rows));
-  const order = Array.from(rows.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, o.k ?? 10);
+  const order = Array.from(rows.keys())
+    .sort((a, b) => scores[b]! - scores[a]! || a - b)
+    .slice(0, o.k ?? 10);
   const ranked = { rows: Int32Array.from(order, (i) => rows[i]!), scores: Float32Array.from(order, (i) => scores[i]!) };
   return withReason(toRecommendations(s, ranked, 'new', contributions), 'new');
 }
@@ -140,13 +142,21 @@ export async function recentlyViewed(s: Session, log: EventLog, options: { k?: n
 export async function search(s: Session, log: EventLog, query: string, options: SearchOptions): Promise<Recommendation[]> {
   const o = validateListOptions(options);
   if (typeof query !== 'string' || query.length > 500) throw new VitrineError('OPTIONS_INVALID', 'search() takes a query string of at most 500 characters.');
-  if (options.personalize !== undefined && typeof options.personalize !== 'boolean') throw new VitrineError('OPTIONS_INVALID', 'personalize must be a boolean.');
+  if (options.personalize !== undefined && typeof options.personalize !== 'boolean')
+    throw new VitrineError('OPTIONS_INVALID', 'personalize must be a boolean.');
   s.search ??= new SearchIndex(s.table.items());
   const hits = s.search.search(query, SEARCH_CANDIDATES).filter(({ row }) => available(s, row) && itemPassesFilters(s.table.item(row), o.filters));
   if (hits.length === 0) return [];
   const { u, contributions } = await shopperProfile(s, log);
   const personal = options.personalize !== false && contributions.length > 0;
-  const affinity = personal ? await s.engine.run((scorer) => scorer.scoreRows(u, Int32Array.from(hits, (h) => h.row))) : undefined;
+  const affinity = personal
+    ? await s.engine.run((scorer) =>
+        scorer.scoreRows(
+          u,
+          Int32Array.from(hits, (h) => h.row),
+        ),
+      )
+    : undefined;
   const ranked = blendSearch(hits, affinity, o.k ?? 10);
   const rows = { rows: Int32Array.from(ranked, (r) => r.row), scores: Float32Array.from(ranked, (r) => r.score) };
   const result = toRecommendations(s, rows, 'search_match', personal ? contributions : undefined);

@@ -43,7 +43,12 @@ export interface Session {
   /** Live price, stock and availability since this catalog was loaded (updateItems). */
   live: LiveItems;
   /** The shop's item updates file (options.itemUpdates, item-feed.ts), refreshed on its schedule. */
-  itemFeed?: { readonly url: string; readonly lastAppliedAt: string | undefined; readonly lastError: { code: string; message: string } | undefined; stop(): void };
+  itemFeed?: {
+    readonly url: string;
+    readonly lastAppliedAt: string | undefined;
+    readonly lastError: { code: string; message: string } | undefined;
+    stop(): void;
+  };
 }
 
 /** The started session, or CATALOG_NOT_LOADED. */

@@ -19,7 +19,13 @@ export async function shopperProfile(s: Session, log: EventLog): Promise<{ u: Fl
  * Ranked rows as results, each explained when `contributions` are given (the shopper's history
  * items behind it); an item nothing in the history explains has reason `popular`.
  */
-export function toRecommendations(s: Session, ranked: RankedRows, reason: ReasonCode, contributions?: Contribution[], affinity?: GraphAffinity): Recommendation[] {
+export function toRecommendations(
+  s: Session,
+  ranked: RankedRows,
+  reason: ReasonCode,
+  contributions?: Contribution[],
+  affinity?: GraphAffinity,
+): Recommendation[] {
   const sources = contributions?.map((c) => s.rows(c.row));
   return Array.from(ranked.rows, (row, i) => {
     const item: CatalogItem = s.table.item(row);

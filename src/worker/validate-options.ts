@@ -21,7 +21,8 @@ export function validateEngineOptions(options: EngineOptions): EngineOptions & {
   const h = options.history;
   if (h !== undefined) {
     if (!isObject(h)) throw invalid('history must be an object');
-    if (h.maxEvents !== undefined && (!Number.isInteger(h.maxEvents) || !isPositive(h.maxEvents))) throw invalid('history.maxEvents must be a positive integer');
+    if (h.maxEvents !== undefined && (!Number.isInteger(h.maxEvents) || !isPositive(h.maxEvents)))
+      throw invalid('history.maxEvents must be a positive integer');
     if (h.maxAgeDays !== undefined && !isPositive(h.maxAgeDays)) throw invalid('history.maxAgeDays must be positive');
   }
   const p = options.profile;
@@ -40,12 +41,14 @@ export function validateEngineOptions(options: EngineOptions): EngineOptions & {
   const b = options.buyItAgain;
   if (b !== undefined && (!isObject(b) || !isRate(b.minRepeatRate))) throw invalid('buyItAgain.minRepeatRate must be a number from 0 to 1');
   validateRules(options.rules);
-  if (options.consent !== undefined && options.consent !== 'granted' && options.consent !== 'required') throw invalid("consent must be 'granted' or 'required'");
+  if (options.consent !== undefined && options.consent !== 'granted' && options.consent !== 'required')
+    throw invalid("consent must be 'granted' or 'required'");
   for (const key of ['respectGlobalPrivacyControl', 'encryptHistory'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') throw invalid(`${key} must be a boolean`);
   }
   validatePin(options.catalogSha256);
-  if (options.catalogStallTimeoutMs !== undefined && !isPositive(options.catalogStallTimeoutMs)) throw invalid('catalogStallTimeoutMs must be a positive number of milliseconds');
+  if (options.catalogStallTimeoutMs !== undefined && !isPositive(options.catalogStallTimeoutMs))
+    throw invalid('catalogStallTimeoutMs must be a positive number of milliseconds');
   if (options.itemUpdates !== undefined) {
     const feed = options.itemUpdates as { url?: unknown; refreshSeconds?: unknown };
     if (!isObject(feed) || typeof feed.url !== 'string' || feed.url === '') throw invalid('itemUpdates must be { url: string, refreshSeconds?: number }');
@@ -72,7 +75,8 @@ function validateFilters(filters: unknown): ItemFilters | undefined {
     if (f[key] !== undefined && !(typeof f[key] === 'number' && Number.isFinite(f[key]))) throw invalid(`filters.${key} must be a finite number`);
   }
   if (f.inStock !== undefined && typeof f.inStock !== 'boolean') throw invalid('filters.inStock must be a boolean');
-  if (f.brands !== undefined && (!Array.isArray(f.brands) || !f.brands.every((c) => typeof c === 'string'))) throw invalid('filters.brands must be an array of strings');
+  if (f.brands !== undefined && (!Array.isArray(f.brands) || !f.brands.every((c) => typeof c === 'string')))
+    throw invalid('filters.brands must be an array of strings');
   return f;
 }
 

@@ -21,7 +21,10 @@ function expectSameRanking(actual: Ranked, reference: Ranked, label: string): vo
   actual.ids.forEach((id, i) => {
     if (id === reference.ids[i]) return;
     const neighbours = [reference.scores[i - 1], reference.scores[i + 1]].filter((s): s is number => s !== undefined);
-    expect(neighbours.some((s) => Math.abs(s - reference.scores[i]!) < TOLERANCE), `${label}: rank ${i} differs without a near-tie`).toBe(true);
+    expect(
+      neighbours.some((s) => Math.abs(s - reference.scores[i]!) < TOLERANCE),
+      `${label}: rank ${i} differs without a near-tie`,
+    ).toBe(true);
   });
 }
 
@@ -34,7 +37,13 @@ for (const backend of BACKENDS) {
         const rec = await h.createRecommender({ catalog: url, backend, namespace: `parity-${backend}` });
         const info = await rec.info();
         const items = catalog.items;
-        for (const [type, row] of [['view', 10], ['view', 11], ['add_to_cart', 12], ['purchase', 13], ['click', 400]] as const) {
+        for (const [type, row] of [
+          ['view', 10],
+          ['view', 11],
+          ['add_to_cart', 12],
+          ['purchase', 13],
+          ['click', 400],
+        ] as const) {
           await rec.track({ type, itemId: items[row]!.id });
         }
         const category = items[10]!.category!;
@@ -101,7 +110,7 @@ test('automatic choice measures the device, explains itself, and skips software 
   for (const b of info.backends.filter((b) => b.software)) expect(b.status).toBe('skipped');
 });
 
-test('the next visit reuses this device\'s calibration for the same catalog shape; erase forgets it', async ({ page }) => {
+test("the next visit reuses this device's calibration for the same catalog shape; erase forgets it", async ({ page }) => {
   const result = await page.evaluate(async (url) => {
     const first = await window.harness.createRecommender({ catalog: url, namespace: 'calibration' });
     const measured = await first.info();
@@ -155,7 +164,8 @@ test('no tensor leaks: 1,000 calls leave the tensor count unchanged', async ({ p
     for (let i = 0; i < 1000; i++) {
       const variant = i % 4;
       if (variant === 0) await rec.recommend({ k: 10 });
-      if (variant === 1) await rec.recommend({ k: 10, filters: { categories: [catalog.items[i]!.category ?? ''], inStock: true }, exclude: [catalog.items[i]!.id] });
+      if (variant === 1)
+        await rec.recommend({ k: 10, filters: { categories: [catalog.items[i]!.category ?? ''], inStock: true }, exclude: [catalog.items[i]!.id] });
       if (variant === 2) await rec.similar(catalog.items[i]!.id, { k: 5 });
       if (variant === 3) await rec.rerank(catalog.items.slice(i, i + 20).map((x) => x.id));
     }

@@ -22,7 +22,10 @@ test('buy it again lists only re-bought items, above a configurable floor; no re
       for (const row of [...never, ...low, ...high]) await rec.track({ type: 'purchase', itemId: id(row) });
       const again = await rec.buyItAgain({ k: 10 });
       const strict = await rec.buyItAgain({ k: 10, minRepeatRate: 0.45 });
-      const bad = await rec.buyItAgain({ minRepeatRate: 2 }).then(() => null, (e: { code: string }) => e.code);
+      const bad = await rec.buyItAgain({ minRepeatRate: 2 }).then(
+        () => null,
+        (e: { code: string }) => e.code,
+      );
       const info = (await rec.info()).buyItAgain;
       await rec.eraseHistory();
       await rec.dispose();
@@ -46,7 +49,12 @@ test('buy it again lists only re-bought items, above a configurable floor; no re
   expect(r.high).toHaveLength(2);
   // Never re-bought: never offered. The rest by rate, each with its rate as score.
   expect(r.again.map((x) => x.itemId).sort()).toEqual([...r.low, ...r.high].sort());
-  expect(r.again.slice(0, 2).map((x) => x.itemId).sort()).toEqual([...r.high].sort());
+  expect(
+    r.again
+      .slice(0, 2)
+      .map((x) => x.itemId)
+      .sort(),
+  ).toEqual([...r.high].sort());
   for (const x of r.again) expect(x).toMatchObject({ reason: 'buy_again' });
   for (const x of r.again) expect(x.score).toBeGreaterThanOrEqual(0.1);
   expect(r.strict.map((x) => x.itemId).sort()).toEqual([...r.high].sort());

@@ -88,7 +88,18 @@ test('a format v2 catalog (JSON metadata) still serves: the same items and recom
   // The v2 twin is written here from the v3 file the CLI built: same rows, ids, metadata and statistics.
   const v3 = await decodeCatalog(new Uint8Array(readFileSync('public/catalogs/scientific.vcat')));
   const { header, vectors, bias, items, extras } = v3;
-  const v2 = await encodeCatalog({ ids: items.map((i) => i.id), vectors, dim: header.dim, bias, items, extras, dtype: header.dtype, modelId: header.modelId, createdAt: header.createdAt, formatVersion: 2 });
+  const v2 = await encodeCatalog({
+    ids: items.map((i) => i.id),
+    vectors,
+    dim: header.dim,
+    bias,
+    items,
+    extras,
+    dtype: header.dtype,
+    modelId: header.modelId,
+    createdAt: header.createdAt,
+    formatVersion: 2,
+  });
   await page.route('**/catalogs/legacy-v2.vcat', (route) => route.fulfill({ body: Buffer.from(v2), contentType: 'application/octet-stream' }));
   const ids = items.slice(0, 400).map((i) => i.id);
   const result = await page.evaluate(
@@ -114,7 +125,8 @@ test('a format v2 catalog (JSON metadata) still serves: the same items and recom
   expect(result.fromV2.items).toEqual(result.fromV3.items);
   expect(result.fromV2.items.filter((i) => i?.category !== undefined).length).toBeGreaterThan(300);
   // Same items, scores and explanations (their weights are sums whose last bit may differ).
-  const rounded = (list: typeof result.fromV3.recommend) => list.map((r) => ({ ...r, because: r.because?.map((b) => ({ ...b, weight: b.weight.toFixed(12) })) }));
+  const rounded = (list: typeof result.fromV3.recommend) =>
+    list.map((r) => ({ ...r, because: r.because?.map((b) => ({ ...b, weight: b.weight.toFixed(12) })) }));
   expect(rounded(result.fromV2.recommend)).toEqual(rounded(result.fromV3.recommend));
   expect(result.fromV3.filtered.length).toBe(10);
   expect(result.fromV2.filtered).toEqual(result.fromV3.filtered);
@@ -147,7 +159,13 @@ test('a cached copy whose checksum fails serves its first results, then is repla
     const digest = async (b: ArrayBuffer) => Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', b))).join(',');
     const recached = await cache.match(absolute);
     const original = await fetch(url).then((r) => r.arrayBuffer());
-    return { startedFrom, finalSource: info.catalog.source, expected, after, recachedIntact: recached ? (await digest(await recached.arrayBuffer())) === (await digest(original)) : false };
+    return {
+      startedFrom,
+      finalSource: info.catalog.source,
+      expected,
+      after,
+      recachedIntact: recached ? (await digest(await recached.arrayBuffer())) === (await digest(original)) : false,
+    };
   }, SCIENTIFIC);
   expect(result.startedFrom).toBe('cache');
   expect(result.finalSource).toBe('network');

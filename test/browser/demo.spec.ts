@@ -15,7 +15,10 @@ const itemIds = async (page: Page, testid: string): Promise<string[]> =>
 async function expectAccessible(page: Page, label: string): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`), `${label}: accessibility`).toEqual([]);
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`),
+    `${label}: accessibility`,
+  ).toEqual([]);
 }
 
 test('a shopper searches, views a kind of product, adds to cart; rails, search and explanations follow; export and erase work', async ({ page }) => {
@@ -83,7 +86,9 @@ test('a shopper searches, views a kind of product, adds to cart; rails, search a
   const download = page.waitForEvent('download');
   await page.getByTestId('export').click();
   const file = await (await download).path();
-  const exported = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(file, 'utf8'))) as { events: Array<{ type: string; query?: string; itemId?: string }> };
+  const exported = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(file, 'utf8'))) as {
+    events: Array<{ type: string; query?: string; itemId?: string }>;
+  };
   const kinds = exported.events.map((e) => e.type);
   expect(kinds.filter((k) => k === 'view')).toHaveLength(3);
   expect(kinds.filter((k) => k === 'add_to_cart')).toHaveLength(1);

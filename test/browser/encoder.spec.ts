@@ -21,7 +21,11 @@ test.beforeEach(async ({ page }) => openHarness(page));
  * top 10 of recommend()'s full score (u·v + b + the catalog's graph terms, at `blends`' weights)
  * for the same events.
  */
-async function nodeScores(viewed: string[], events?: StoredEvent[], blends: GraphBlend[] = []): Promise<{ scores: Map<string, number>; topIds: string[]; recommended: Array<{ top: string[]; score: Map<string, number> }> }> {
+async function nodeScores(
+  viewed: string[],
+  events?: StoredEvent[],
+  blends: GraphBlend[] = [],
+): Promise<{ scores: Map<string, number>; topIds: string[]; recommended: Array<{ top: string[]; score: Map<string, number> }> }> {
   const catalog = await decodeCatalog(file(CATALOG));
   const encoder = createSasrecEncoder(file(ENCODER), catalog.vectors, catalog.header);
   const rowById = new Map(catalog.items.map((item, row) => [item.id, row]));
@@ -35,13 +39,23 @@ async function nodeScores(viewed: string[], events?: StoredEvent[], blends: Grap
     for (let j = 0; j < dim; j++) s += u[j]! * catalog.vectors[row * dim + j]!;
     scores.set(catalog.items[row]!.id, s);
   }
-  const topIds = [...scores].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([id]) => id);
+  const topIds = [...scores]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([id]) => id);
   const contributions = poolContributions(history, (id) => rowById.get(id), resolveProfileOptions(), Date.now());
   const recommended = blends.map((blend) => {
     const boost = new Map<number, number>();
-    for (const b of graphBoosts(graphAffinity(contributions, catalog.extras, blend))) for (const row of b.rows) boost.set(row, (boost.get(row) ?? 0) + b.weight);
+    for (const b of graphBoosts(graphAffinity(contributions, catalog.extras, blend)))
+      for (const row of b.rows) boost.set(row, (boost.get(row) ?? 0) + b.weight);
     const score = new Map(catalog.items.map((item, row) => [item.id, scores.get(item.id)! + (boost.get(row) ?? 0)]));
-    return { score, top: [...score].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([id]) => id) };
+    return {
+      score,
+      top: [...score]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 10)
+        .map(([id]) => id),
+    };
   });
   return { scores, topIds, recommended };
 }
@@ -53,7 +67,10 @@ test('recommend() scores with the encoder equal the Node encoder within 1e-4', a
   const viewed = [warm[3]!, warm[40]!, warm[41]!, warm[7]!, warm[120]!];
   const expected = await nodeScores(viewed);
   // Node's top 10 and 40 more items spread over the catalog, shuffled by a fixed stride.
-  const spread = catalog.items.filter((_, row) => row % 37 === 5).slice(0, 40).map((item) => item.id);
+  const spread = catalog.items
+    .filter((_, row) => row % 37 === 5)
+    .slice(0, 40)
+    .map((item) => item.id);
   const ids = [...new Set([...spread, ...expected.topIds])].reverse();
 
   const browser = await page.evaluate(
@@ -84,7 +101,13 @@ test('recommend() scores with the encoder equal the Node encoder within 1e-4', a
       await plain.eraseHistory();
       await rec.dispose();
       await plain.dispose();
-      return { reranked: reranked.map((r) => ({ itemId: r.itemId, score: r.score })), recs: recs.map((r) => r.itemId), pooled: pooled.map((r) => r.itemId), events, latency };
+      return {
+        reranked: reranked.map((r) => ({ itemId: r.itemId, score: r.score })),
+        recs: recs.map((r) => r.itemId),
+        pooled: pooled.map((r) => r.itemId),
+        events,
+        latency,
+      };
     },
     { catalog: CATALOG, encoder: ENCODER, viewed, ids },
   );

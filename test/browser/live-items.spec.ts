@@ -74,10 +74,24 @@ for (const backend of ['simd', 'wasm'] as const) {
 test('updates are all or nothing with typed errors, and persist across visits until the next catalog', async ({ page }) => {
   const first = await page.evaluate(async (url) => {
     const rec = await window.harness.createRecommender({ catalog: url, backend: 'wasm', namespace: 'live-persist' });
-    const code = (p: Promise<unknown>) => p.then(() => null, (e: { code?: string }) => e.code ?? 'no code');
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: { code?: string }) => e.code ?? 'no code',
+      );
     const errors = {
-      unknown: await code(rec.updateItems([{ id: 'p1', price: 1 }, { id: 'nope', price: 2 }])),
-      negative: await code(rec.updateItems([{ id: 'p1', price: 3 }, { id: 'p2', price: -1 }])),
+      unknown: await code(
+        rec.updateItems([
+          { id: 'p1', price: 1 },
+          { id: 'nope', price: 2 },
+        ]),
+      ),
+      negative: await code(
+        rec.updateItems([
+          { id: 'p1', price: 3 },
+          { id: 'p2', price: -1 },
+        ]),
+      ),
       nan: await code(rec.updateItems([{ id: 'p1', stock: Number.NaN }])),
       text: await code(rec.updateItems([{ id: 'p1', stock: '3' as never }])),
       flag: await code(rec.updateItems([{ id: 'p1', available: 'no' as never }])),
@@ -86,11 +100,23 @@ test('updates are all or nothing with typed errors, and persist across visits un
       notArray: await code(rec.updateItems('p1' as never)),
     };
     const untouched = (await rec.items(['p1']))[0];
-    await rec.updateItems([{ id: 'p1', price: 1.25, stock: 0 }, { id: 'p2', available: false }]);
+    await rec.updateItems([
+      { id: 'p1', price: 1.25, stock: 0 },
+      { id: 'p2', available: false },
+    ]);
     await rec.dispose();
     return { errors, untouched, original: (await window.harness.fetchCatalog(url)).items[1] };
   }, SHOP);
-  expect(first.errors).toEqual({ unknown: 'ITEM_UNKNOWN', negative: 'ITEM_UPDATE_INVALID', nan: 'ITEM_UPDATE_INVALID', text: 'ITEM_UPDATE_INVALID', flag: 'ITEM_UPDATE_INVALID', extra: 'ITEM_UPDATE_INVALID', empty: 'ITEM_UPDATE_INVALID', notArray: 'OPTIONS_INVALID' });
+  expect(first.errors).toEqual({
+    unknown: 'ITEM_UNKNOWN',
+    negative: 'ITEM_UPDATE_INVALID',
+    nan: 'ITEM_UPDATE_INVALID',
+    text: 'ITEM_UPDATE_INVALID',
+    flag: 'ITEM_UPDATE_INVALID',
+    extra: 'ITEM_UPDATE_INVALID',
+    empty: 'ITEM_UPDATE_INVALID',
+    notArray: 'OPTIONS_INVALID',
+  });
   expect(first.untouched).toEqual(first.original);
   await page.reload();
   await expect(page.locator('#status')).toHaveText('ready');
@@ -150,7 +176,11 @@ test('a published item updates file: applied at start-up and on its schedule, re
       });
     await page.evaluate(
       async ([url, feed]) => {
-        (window as unknown as { feedRec: unknown }).feedRec = await window.harness.createRecommender({ catalog: url, namespace: 'feed', itemUpdates: { url: feed, refreshSeconds: 1 } });
+        (window as unknown as { feedRec: unknown }).feedRec = await window.harness.createRecommender({
+          catalog: url,
+          namespace: 'feed',
+          itemUpdates: { url: feed, refreshSeconds: 1 },
+        });
       },
       [SHOP, server.url] as const,
     );
@@ -161,13 +191,19 @@ test('a published item updates file: applied at start-up and on its schedule, re
     // Unchanged: revalidated, not downloaded again.
     await expect.poll(() => server.log.filter((e) => e.status === 304).length, { timeout: 10_000 }).toBeGreaterThan(0);
     // A new version: x back on sale, y withdrawn.
-    server.body = json([{ id: x, available: true }, { id: y, available: false }]);
+    server.body = json([
+      { id: x, available: true },
+      { id: y, available: false },
+    ]);
     await expect.poll(async () => (await state()).top, { timeout: 15_000 }).toContain(x);
     expect((await state()).top).not.toContain(y);
     // A broken version and one naming an unknown item: reported, nothing applied, the last state holds.
     server.body = new TextEncoder().encode('{ not json');
     await expect.poll(async () => (await state()).info?.lastError?.code, { timeout: 15_000 }).toBe('ITEM_UPDATES_FETCH_FAILED');
-    server.body = json([{ id: y, available: true }, { id: 'no-such-item', available: false }]);
+    server.body = json([
+      { id: y, available: true },
+      { id: 'no-such-item', available: false },
+    ]);
     await expect.poll(async () => (await state()).info?.lastError?.code, { timeout: 15_000 }).toBe('ITEM_UNKNOWN');
     expect((await state()).top).not.toContain(y);
     await page.evaluate(async () => {

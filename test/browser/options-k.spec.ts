@@ -27,8 +27,17 @@ test('every method rejects k: -1, 0, 1.5, "x", NaN and 1001 with OPTIONS_INVALID
     const out: Record<string, { bad: Array<string | null>; good: number | string }> = {};
     for (const [name, call] of Object.entries(methods)) {
       const bad = [];
-      for (const k of [-1, 0, 1.5, 'x', Number.NaN, 1001]) bad.push(await call({ k: k as never }).then(() => null, (e: { code?: string }) => e.code ?? 'no code'));
-      const good = await call({ k: 3 as never }).then((list) => list.length, (e: { code?: string }) => `threw ${e.code}`);
+      for (const k of [-1, 0, 1.5, 'x', Number.NaN, 1001])
+        bad.push(
+          await call({ k: k as never }).then(
+            () => null,
+            (e: { code?: string }) => e.code ?? 'no code',
+          ),
+        );
+      const good = await call({ k: 3 as never }).then(
+        (list) => list.length,
+        (e: { code?: string }) => `threw ${e.code}`,
+      );
       out[name] = { bad, good };
     }
     await rec.eraseHistory();

@@ -16,7 +16,10 @@ const data = process.env.VITRINE_DATA ?? resolve(root, '../shared/data');
 const out = join(root, 'public/catalogs/pytorch');
 const hasTorch = spawnSync(python, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0;
 
-test.skip(!hasTorch, `PyTorch is not installed for ${python} (Debian: apt-get install -y python3-torch; npm test installs it as root through scripts/ensure-torch.mjs): the PyTorch parity test is skipped.`);
+test.skip(
+  !hasTorch,
+  `PyTorch is not installed for ${python} (Debian: apt-get install -y python3-torch; npm test installs it as root through scripts/ensure-torch.mjs): the PyTorch parity test is skipped.`,
+);
 test.beforeEach(async ({ page }) => openHarness(page));
 
 interface PythonResult {
@@ -30,7 +33,11 @@ function pytorchScores(catalog: string, histories: string[][], ids: string[], ex
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'histories.json'), JSON.stringify(histories));
   writeFileSync(join(out, 'ids.json'), JSON.stringify(ids));
-  const stdout = execFileSync(python, ['train/python/encode.py', '--catalog', catalog, '--histories', join(out, 'histories.json'), '--ids', join(out, 'ids.json'), ...extra], { cwd: root, encoding: 'utf8' });
+  const stdout = execFileSync(
+    python,
+    ['train/python/encode.py', '--catalog', catalog, '--histories', join(out, 'histories.json'), '--ids', join(out, 'ids.json'), ...extra],
+    { cwd: root, encoding: 'utf8' },
+  );
   return (JSON.parse(stdout) as { results: PythonResult[] }).results;
 }
 
@@ -40,7 +47,10 @@ async function historiesFor(catalogPath: string): Promise<{ histories: string[][
   const id = (row: number): string => catalog.items[row % catalog.items.length]!.id;
   const histories = [[3, 40, 41, 7, 120].map(id), Array.from({ length: 25 }, (_, i) => id(11 + 17 * i)), [id(5)]];
   // 40 items spread over the catalog, scored by rerank() (u·v + b, no graphs).
-  const ids = catalog.items.filter((_, row) => row % 37 === 5).slice(0, 40).map((item) => item.id);
+  const ids = catalog.items
+    .filter((_, row) => row % 37 === 5)
+    .slice(0, 40)
+    .map((item) => item.id);
   return { histories, ids };
 }
 
@@ -92,11 +102,43 @@ test('a PyTorch encoder trained with two DDP processes runs in the browser with 
   const catalog = join(out, 'ddp.vcat');
   // A few steps on the Scientific log (no dropout: the runs below must be deterministic).
   const train = (processes: number, extra: string[]): void => {
-    execFileSync(python, [
-      'train/python/train.py', '--log', `${data}/amazon-scientific-unisrec/Scientific.test.inter`, '--format', 'unisrec',
-      '--dim', '16', '--max-len', '8', '--blocks', '2', '--heads', '2', '--negatives', '64', '--batch-size', '64', '--dropout', '0',
-      '--encoder-epochs', '1', '--steps-per-epoch', '6', '--validation-users', '200', '--processes', String(processes), '--threads', '1', '--quiet', ...extra,
-    ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(
+      python,
+      [
+        'train/python/train.py',
+        '--log',
+        `${data}/amazon-scientific-unisrec/Scientific.test.inter`,
+        '--format',
+        'unisrec',
+        '--dim',
+        '16',
+        '--max-len',
+        '8',
+        '--blocks',
+        '2',
+        '--heads',
+        '2',
+        '--negatives',
+        '64',
+        '--batch-size',
+        '64',
+        '--dropout',
+        '0',
+        '--encoder-epochs',
+        '1',
+        '--steps-per-epoch',
+        '6',
+        '--validation-users',
+        '200',
+        '--processes',
+        String(processes),
+        '--threads',
+        '1',
+        '--quiet',
+        ...extra,
+      ],
+      { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
   };
   // Two processes, spawn + gloo on CPU, exported and built into a catalog with the CLI.
   train(2, ['--log-json', join(out, 'ddp.log.json'), '--out', catalog]);
@@ -109,7 +151,13 @@ test('a PyTorch encoder trained with two DDP processes runs in the browser with 
   for (const [name, t] of decodeEncoder(readFileSync(`${catalog}.encoder`)).tensors) {
     t.data.forEach((x, i) => expect(Math.abs(x - single.get(name)!.data[i]!), name).toBeLessThan(1e-4));
   }
-  expect(JSON.parse(readFileSync(`${catalog}.encoder`).subarray(12, 12 + readFileSync(`${catalog}.encoder`).readUInt32LE(8)).toString())).toMatchObject({ trainer: 'pytorch', config: { blocks: 2, heads: 2, maxLen: 8 } });
+  expect(
+    JSON.parse(
+      readFileSync(`${catalog}.encoder`)
+        .subarray(12, 12 + readFileSync(`${catalog}.encoder`).readUInt32LE(8))
+        .toString(),
+    ),
+  ).toMatchObject({ trainer: 'pytorch', config: { blocks: 2, heads: 2, maxLen: 8 } });
 
   const { histories, ids } = await historiesFor(catalog);
   const torch = pytorchScores(catalog, histories, ids);
@@ -134,7 +182,22 @@ test('a Node-trained encoder read by PyTorch gives the browser scores and top 10
   browserOnNode.forEach((b, i) => ids.forEach((id) => expect(Math.abs(b.scores[id]! - torch[i]!.scores[id]!)).toBeLessThan(1e-4)));
   // That catalog's recommend() adds its bought-together / bought-next graphs; rebuilt from the
   // exported .npy + ids + bias (no graphs), recommend() is u·v + b: PyTorch's top 10.
-  execFileSync(process.execPath, ['bin/vitrine.js', 'build-catalog', '--embeddings', `${stem}.embeddings.npy`, '--ids', `${stem}.ids.txt`, '--metadata', `${stem}.items.tsv`, '--out', `${stem}.vcat`], { cwd: root, stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [
+      'bin/vitrine.js',
+      'build-catalog',
+      '--embeddings',
+      `${stem}.embeddings.npy`,
+      '--ids',
+      `${stem}.ids.txt`,
+      '--metadata',
+      `${stem}.items.tsv`,
+      '--out',
+      `${stem}.vcat`,
+    ],
+    { cwd: root, stdio: 'ignore' },
+  );
   const idsWithTop = [...new Set([...ids, ...torch.flatMap((t) => t.top.slice(0, 10).map((r) => r.itemId))])];
   const torchAll = pytorchScores(`${stem}.vcat`, histories, idsWithTop);
   expectParity(await browserScores(page, '/catalogs/pytorch/from-node.vcat', histories, idsWithTop), torchAll, idsWithTop);

@@ -13,7 +13,10 @@ test('complements of a cake stand are tea sets and cake tins, not more cake stan
     const complements = await rec.complements([stand.id], { k: 8 });
     const similar = await rec.similar(stand.id, { k: 8 });
     const cart = await rec.complements([stand.id, catalog.items.find((i) => i.title === 'PARTY BUNTING')!.id], { k: 10 });
-    const unknown = await rec.complements(['NOPE']).then(() => null, (e: { code: string }) => e.code);
+    const unknown = await rec.complements(['NOPE']).then(
+      () => null,
+      (e: { code: string }) => e.code,
+    );
     await rec.dispose();
     return { stand: stand.id, complements, similar, cart, unknown };
   }, RETAIL);
@@ -42,7 +45,10 @@ test('trending, new arrivals, recently viewed and buy it again', async ({ page }
     const freshAfter = await rec.newArrivals({ k: 10 });
     // Two items shoppers re-buy and one nobody re-bought: only the first two come back.
     const rates = catalog.extras.repeatRate!;
-    const rebought = catalog.items.filter((_, r) => rates[r]! >= 0.2).slice(0, 2).map((i) => i.id);
+    const rebought = catalog.items
+      .filter((_, r) => rates[r]! >= 0.2)
+      .slice(0, 2)
+      .map((i) => i.id);
     const bought = [...rebought, catalog.items.find((_, r) => rates[r] === 0)!.id];
     for (const itemId of bought) await rec.track({ type: 'purchase', itemId });
     const again = await rec.buyItAgain({ k: 10 });
@@ -50,10 +56,20 @@ test('trending, new arrivals, recently viewed and buy it again', async ({ page }
     await rec.eraseHistory();
     await rec.dispose();
     return {
-      trending, popular, freshBefore, freshAfter, again, recent, bought, rebought,
+      trending,
+      popular,
+      freshBefore,
+      freshAfter,
+      again,
+      recent,
+      bought,
+      rebought,
       allCold: [...freshBefore, ...freshAfter].every((r) => cold.has(r.itemId)),
       christmas: christmas.map((i) => i.id),
-      trendingTop: Array.from(catalog.extras.trending!.keys()).sort((a, b) => catalog.extras.trending![b]! - catalog.extras.trending![a]!).slice(0, 10).map((r) => catalog.items[r]!.id),
+      trendingTop: Array.from(catalog.extras.trending!.keys())
+        .sort((a, b) => catalog.extras.trending![b]! - catalog.extras.trending![a]!)
+        .slice(0, 10)
+        .map((r) => catalog.items[r]!.id),
     };
   }, RETAIL);
   expect(result.trending.map((r) => r.itemId)).toEqual(result.trendingTop);
@@ -63,7 +79,10 @@ test('trending, new arrivals, recently viewed and buy it again', async ({ page }
   expect(result.allCold).toBe(true);
   expect(result.freshAfter.every((r) => r.reason === 'new')).toBe(true);
   const xmas = (list: typeof result.freshAfter): number => list.filter((r) => /CHRISTMAS|XMAS|ADVENT|SNOW|SANTA|REINDEER/.test(r.item.title ?? '')).length;
-  console.log('new arrivals after Christmas views:', result.freshAfter.map((r) => r.item.title));
+  console.log(
+    'new arrivals after Christmas views:',
+    result.freshAfter.map((r) => r.item.title),
+  );
   expect(xmas(result.freshAfter)).toBeGreaterThan(xmas(result.freshBefore));
   expect(result.again.map((r) => r.itemId).sort()).toEqual([...result.rebought].sort());
   expect(result.again.every((r) => r.reason === 'buy_again')).toBe(true);
@@ -87,7 +106,10 @@ test('business rules: a boosted brand rises, a buried item drops, a pinned item 
     const filtered = await rec.recommend({ k: 10, rules: [{ action: 'filter', where: { categories: [category] } }] });
     const capped = await rec.recommend({ k: 10, cap: { perCategory: 1 } });
     const brandFilter = await rec.recommend({ k: 5, filters: { brands: [brand] } });
-    const bad = await rec.recommend({ rules: [{ action: 'explode' } as never] }).then(() => null, (e: { code: string }) => e.code);
+    const bad = await rec.recommend({ rules: [{ action: 'explode' } as never] }).then(
+      () => null,
+      (e: { code: string }) => e.code,
+    );
     await rec.eraseHistory();
     await rec.dispose();
     return { base, brand, boosted, buried, pinned, pinId, filtered, category, capped, brandFilter, bad };
@@ -157,24 +179,38 @@ test('top categories and brands follow the shopper; diversity and debiasing chan
     const rowOf = new Map(catalog.items.map((i, r) => [i.id, r]));
     const dim = catalog.header.dim;
     const cos = (a: number, b: number): number => {
-      let d = 0, na = 0, nb = 0;
+      let d = 0,
+        na = 0,
+        nb = 0;
       for (let j = 0; j < dim; j++) {
-        const x = catalog.vectors[a * dim + j]!, y = catalog.vectors[b * dim + j]!;
-        d += x * y; na += x * x; nb += y * y;
+        const x = catalog.vectors[a * dim + j]!,
+          y = catalog.vectors[b * dim + j]!;
+        d += x * y;
+        na += x * x;
+        nb += y * y;
       }
       return d / Math.sqrt(na * nb);
     };
     const intraSimilarity = (list: Array<{ itemId: string }>): number => {
       const rows = list.map((r) => rowOf.get(r.itemId)!);
-      let sum = 0, n = 0;
-      for (let i = 0; i < rows.length; i++) for (let j = i + 1; j < rows.length; j++) { sum += cos(rows[i]!, rows[j]!); n++; }
+      let sum = 0,
+        n = 0;
+      for (let i = 0; i < rows.length; i++)
+        for (let j = i + 1; j < rows.length; j++) {
+          sum += cos(rows[i]!, rows[j]!);
+          n++;
+        }
       return sum / n;
     };
     const meanBias = (list: Array<{ itemId: string }>): number => list.reduce((s, r) => s + catalog.bias[rowOf.get(r.itemId)!]!, 0) / list.length;
     return {
-      category: target.category, categories, brands,
-      simPlain: intraSimilarity(plain), simDiverse: intraSimilarity(diverse),
-      biasPlain: meanBias(plainLong), biasDebiased: meanBias(debiased),
+      category: target.category,
+      categories,
+      brands,
+      simPlain: intraSimilarity(plain),
+      simDiverse: intraSimilarity(diverse),
+      biasPlain: meanBias(plainLong),
+      biasDebiased: meanBias(debiased),
     };
   }, SCIENTIFIC);
   expect(result.categories[0]!.name).toBe(result.category);

@@ -79,7 +79,11 @@ test('similar() returns items a person would call related', async ({ page }) => 
 test('rerank() orders a search result list by the shopper’s affinity and keeps unknown ids last', async ({ page }) => {
   const result = await page.evaluate(async (url) => {
     const catalog = await window.harness.fetchCatalog(url);
-    const ids = (re: RegExp, n: number): string[] => catalog.items.filter((i) => re.test(i.title ?? '')).slice(0, n).map((i) => i.id);
+    const ids = (re: RegExp, n: number): string[] =>
+      catalog.items
+        .filter((i) => re.test(i.title ?? ''))
+        .slice(0, n)
+        .map((i) => i.id);
     const christmas = ids(/CHRISTMAS/, 4);
     const bags = ids(/^LUNCH BAG/, 4);
     const rec = await window.harness.createRecommender({ catalog: url, namespace: 'rerank', backend: 'wasm' });
@@ -91,7 +95,12 @@ test('rerank() orders a search result list by the shopper’s affinity and keeps
     return { ranked, bags, searchResults };
   }, RETAIL);
   expect(result.ranked.map((r) => r.itemId).sort()).toEqual([...result.searchResults].sort());
-  expect(result.ranked.slice(0, 4).map((r) => r.itemId).sort()).toEqual([...result.bags].sort());
+  expect(
+    result.ranked
+      .slice(0, 4)
+      .map((r) => r.itemId)
+      .sort(),
+  ).toEqual([...result.bags].sort());
   expect(result.ranked.at(-1)).toEqual({ itemId: 'NOT-IN-CATALOG', score: null });
   const scores = result.ranked.slice(0, -1).map((r) => r.score!);
   expect(scores).toEqual([...scores].sort((a, b) => b - a));
@@ -121,14 +130,18 @@ test('filters and exclusions hold: price range, excluded and purchased items nev
   expect(ids(result.samePriceNotBought)).not.toContain(result.popular[0]!.itemId);
   expect(ids(result.excluded)).not.toContain(result.popular[1]!.itemId);
   expect(result.cheap).toHaveLength(50);
-  for (const r of result.cheap) expect(r.item.price).toBeGreaterThanOrEqual(1), expect(r.item.price).toBeLessThanOrEqual(2);
+  for (const r of result.cheap) (expect(r.item.price).toBeGreaterThanOrEqual(1), expect(r.item.price).toBeLessThanOrEqual(2));
   expect(result.none).toEqual([]);
 });
 
 test('bad options are rejected with a typed error that crosses the worker boundary', async ({ page }) => {
   const errors = await page.evaluate(async (url) => {
     const rec = await window.harness.createRecommender({ catalog: url, backend: 'wasm' });
-    const capture = async (run: () => Promise<unknown>) => run().then(() => null, (e: Error & { code?: string }) => ({ name: e.name, code: e.code, isError: e instanceof Error }));
+    const capture = async (run: () => Promise<unknown>) =>
+      run().then(
+        () => null,
+        (e: Error & { code?: string }) => ({ name: e.name, code: e.code, isError: e instanceof Error }),
+      );
     const out = {
       k: await capture(() => rec.recommend({ k: 0 })),
       filters: await capture(() => rec.recommend({ filters: { priceMin: Number.NaN } })),

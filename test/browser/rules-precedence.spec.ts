@@ -68,13 +68,23 @@ const optionsArb: fc.Arbitrary<RecommendOptions> = fc.record(
     k: fc.integer({ min: 1, max: 15 }),
     exclude: fc.array(ID, { maxLength: 5 }),
     filters: fc.record(
-      { priceMin: fc.integer({ min: 0, max: 40 }), priceMax: fc.integer({ min: 30, max: 100 }), inStock: fc.boolean(), categories: fc.subarray(['cat-0', 'cat-1', 'cat-2', 'cat-3', 'cat-4', 'cat-5'], { minLength: 1 }), brands: fc.subarray(['brand-0', 'brand-1', 'brand-2', 'brand-3'], { minLength: 1 }) },
+      {
+        priceMin: fc.integer({ min: 0, max: 40 }),
+        priceMax: fc.integer({ min: 30, max: 100 }),
+        inStock: fc.boolean(),
+        categories: fc.subarray(['cat-0', 'cat-1', 'cat-2', 'cat-3', 'cat-4', 'cat-5'], { minLength: 1 }),
+        brands: fc.subarray(['brand-0', 'brand-1', 'brand-2', 'brand-3'], { minLength: 1 }),
+      },
       { requiredKeys: [] },
     ),
     rules: fc.array(
       fc.oneof(
         fc.record({ action: fc.constant('pin' as const), itemId: ID, position: fc.integer({ min: 0, max: 20 }), force: fc.boolean() }),
-        fc.record({ action: fc.constantFrom('boost' as const, 'bury' as const), where: fc.record({ brands: fc.subarray(['brand-0', 'brand-5'], { minLength: 1 }) }), weight: fc.double({ min: 0, max: 3, noNaN: true }) }),
+        fc.record({
+          action: fc.constantFrom('boost' as const, 'bury' as const),
+          where: fc.record({ brands: fc.subarray(['brand-0', 'brand-5'], { minLength: 1 }) }),
+          weight: fc.double({ min: 0, max: 3, noNaN: true }),
+        }),
         fc.record({ action: fc.constant('filter' as const), where: fc.record({ priceMax: fc.integer({ min: 20, max: 100 }) }) }),
       ) as fc.Arbitrary<BusinessRule>,
       { maxLength: 3 },
@@ -117,7 +127,10 @@ test(`${BROWSER_CASES} random option sets through the real worker keep every har
         }
         const free = list.filter((x) => x.reason !== 'pinned');
         for (let j = 1; j < free.length; j++) if (free[j - 1]!.score < free[j]!.score) fail('not descending');
-        for (const [key, field] of [['perBrand', 'brand'], ['perCategory', 'category']] as const) {
+        for (const [key, field] of [
+          ['perBrand', 'brand'],
+          ['perCategory', 'category'],
+        ] as const) {
           const cap = o.cap?.[key];
           if (cap === undefined) continue;
           const counts = new Map<string, number>();

@@ -45,8 +45,14 @@ test.beforeAll(async () => {
   const serve = (folder: string): Promise<StaticServer> => startStaticServer({ '/': app(folder) }, { 'cache-control': 'no-store' });
   // The vite build with the tfjs part missing, as when a deployment drops a file.
   cpSync(app('vite/dist'), app('vite/dist-without-part'), { recursive: true });
-  for (const file of readdirSync(app('vite/dist-without-part/assets')).filter((f) => f.startsWith('vitrine-tfjs'))) rmSync(app(`vite/dist-without-part/assets/${file}`));
-  const statics = { webpack: await serve('webpack/dist'), esbuild: await serve('esbuild/dist'), plain: await serve('.'), withoutPart: await serve('vite/dist-without-part') };
+  for (const file of readdirSync(app('vite/dist-without-part/assets')).filter((f) => f.startsWith('vitrine-tfjs')))
+    rmSync(app(`vite/dist-without-part/assets/${file}`));
+  const statics = {
+    webpack: await serve('webpack/dist'),
+    esbuild: await serve('esbuild/dist'),
+    plain: await serve('.'),
+    withoutPart: await serve('vite/dist-without-part'),
+  };
   servers.push(vitePreview, viteDev, ...Object.values(statics).map((s) => ({ stop: () => s.close() })));
   Object.assign(origins, {
     'vite build': `${vitePreview.origin}/index.html`,
@@ -74,11 +80,15 @@ async function quickStart(page: Page, url: string): Promise<QuickStartResult> {
 
 test('a browser-only install is one package, light, without install scripts; the CLI runs from it', () => {
   const mb = install.bytes / 1e6;
-  console.log(`browser-only install: ${install.packages} package(s), node_modules ${mb.toFixed(1)} MB (du -sh: ${execFileSync('du', ['-sh', join(shop, 'shop/node_modules')], { encoding: 'utf8' }).split('\t')[0]})`);
+  console.log(
+    `browser-only install: ${install.packages} package(s), node_modules ${mb.toFixed(1)} MB (du -sh: ${execFileSync('du', ['-sh', join(shop, 'shop/node_modules')], { encoding: 'utf8' }).split('\t')[0]})`,
+  );
   expect(install.installScripts).toEqual([]);
   expect(install.packages).toBeLessThanOrEqual(3);
   expect(mb).toBeLessThanOrEqual(15);
-  const version = (JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: REPO, encoding: 'utf8' })) as { version: string }).version;
+  const version = (
+    JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: REPO, encoding: 'utf8' })) as { version: string }
+  ).version;
   expect(vitrineCli(join(shop, 'shop'), '--version').trim()).toBe(version);
   expect(vitrineCli(join(shop, 'shop'), '--help')).toContain('train');
 });
@@ -93,7 +103,11 @@ test('server-side rendering: importing in Node works; createRecommender rejects 
 });
 
 test('the declarations type-check a strict consumer without the bundled dependencies', () => {
-  const tsc = (): string => execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'node-ssr/tsconfig.json'], { cwd: join(shop, 'shop'), encoding: 'utf8' });
+  const tsc = (): string =>
+    execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'node-ssr/tsconfig.json'], {
+      cwd: join(shop, 'shop'),
+      encoding: 'utf8',
+    });
   expect(() => tsc()).not.toThrow();
 });
 
@@ -125,14 +139,16 @@ for (const setup of ['no bundler', 'vite build', 'vite dev', 'webpack 5', 'esbui
   }
 }
 
-test('the escape hatch: files served from a folder of the shop\'s choosing (assetsBase)', async ({ page }) => {
+test("the escape hatch: files served from a folder of the shop's choosing (assetsBase)", async ({ page }) => {
   cpSync(join(shop, 'shop/node_modules/vitrine/dist'), join(shop, 'shop/static/vitrine'), { recursive: true });
   const result = await quickStart(page, `${origins['no bundler']}?backend=wasm&assetsBase=/static/vitrine/`);
   expect(result, result.message).toMatchObject({ ok: true, backend: 'wasm' });
   expect(result.parts.tfjs.url).toContain('/static/vitrine/vitrine-tfjs.js');
 });
 
-test('a tfjs part answering 404: default options never ask for it here; with an encoder the SIMD kernel and pooled history serve and info() names the failure', async ({ page }) => {
+test('a tfjs part answering 404: default options never ask for it here; with an encoder the SIMD kernel and pooled history serve and info() names the failure', async ({
+  page,
+}) => {
   const plain = await quickStart(page, origins['vite build, tfjs part missing']!);
   expect(plain, plain.message).toMatchObject({ ok: true, backend: 'simd', parts: { tfjs: { status: 'idle' } } });
   const withEncoder = await quickStart(page, `${origins['vite build, tfjs part missing']}?encoder`);

@@ -20,7 +20,13 @@ export interface Install {
 }
 
 const run = (cwd: string, command: string, args: string[], timeout = 300_000): string =>
-  execFileSync(command, args, { cwd, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
+  execFileSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+  });
 
 /** Bytes of the files under `path`; links (node_modules/.bin) are not followed. */
 function duBytes(path: string): number {
@@ -82,9 +88,35 @@ export function trainCatalog(shop: string): string {
   const out = join(shop, 'site');
   mkdirSync(out, { recursive: true });
   const data = join(DATA, 'amazon-scientific-unisrec');
-  vitrineCli(shop, 'train', '--log', join(data, 'Scientific.test.inter'), '--format', 'unisrec', '--metadata', join(data, 'items.tsv'),
-    '--columns', 'id=item_index,category=category_path', '--dim', '16', '--encoder', 'sasrec', '--max-len', '20', '--blocks', '1',
-    '--encoder-epochs', '2', '--negatives', '128', '--validation-users', '500', '--quiet', '--out', join(out, 'catalog.vcat'));
+  vitrineCli(
+    shop,
+    'train',
+    '--log',
+    join(data, 'Scientific.test.inter'),
+    '--format',
+    'unisrec',
+    '--metadata',
+    join(data, 'items.tsv'),
+    '--columns',
+    'id=item_index,category=category_path',
+    '--dim',
+    '16',
+    '--encoder',
+    'sasrec',
+    '--max-len',
+    '20',
+    '--blocks',
+    '1',
+    '--encoder-epochs',
+    '2',
+    '--negatives',
+    '128',
+    '--validation-users',
+    '500',
+    '--quiet',
+    '--out',
+    join(out, 'catalog.vcat'),
+  );
   return out;
 }
 
@@ -110,7 +142,15 @@ export const removeShopFolder = (path: string): void => rmSync(path, { recursive
 /** `vite` (dev server) or `vite preview` in a fixture app; resolves once it answers. */
 export async function startVite(cwd: string, mode: 'dev' | 'preview'): Promise<{ origin: string; stop: () => void }> {
   const port = await freePort();
-  const args = [join(cwd, '../node_modules/vite/bin/vite.js'), ...(mode === 'preview' ? ['preview'] : []), '--host', '127.0.0.1', '--port', String(port), '--strictPort'];
+  const args = [
+    join(cwd, '../node_modules/vite/bin/vite.js'),
+    ...(mode === 'preview' ? ['preview'] : []),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--strictPort',
+  ];
   const child: ChildProcess = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const origin = await new Promise<string>((resolveOrigin, reject) => {

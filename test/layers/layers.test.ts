@@ -7,10 +7,21 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '../..');
 const depcruise = (cwd: string): { status: number; output: string } => {
   try {
-    const output = execFileSync(process.execPath, [resolve(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'src/**/*.ts', '--config', resolve(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'err'], {
-      cwd,
-      encoding: 'utf8',
-    });
+    const output = execFileSync(
+      process.execPath,
+      [
+        resolve(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'),
+        'src/**/*.ts',
+        '--config',
+        resolve(ROOT, '.dependency-cruiser.cjs'),
+        '--output-type',
+        'err',
+      ],
+      {
+        cwd,
+        encoding: 'utf8',
+      },
+    );
     return { status: 0, output };
   } catch (error) {
     const e = error as { status: number; stdout: string };

@@ -32,7 +32,12 @@ export function eventLike({ known, now, maxAgeMs, forBrowser = false }: EventArb
     fc.constantFrom(-1, -0, 0, Number.MAX_VALUE, Number.NaN, ...(forBrowser ? [] : [now - maxAgeMs, now - maxAgeMs - 1, now + 300_000, now + 300_001])),
     anything,
   );
-  const query = weighted<unknown>(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ maxLength: 600 }), fc.constantFrom(' \t\n', 'q'.repeat(500), 'q'.repeat(501), '<script>x</script>'), anything);
+  const query = weighted<unknown>(
+    fc.string({ minLength: 1, maxLength: 40 }),
+    fc.string({ maxLength: 600 }),
+    fc.constantFrom(' \t\n', 'q'.repeat(500), 'q'.repeat(501), '<script>x</script>'),
+    anything,
+  );
   const ms = weighted<unknown>(fc.integer({ min: 0, max: 86_400_000 }), fc.double(), fc.constantFrom(-1, 86_400_001), anything);
   const strayKeys = forBrowser ? ['constructor', 'userId', 'seq', 'Type'] : ['__proto__', 'constructor', 'userId', 'seq', 'Type'];
   const extra = sometimes(fc.tuple(fc.constantFrom(...strayKeys), anything), 5);

@@ -50,13 +50,28 @@ test('a pinned catalog loads; another file, at the same URL or another, is refus
       const info = await window.rec.info();
       const recs = (await window.rec.recommend({ k: 5 })).map((r) => r.itemId);
       // An explicit switch to the same URL is refused the same way.
-      const reload = await window.rec.loadCatalog(url).then(() => null, (e: Error & { code?: string }) => ({ name: e.name, code: e.code }));
+      const reload = await window.rec.loadCatalog(url).then(
+        () => null,
+        (e: Error & { code?: string }) => ({ name: e.name, code: e.code }),
+      );
       // And with an explicit pin of its own that the file does not match.
-      const other = await window.rec.loadCatalog(url, { sha256: '0'.repeat(64) }).then(() => null, (e: Error & { code?: string }) => ({ name: e.name, code: e.code }));
+      const other = await window.rec.loadCatalog(url, { sha256: '0'.repeat(64) }).then(
+        () => null,
+        (e: Error & { code?: string }) => ({ name: e.name, code: e.code }),
+      );
       const still = (await window.rec.recommend({ k: 5 })).map((r) => r.itemId);
       const after = await window.rec.info();
       await window.rec.dispose();
-      return { lastError: lastError?.code, source: info.catalog.source, items: info.catalog.items, recs, reload, other, still, afterItems: after.catalog.items };
+      return {
+        lastError: lastError?.code,
+        source: info.catalog.source,
+        items: info.catalog.items,
+        recs,
+        reload,
+        other,
+        still,
+        afterItems: after.catalog.items,
+      };
     },
     [server.url, PIN] as const,
   );
@@ -99,16 +114,18 @@ test('a malformed pin is an OPTIONS_INVALID', async ({ page }) => {
     const out: Array<string | undefined> = [];
     for (const pin of ['abc', 'g'.repeat(64), 42, '']) {
       out.push(
-        await window.security
-          .createRecommender({ catalog: url, backend: 'cpu', catalogSha256: pin as string })
-          .then((r) => (void r.dispose(), undefined), (e: { code?: string }) => e.code),
+        await window.security.createRecommender({ catalog: url, backend: 'cpu', catalogSha256: pin as string }).then(
+          (r) => (void r.dispose(), undefined),
+          (e: { code?: string }) => e.code,
+        ),
       );
     }
     for (const ms of [0, -1, Number.NaN, '5']) {
       out.push(
-        await window.security
-          .createRecommender({ catalog: url, backend: 'cpu', catalogStallTimeoutMs: ms as number })
-          .then((r) => (void r.dispose(), undefined), (e: { code?: string }) => e.code),
+        await window.security.createRecommender({ catalog: url, backend: 'cpu', catalogStallTimeoutMs: ms as number }).then(
+          (r) => (void r.dispose(), undefined),
+          (e: { code?: string }) => e.code,
+        ),
       );
     }
     return out;
@@ -133,13 +150,16 @@ test('a download that stalls is aborted after catalogStallTimeoutMs and resumed;
 
   server.log.length = 0;
   server.plan = ['stall', 'stall', 'stall', 'stall'];
-  const failed = await page.evaluate(async (url) => {
-    const error = await window.security.createRecommender({ catalog: `${url}`, backend: 'cpu', catalogStallTimeoutMs: 800 }).then(
-      (r) => (void r.dispose(), null),
-      (e: Error & { code?: string }) => ({ name: e.name, code: e.code, stalled: /stalled/.test(e.message) }),
-    );
-    return error;
-  }, server.url.replace('/shop-cdn.vcat', '/shop-cdn.vcat?again'));
+  const failed = await page.evaluate(
+    async (url) => {
+      const error = await window.security.createRecommender({ catalog: `${url}`, backend: 'cpu', catalogStallTimeoutMs: 800 }).then(
+        (r) => (void r.dispose(), null),
+        (e: Error & { code?: string }) => ({ name: e.name, code: e.code, stalled: /stalled/.test(e.message) }),
+      );
+      return error;
+    },
+    server.url.replace('/shop-cdn.vcat', '/shop-cdn.vcat?again'),
+  );
   // The query makes it another URL (no cached copy to fall back on); the server ignores it.
   expect(failed).toEqual({ name: 'CatalogError', code: 'CATALOG_FETCH_FAILED', stalled: true });
   expect(server.log.filter((e) => e.method === 'GET' && e.behaviour === 'stall')).toHaveLength(4);

@@ -133,9 +133,10 @@ test('default consent and bad consent options', async ({ page }) => {
     const out: Array<string | undefined> = [];
     for (const options of [{ consent: 'maybe' }, { consent: true }, { respectGlobalPrivacyControl: 'yes' }, { encryptHistory: 1 }]) {
       out.push(
-        await window.security
-          .createRecommender({ catalog: '/catalogs/scientific.vcat', backend: 'cpu', ...(options as object) })
-          .then((r) => (void r.dispose(), undefined), (e: { code?: string }) => e.code),
+        await window.security.createRecommender({ catalog: '/catalogs/scientific.vcat', backend: 'cpu', ...(options as object) }).then(
+          (r) => (void r.dispose(), undefined),
+          (e: { code?: string }) => e.code,
+        ),
       );
     }
     return out;
@@ -171,14 +172,22 @@ test('Global Privacy Control pauses storing when the shop opts in; an explicit g
   await page.evaluate(() => window.rec.eraseHistory().then(() => window.rec.dispose()));
 
   // Without the opt-in the signal is reported but not acted on (the shop's choice).
-  expect(await start(page, { namespace: 'gpc-ignored' }, true)).toMatchObject({ state: 'granted', storing: true, globalPrivacyControl: true, respectGlobalPrivacyControl: false });
+  expect(await start(page, { namespace: 'gpc-ignored' }, true)).toMatchObject({
+    state: 'granted',
+    storing: true,
+    globalPrivacyControl: true,
+    respectGlobalPrivacyControl: false,
+  });
   await trackSome(page, ids.slice(5, 6));
   expect(await historyDbs(page)).toContain('vitrine-history:gpc-ignored');
   await page.evaluate(() => window.rec.dispose());
   recordCounts(test.info().title, { faults: 2, eventsWritten: 3, eventsReadBack: 2 });
 });
 
-test('revoke or erase before consent on a later visit deletes what earlier visits stored; a revoke in one tab stops storing in the others', async ({ page, context }) => {
+test('revoke or erase before consent on a later visit deletes what earlier visits stored; a revoke in one tab stops storing in the others', async ({
+  page,
+  context,
+}) => {
   await openSecurity(page);
   const ids = await page.evaluate((url) => window.security.catalogIds(url, 8), SCIENTIFIC);
   await start(page, { consent: 'required' });
@@ -204,11 +213,23 @@ test('revoke or erase before consent on a later visit deletes what earlier visit
   expect(await historyDbs(other)).toEqual([]);
   expect(await exported(other)).toEqual(ids.slice(3, 5));
   // Its worker crashes and is restarted: the revoke holds (its own earlier grant is not replayed).
-  await other.evaluate(() => window.security.debugRemote(window.rec)!.debugCrash('close').catch(() => undefined));
+  await other.evaluate(() =>
+    window.security
+      .debugRemote(window.rec)!
+      .debugCrash('close')
+      .catch(() => undefined),
+  );
   // A call that reaches the closing worker before the page notices rejects WORKER_CRASHED (the
   // documented contract for calls pending at a crash); the next one restarts it.
   await expect
-    .poll(() => other.evaluate(async () => window.rec.info().then((info) => info.consent.state, (e: Error & { code?: string }) => e.code)))
+    .poll(() =>
+      other.evaluate(async () =>
+        window.rec.info().then(
+          (info) => info.consent.state,
+          (e: Error & { code?: string }) => e.code,
+        ),
+      ),
+    )
     .toBe('revoked');
   await trackSome(other, ids.slice(5, 6));
   expect(await historyDbs(other)).toEqual([]);

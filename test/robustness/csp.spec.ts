@@ -30,8 +30,22 @@ test.beforeAll(() => {
   if (!existsSync(join(dist, 'vitrine-worker.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does) first.');
 });
 
-type CspResult = { ok: boolean; error?: string; backend?: string; backends?: string[]; recs?: number; personalised?: boolean; similar?: number; events?: number; violations: string[] };
-async function runUnder(page: Page, directives: Record<string, string>, backend: string): Promise<{ result: CspResult; reports: string[]; server: StaticServer }> {
+type CspResult = {
+  ok: boolean;
+  error?: string;
+  backend?: string;
+  backends?: string[];
+  recs?: number;
+  personalised?: boolean;
+  similar?: number;
+  events?: number;
+  violations: string[];
+};
+async function runUnder(
+  page: Page,
+  directives: Record<string, string>,
+  backend: string,
+): Promise<{ result: CspResult; reports: string[]; server: StaticServer }> {
   const server = await startStaticServer(
     // dist/ served as it ships: the worker and the tfjs part beside index.js.
     { '/dist/': dist, '/catalogs/': resolve('public/catalogs'), '/': resolve('test/fixtures/security') },
@@ -40,7 +54,7 @@ async function runUnder(page: Page, directives: Record<string, string>, backend:
   try {
     await page.goto(`${server.origin}/csp.html?backend=${backend}`);
     await expect(page.locator('#status')).toHaveText('done', { timeout: 100_000 });
-    const result = (await page.evaluate(() => (window as unknown as { cspResult: CspResult }).cspResult));
+    const result = await page.evaluate(() => (window as unknown as { cspResult: CspResult }).cspResult);
     // report-uri is sent asynchronously: give it a moment (the controls show it arrives within it).
     await page.waitForTimeout(1_500);
     return { result, reports: [...server.reports], server };
@@ -74,7 +88,9 @@ for (const backend of ['auto', 'simd', 'wasm', 'webgl', 'webgpu', 'cpu']) {
   });
 }
 
-test("controls: without 'wasm-unsafe-eval' or data: WebAssembly backends are refused; without worker-src or connect-src the library fails typed", async ({ page }) => {
+test("controls: without 'wasm-unsafe-eval' or data: WebAssembly backends are refused; without worker-src or connect-src the library fails typed", async ({
+  page,
+}) => {
   // script-src without 'wasm-unsafe-eval': compiling our SIMD kernel is refused, in the worker.
   const noWasm = await runUnder(page, { ...STRICT, 'script-src': "'self'" }, 'simd');
   expect(noWasm.result.ok).toBe(false);

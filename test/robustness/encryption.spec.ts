@@ -33,7 +33,9 @@ const leaks = (raw: string, ids: string[]): string[] => {
   return [...ids, ...TYPES, 'lunch', 'picnic', 'itemId', 'query'].filter((s) => tokens.has(s));
 };
 
-test('stored events are ciphertext under a non-extractable device key; export is plaintext; reload reads them back; erase removes the key', async ({ page }) => {
+test('stored events are ciphertext under a non-extractable device key; export is plaintext; reload reads them back; erase removes the key', async ({
+  page,
+}) => {
   await openSecurity(page);
   const ids = await page.evaluate((url) => window.security.catalogIds(url, 24), CATALOG);
 
@@ -50,10 +52,27 @@ test('stored events are ciphertext under a non-extractable device key; export is
   const key = await page.evaluate(async () => {
     const dump = await window.security.dumpIndexedDb();
     const stored = dump['vitrine-key:enc']!['keys']![0] as CryptoKey;
-    const exported = await crypto.subtle.exportKey('raw', stored).then(() => 'exported', (e: Error) => e.name);
-    return { isKey: stored instanceof CryptoKey, extractable: stored.extractable, algorithm: stored.algorithm, usages: stored.usages, exported, records: dump['vitrine-history:enc']!['events']!.length };
+    const exported = await crypto.subtle.exportKey('raw', stored).then(
+      () => 'exported',
+      (e: Error) => e.name,
+    );
+    return {
+      isKey: stored instanceof CryptoKey,
+      extractable: stored.extractable,
+      algorithm: stored.algorithm,
+      usages: stored.usages,
+      exported,
+      records: dump['vitrine-history:enc']!['events']!.length,
+    };
   });
-  expect(key).toEqual({ isKey: true, extractable: false, algorithm: { name: 'AES-GCM', length: 256 }, usages: ['encrypt', 'decrypt'], exported: 'InvalidAccessError', records: ids.length });
+  expect(key).toEqual({
+    isKey: true,
+    extractable: false,
+    algorithm: { name: 'AES-GCM', length: 256 },
+    usages: ['encrypt', 'decrypt'],
+    exported: 'InvalidAccessError',
+    records: ids.length,
+  });
 
   // Next visit: a new worker reads them back with the stored key.
   await page.evaluate(() => window.rec.dispose());
@@ -94,5 +113,9 @@ test('stored events are ciphertext under a non-extractable device key; export is
     return (await window.security.databaseNames()).filter((n) => n.startsWith('vitrine'));
   });
   expect(left).toEqual([]);
-  recordCounts(test.info().title, { faults: 1, eventsWritten: 2 * ids.length, eventsReadBack: plain.exported.length + sealed.exported.length + back.length + tampered.length });
+  recordCounts(test.info().title, {
+    faults: 1,
+    eventsWritten: 2 * ids.length,
+    eventsReadBack: plain.exported.length + sealed.exported.length + back.length + tampered.length,
+  });
 });

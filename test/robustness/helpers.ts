@@ -13,4 +13,3 @@ export async function openRobust(page: Page): Promise<void> {
   await page.goto('/test/fixtures/robustness.html');
   await expect(page.locator('#status')).toHaveText('ready');
 }
-

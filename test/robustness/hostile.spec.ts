@@ -12,7 +12,7 @@ const PAYLOADS = [
   '<img src=x onerror="window.__pwned=1"> bag',
   '<script>window.__pwned=2</script> bag',
   '"><svg onload="window.__pwned=3"> bag',
-  "'><iframe src=\"javascript:window.__pwned=4\"></iframe> bag",
+  '\'><iframe src="javascript:window.__pwned=4"></iframe> bag',
   '{{constructor.constructor("window.__pwned=5")()}} bag',
   '${window.__pwned=6} bag',
   '</title><style>*{display:none}</style> bag',
@@ -47,14 +47,17 @@ test('markup and script in catalog metadata come back as plain strings and the d
 
   // 1. The library: every field exactly as written, as a string.
   await openRobust(page);
-  const fromLibrary = await page.evaluate(async (ids) => {
-    const rec = await window.robust.createRecommender({ catalog: '/catalogs/online-retail.vcat', backend: 'cpu', namespace: 'hostile' });
-    const got = await rec.items(ids);
-    const searched = (await rec.search('bag', { k: 40 })).map((r) => r.item.title);
-    await rec.eraseHistory();
-    await rec.dispose();
-    return { got, searched };
-  }, items.map((i) => i.id));
+  const fromLibrary = await page.evaluate(
+    async (ids) => {
+      const rec = await window.robust.createRecommender({ catalog: '/catalogs/online-retail.vcat', backend: 'cpu', namespace: 'hostile' });
+      const got = await rec.items(ids);
+      const searched = (await rec.search('bag', { k: 40 })).map((r) => r.item.title);
+      await rec.eraseHistory();
+      await rec.dispose();
+      return { got, searched };
+    },
+    items.map((i) => i.id),
+  );
   expect(fromLibrary.got).toEqual(items);
   expect(new Set(fromLibrary.searched)).toEqual(new Set(PAYLOADS));
 

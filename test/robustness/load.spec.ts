@@ -27,7 +27,8 @@ const burst = async ([url, count, perTask]: readonly [string, number, number]) =
   let maxCallMs = 0;
   for (let i = 0; i < count; i += perTask) {
     const t = performance.now();
-    for (let j = i; j < Math.min(count, i + perTask); j++) pending.push(rec.track({ type: 'view', itemId: ids[j % ids.length]!, ts: Date.now() - (count - j) * 1000 }));
+    for (let j = i; j < Math.min(count, i + perTask); j++)
+      pending.push(rec.track({ type: 'view', itemId: ids[j % ids.length]!, ts: Date.now() - (count - j) * 1000 }));
     maxCallMs = Math.max(maxCallMs, performance.now() - t);
     if (perTask < count) await new Promise((r) => setTimeout(r, 0));
   }
@@ -39,7 +40,15 @@ const burst = async ([url, count, perTask]: readonly [string, number, number]) =
   const events = (await rec.exportHistory()).events;
   await rec.eraseHistory();
   await rec.dispose();
-  return { resolved: stored.length, uniqueSeqs: new Set(stored.map((e) => e.seq)).size, readBack: events.length, longTasks, scripts: [...scripts], maxCallMs, totalMs };
+  return {
+    resolved: stored.length,
+    uniqueSeqs: new Set(stored.map((e) => e.seq)).size,
+    readBack: events.length,
+    longTasks,
+    scripts: [...scripts],
+    maxCallMs,
+    totalMs,
+  };
 };
 
 test(`${BURST.toLocaleString('en')} events in a burst from the page: none dropped, no main-thread task over 50 ms`, async ({ page }) => {
@@ -51,7 +60,9 @@ test(`${BURST.toLocaleString('en')} events in a burst from the page: none droppe
   const runs = [];
   for (let attempt = 0; attempt < 3; attempt++) {
     const r = await page.evaluate(burst, [SCIENTIFIC, BURST, 250] as const);
-    console.log(`burst ${attempt + 1}: ${r.resolved} tracked in ${Math.round(r.totalMs)} ms; longest 250 calls ${r.maxCallMs.toFixed(1)} ms; long tasks ${JSON.stringify(r.longTasks)}`);
+    console.log(
+      `burst ${attempt + 1}: ${r.resolved} tracked in ${Math.round(r.totalMs)} ms; longest 250 calls ${r.maxCallMs.toFixed(1)} ms; long tasks ${JSON.stringify(r.longTasks)}`,
+    );
     expect(r.resolved).toBe(BURST);
     expect(r.uniqueSeqs).toBe(BURST);
     expect(r.readBack).toBe(BURST);
@@ -83,7 +94,9 @@ test('a year of browsing stays within the history bounds (5,000 events, 180 days
       let resolved = 0;
       for (let i = 0; i < ts.length; i += 500) {
         const chunk = ts.slice(i, i + 500);
-        const settled = await Promise.allSettled(chunk.map((t, j) => rec.track({ type: j % 7 === 0 ? 'add_to_cart' : 'view', itemId: ids[(i + j) % ids.length]!, ts: t })));
+        const settled = await Promise.allSettled(
+          chunk.map((t, j) => rec.track({ type: j % 7 === 0 ? 'add_to_cart' : 'view', itemId: ids[(i + j) % ids.length]!, ts: t })),
+        );
         settled.forEach((s, j) => (s.status === 'fulfilled' ? resolved++ : rejected.push({ code: (s.reason as { code: string }).code, ts: chunk[j]! })));
       }
       const events = (await rec.exportHistory()).events;
@@ -96,7 +109,9 @@ test('a year of browsing stays within the history bounds (5,000 events, 180 days
   const maxAge = 180 * 86_400_000;
   const kept = r.stored;
   const indexedDbBytes = r.estimate.usageDetails?.indexedDB ?? 0;
-  console.log(`year: ${r.tracked} tracked over 365 days, ${kept.length} kept; IndexedDB ≈ ${(indexedDbBytes / 1024).toFixed(0)} KiB (navigator.storage.estimate, usage ${r.estimate.usage})`);
+  console.log(
+    `year: ${r.tracked} tracked over 365 days, ${kept.length} kept; IndexedDB ≈ ${(indexedDbBytes / 1024).toFixed(0)} KiB (navigator.storage.estimate, usage ${r.estimate.usage})`,
+  );
   // Only events older than the age bound may be refused, and only as malformed.
   for (const x of r.rejected) expect(x.code === 'EVENT_INVALID' && x.ts < r.now - maxAge + 60_000).toBe(true);
   expect(kept).toHaveLength(5_000);

@@ -88,15 +88,21 @@ test('503 twice, then the file: retried; 404 and corrupt data are not retried', 
 });
 
 test('after a good load, a load that fails mid-download keeps the current catalog serving', async ({ page }) => {
-  const result = await page.evaluate(async ([good, flaky]) => {
-    const rec = await window.robust.createRecommender({ catalog: good, backend: 'cpu' });
-    const before = (await rec.recommend({ k: 5 })).map((r) => r.itemId);
-    const error = await rec.loadCatalog(flaky).then(() => null, (e: Error & { code?: string }) => ({ name: e.name, code: e.code }));
-    const after = (await rec.recommend({ k: 5 })).map((r) => r.itemId);
-    const info = await rec.info();
-    await rec.dispose();
-    return { before, after, error, url: info.catalog.url, lastError: info.catalog.lastError?.code };
-  }, [SCIENTIFIC, (server.fallback = 'cut', server.url)] as const);
+  const result = await page.evaluate(
+    async ([good, flaky]) => {
+      const rec = await window.robust.createRecommender({ catalog: good, backend: 'cpu' });
+      const before = (await rec.recommend({ k: 5 })).map((r) => r.itemId);
+      const error = await rec.loadCatalog(flaky).then(
+        () => null,
+        (e: Error & { code?: string }) => ({ name: e.name, code: e.code }),
+      );
+      const after = (await rec.recommend({ k: 5 })).map((r) => r.itemId);
+      const info = await rec.info();
+      await rec.dispose();
+      return { before, after, error, url: info.catalog.url, lastError: info.catalog.lastError?.code };
+    },
+    [SCIENTIFIC, ((server.fallback = 'cut'), server.url)] as const,
+  );
   expect(result.error).toEqual({ name: 'CatalogError', code: 'CATALOG_TRUNCATED' });
   expect(result.after).toEqual(result.before);
   expect(result.url).toMatch(/\/catalogs\/scientific\.vcat$/);

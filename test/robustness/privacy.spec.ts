@@ -79,6 +79,8 @@ test('a whole shopping session sends nothing about the shopper: only same-origin
   const catalogRequests = requests.filter((r) => new URL(r.url()).pathname === CATALOG);
   expect(catalogRequests.length).toBeGreaterThanOrEqual(1);
   expect(catalogRequests.length).toBeLessThanOrEqual(2);
-  console.log(`privacy: ${requests.length} requests checked (${catalogRequests.length} catalog), ${socketFrames.length} socket frames, ${stored} events kept on the device`);
+  console.log(
+    `privacy: ${requests.length} requests checked (${catalogRequests.length} catalog), ${socketFrames.length} socket frames, ${stored} events kept on the device`,
+  );
   recordCounts(test.info().title, { faults: 0, eventsWritten: stored });
 });

@@ -64,14 +64,19 @@ test('quota exceeded while tracking: oldest events make room or a typed error; w
   const reloaded = await page.evaluate(async (url) => {
     const rec = await window.robust.createRecommender({ catalog: url, backend: 'cpu', namespace: 'quota' });
     const events = (await rec.exportHistory()).events;
-    const works = await rec.track({ type: 'search', query: 'after reload' }).then(() => true, (e: { code: string }) => e.code);
+    const works = await rec.track({ type: 'search', query: 'after reload' }).then(
+      () => true,
+      (e: { code: string }) => e.code,
+    );
     await rec.eraseHistory();
     await rec.dispose();
     return { events, works };
   }, SCIENTIFIC);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin });
 
-  console.log(`quota: ${run.resolved.length} tracked, ${run.rejected.length} rejected, ${run.evictions} evictions, ${reloaded.events.length} kept after reload`);
+  console.log(
+    `quota: ${run.resolved.length} tracked, ${run.rejected.length} rejected, ${run.evictions} evictions, ${reloaded.events.length} kept after reload`,
+  );
   // The fault really happened: writes were refused or made room by evicting.
   expect(run.rejected.length + run.evictions).toBeGreaterThan(0);
   for (const r of run.rejected) expect(r).toMatchObject({ name: 'StorageError', code: 'STORAGE_QUOTA_EXCEEDED' });

@@ -33,7 +33,9 @@ test(`${COUNT} random events through the real worker: exactly the accepted ones 
       for (let i = 0; i < inputs.length; i += 30) {
         const settled = await Promise.allSettled(inputs.slice(i, i + 30).map((e) => rec.track(e as never)));
         for (const s of settled) {
-          outcomes.push(s.status === 'fulfilled' ? { stored: s.value } : { error: { name: (s.reason as Error).name, code: (s.reason as { code: string }).code } });
+          outcomes.push(
+            s.status === 'fulfilled' ? { stored: s.value } : { error: { name: (s.reason as Error).name, code: (s.reason as { code: string }).code } },
+          );
         }
       }
       const infoAfter = await rec.info();
@@ -105,7 +107,11 @@ test('values that cannot cross to the worker (functions, symbols) get a typed er
   const errors = await page.evaluate(async (url) => {
     const [itemId] = await window.robust.catalogIds(url, 1);
     const rec = await window.robust.createRecommender({ catalog: url, backend: 'cpu', namespace: 'clone' });
-    const codeOf = (p: Promise<unknown>) => p.then(() => null, (e: Error & { code?: unknown }) => ({ name: e.name, code: e.code }));
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: Error & { code?: unknown }) => ({ name: e.name, code: e.code }),
+      );
     const result = [
       await codeOf(rec.track({ type: 'view', itemId: itemId!, ts: (() => 1) as never })),
       await codeOf(rec.track({ type: 'search', query: Symbol('q') as never })),

@@ -43,7 +43,9 @@ export async function startCatalogServer(body: Uint8Array, path = '/shop-cdn.vca
     state.log.push(entry);
     if (req.method === 'OPTIONS') {
       entry.status = 204;
-      res.writeHead(204, state.cors ? { ...cors, 'access-control-allow-headers': 'Range, If-Range, If-None-Match', 'access-control-allow-methods': 'GET' } : {}).end();
+      res
+        .writeHead(204, state.cors ? { ...cors, 'access-control-allow-headers': 'Range, If-Range, If-None-Match', 'access-control-allow-methods': 'GET' } : {})
+        .end();
       return;
     }
     if (new URL(req.url ?? '/', 'http://x').pathname !== path) return void res.writeHead((entry.status = 404), cors).end();

@@ -18,19 +18,25 @@ for (const tabs of [2, 5]) {
     const namespace = `tabs-${tabs}`;
     await Promise.all(pages.map((p) => openRobust(p)));
     for (const p of pages) {
-      await p.evaluate(async ([url, namespace]) => {
-        window.tabRec = await window.robust.createRecommender({ catalog: url, backend: 'cpu', namespace });
-      }, [SCIENTIFIC, namespace] as const);
+      await p.evaluate(
+        async ([url, namespace]) => {
+          window.tabRec = await window.robust.createRecommender({ catalog: url, backend: 'cpu', namespace });
+        },
+        [SCIENTIFIC, namespace] as const,
+      );
     }
     // Half in one burst (one transaction per batch), half one by one, all tabs at once.
     const seqs = await Promise.all(
       pages.map((p, tab) =>
-        p.evaluate(async ([tab, n]) => {
-          const burst = await Promise.all(Array.from({ length: n / 2 }, (_, i) => window.tabRec.track({ type: 'search', query: `tab${tab}-${i}` })));
-          const single = [];
-          for (let i = n / 2; i < n; i++) single.push(await window.tabRec.track({ type: 'search', query: `tab${tab}-${i}` }));
-          return [...burst, ...single].map((e) => e.seq);
-        }, [tab, PER_TAB] as const),
+        p.evaluate(
+          async ([tab, n]) => {
+            const burst = await Promise.all(Array.from({ length: n / 2 }, (_, i) => window.tabRec.track({ type: 'search', query: `tab${tab}-${i}` })));
+            const single = [];
+            for (let i = n / 2; i < n; i++) single.push(await window.tabRec.track({ type: 'search', query: `tab${tab}-${i}` }));
+            return [...burst, ...single].map((e) => e.seq);
+          },
+          [tab, PER_TAB] as const,
+        ),
       ),
     );
     const expected = pages.flatMap((_, tab) => Array.from({ length: PER_TAB }, (_, i) => `tab${tab}-${i}`)).sort();

@@ -20,18 +20,28 @@ test('a crashed worker is restarted on the next call; acknowledged events are st
       const outcomes = await Promise.allSettled(tracked);
       // The crash call itself may or may not answer before the worker is gone: not asserted.
       await crashed.catch(() => undefined);
-      return outcomes.map((o, i) => ({ ts: events[i]!.ts, ok: o.status === 'fulfilled', code: o.status === 'rejected' ? (o.reason as { code?: string }).code : undefined }));
+      return outcomes.map((o, i) => ({
+        ts: events[i]!.ts,
+        ok: o.status === 'fulfilled',
+        code: o.status === 'rejected' ? (o.reason as { code?: string }).code : undefined,
+      }));
     };
     window.rec = await window.security.createRecommender({ catalog: '/catalogs/scientific.vcat', backend: 'cpu', namespace: 'crash', consent: 'required' });
     await window.rec.grantConsent();
     const acked1 = await settle(Array.from({ length: 20 }, (_, i) => event(i)));
     const firstWorker = window.security.debugRemote(window.rec);
-    const closeCrash = await settle(Array.from({ length: 5 }, (_, i) => event(20 + i)), 'close');
+    const closeCrash = await settle(
+      Array.from({ length: 5 }, (_, i) => event(20 + i)),
+      'close',
+    );
     // The next call restarts the worker: it works, from the cached catalog, with consent replayed.
     const acked2 = await settle(Array.from({ length: 5 }, (_, i) => event(25 + i)));
     const afterClose = await window.rec.info();
     const restarted = window.security.debugRemote(window.rec) !== firstWorker;
-    const throwCrash = await settle(Array.from({ length: 5 }, (_, i) => event(30 + i)), 'throw');
+    const throwCrash = await settle(
+      Array.from({ length: 5 }, (_, i) => event(30 + i)),
+      'throw',
+    );
     const acked3 = await settle(Array.from({ length: 5 }, (_, i) => event(35 + i)));
     const recs = await window.rec.recommend({ k: 5 });
     const exported = (await window.rec.exportHistory()).events;
@@ -71,7 +81,9 @@ test('a crashed worker is restarted on the next call; acknowledged events are st
   for (const o of throwBatch.filter((o) => o.ok)) expect(times.filter((t) => t === o.ts)).toHaveLength(1);
   const maybe = throwBatch.filter((o) => !o.ok && times.includes(o.ts)).length;
   expect(result.exported).toHaveLength(result.acked.length + throwBatch.filter((o) => o.ok).length + maybe);
-  console.log(`worker crash: ${result.acked.length} acknowledged, 10 in flight at 2 crashes, ${maybe} of the throw-crash batch stored by the dying worker, ${result.exported.length} exported`);
+  console.log(
+    `worker crash: ${result.acked.length} acknowledged, 10 in flight at 2 crashes, ${maybe} of the throw-crash batch stored by the dying worker, ${result.exported.length} exported`,
+  );
   recordCounts(test.info().title, { faults: 2, eventsWritten: result.acked.length, eventsReadBack: result.exported.length });
 });
 
@@ -81,9 +93,18 @@ test('a worker the shop injected cannot be re-created: calls after its crash kee
     // createWithGpc injects its own Worker (the GPC fixture): the same path as a shop's `worker` option.
     window.rec = await window.security.createWithGpc({ catalog: '/catalogs/scientific.vcat', backend: 'cpu' });
     const ok = (await window.rec.recommend({ k: 3 })).length;
-    await window.security.debugRemote(window.rec)!.debugCrash('close').catch(() => undefined);
-    const after = await window.rec.recommend({ k: 3 }).then(() => 'resolved', (e: { code?: string }) => e.code);
-    const again = await window.rec.info().then(() => 'resolved', (e: { code?: string }) => e.code);
+    await window.security
+      .debugRemote(window.rec)!
+      .debugCrash('close')
+      .catch(() => undefined);
+    const after = await window.rec.recommend({ k: 3 }).then(
+      () => 'resolved',
+      (e: { code?: string }) => e.code,
+    );
+    const again = await window.rec.info().then(
+      () => 'resolved',
+      (e: { code?: string }) => e.code,
+    );
     await window.rec.dispose();
     return { ok, after, again };
   });

@@ -54,13 +54,18 @@ export interface EvaluationRecord {
  */
 export async function evaluate(options: EvaluateOptions): Promise<string> {
   const protocols: readonly ProtocolName[] = options.protocol === 'both' ? PROTOCOLS : [options.protocol];
-  if (!protocols.every((p) => (PROTOCOLS as readonly string[]).includes(p))) throw new CliError(`unknown protocol "${options.protocol}"; choose loo-full, loo-s99 or both`);
-  const specs = options.models.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (!protocols.every((p) => (PROTOCOLS as readonly string[]).includes(p)))
+    throw new CliError(`unknown protocol "${options.protocol}"; choose loo-full, loo-s99 or both`);
+  const specs = options.models
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (specs.length === 0) throw new CliError('--models lists no model');
   const isCatalogSpec = (spec: string): boolean => spec.split(':')[0] === 'catalog';
   if (specs.some(isCatalogSpec) && !options.catalog) throw new CliError('the catalog models need --catalog <file> (trained with vitrine train --holdout)');
   const baselines = new Map(specs.filter((s) => !isCatalogSpec(s)).map((s) => [s, createModel(s)])); // fail on a typo before reading the log
-  if (options.split === 'valid' && options.fitOn === 'train+validation') throw new CliError('--split valid must be fitted on train only: train+validation holds the validation targets');
+  if (options.split === 'valid' && options.fitOn === 'train+validation')
+    throw new CliError('--split valid must be fitted on train only: train+validation holds the validation targets');
 
   const { sequences, itemCount, ids } = toRows(readLog(options.log, options.format));
   const data = leaveOneOut(sequences);
@@ -76,14 +81,29 @@ export async function evaluate(options: EvaluateOptions): Promise<string> {
   // The encoder runs on tfjs-wasm, as `vitrine train` does (≈10× the cpu backend here).
   if (specs.some((s) => isCatalogSpec(s) && s.split(':').some((p) => p.startsWith('encoder=')))) await useTrainingBackend('wasm');
   const readFile = (path: string): Uint8Array => new Uint8Array(readFileSync(path));
-  const models = specs.map((spec) => (isCatalogSpec(spec) ? createCatalogModel(spec, catalog!, catalogRowOf!, `catalog(${basename(options.catalog!)})`, readFile) : baselines.get(spec)!));
+  const models = specs.map((spec) =>
+    isCatalogSpec(spec) ? createCatalogModel(spec, catalog!, catalogRowOf!, `catalog(${basename(options.catalog!)})`, readFile) : baselines.get(spec)!,
+  );
   const records: EvaluationRecord[] = [];
   for (const model of models) {
     // Encoder models encode every history of the split in batches first.
     if (model instanceof CatalogModel) model.prepare((options.split === 'valid' ? data.validation : data.test).map((c) => c.history));
     for (const result of evaluateModel(model, data, itemCount, { protocols, split: options.split, seed: options.seed, fitOn: options.fitOn })) {
       const { protocol, model: name, split, fitOn, users, metrics, trainSeconds, evaluateSeconds } = result;
-      records.push({ dataset, protocol, model: name, split, fitOn, users, items: itemCount, ties: TIE_POLICY, metrics, trainSeconds, evaluateSeconds, command: commandLine(options, result) });
+      records.push({
+        dataset,
+        protocol,
+        model: name,
+        split,
+        fitOn,
+        users,
+        items: itemCount,
+        ties: TIE_POLICY,
+        metrics,
+        trainSeconds,
+        evaluateSeconds,
+        command: commandLine(options, result),
+      });
     }
   }
   const report = markdownReport(records, dataset, options.split);
@@ -129,7 +149,10 @@ function markdownReport(records: EvaluationRecord[], dataset: string, split: Eva
     '',
     `| protocol | model | ${METRIC_COLUMNS.join(' | ')} | fit s | eval s |`,
     `|---|---|${METRIC_COLUMNS.map(() => '---:').join('|')}|---:|---:|`,
-    ...records.map((r) => `| ${r.protocol} | ${r.model} | ${METRIC_COLUMNS.map((m) => (r.metrics[m] ?? NaN).toFixed(4)).join(' | ')} | ${r.trainSeconds.toFixed(1)} | ${r.evaluateSeconds.toFixed(1)} |`),
+    ...records.map(
+      (r) =>
+        `| ${r.protocol} | ${r.model} | ${METRIC_COLUMNS.map((m) => (r.metrics[m] ?? NaN).toFixed(4)).join(' | ')} | ${r.trainSeconds.toFixed(1)} | ${r.evaluateSeconds.toFixed(1)} |`,
+    ),
   ];
   return lines.join('\n') + '\n';
 }

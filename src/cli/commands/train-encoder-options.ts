@@ -44,10 +44,13 @@ export function fileCheckpoint(dir: string): CheckpointStore {
 
 /** Trainer options from the CLI, with a progress bar (loss, ETA) per epoch and one line per validation. */
 export function encoderOptions(o: EncoderCliOptions): Partial<SasrecTrainOptions> & { refit: boolean } {
-  const bar = o.quiet ? undefined : new SingleBar({ format: 'sasrec {bar} epoch {epoch} batch {value}/{total} | loss {loss} | ETA {eta}s' }, Presets.shades_classic);
+  const bar = o.quiet
+    ? undefined
+    : new SingleBar({ format: 'sasrec {bar} epoch {epoch} batch {value}/{total} | loss {loss} | ETA {eta}s' }, Presets.shades_classic);
   let started = false;
   const defined = <T>(x: T | undefined): Partial<Record<string, T>> => (x === undefined ? {} : { v: x });
-  const pick = (key: keyof SasrecTrainOptions, value: number | undefined): Partial<SasrecTrainOptions> => (defined(value).v === undefined ? {} : { [key]: value });
+  const pick = (key: keyof SasrecTrainOptions, value: number | undefined): Partial<SasrecTrainOptions> =>
+    defined(value).v === undefined ? {} : { [key]: value };
   return {
     dim: o.dim,
     seed: o.seed,
@@ -77,7 +80,9 @@ export function encoderOptions(o: EncoderCliOptions): Partial<SasrecTrainOptions
       if (!o.quiet) {
         bar?.stop();
         started = false;
-        const validation = Number.isNaN(log.validation['NDCG@10']) ? 'no validation (fit on every item)' : `validation HR@10 ${log.validation['HR@10'].toFixed(4)} NDCG@10 ${log.validation['NDCG@10'].toFixed(4)}`;
+        const validation = Number.isNaN(log.validation['NDCG@10'])
+          ? 'no validation (fit on every item)'
+          : `validation HR@10 ${log.validation['HR@10'].toFixed(4)} NDCG@10 ${log.validation['NDCG@10'].toFixed(4)}`;
         console.error(`epoch ${log.epoch}: loss ${log.loss.toFixed(4)}, ${validation} (${log.seconds.toFixed(0)} s)`);
       }
     },
@@ -89,10 +94,19 @@ export function writeEncoderFile(options: EncoderCliOptions & { out: string }, e
   const path = options.encoderOut ?? `${options.out}.encoder`;
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, encoded.bytes);
-  const log = { modelId: encoded.modelId, backend: encoded.backend, bestEpoch: encoded.bestEpoch, resumed: encoded.resumed, epochs: encoded.log, ...(encoded.refit ? { refit: encoded.refit } : {}) };
+  const log = {
+    modelId: encoded.modelId,
+    backend: encoded.backend,
+    bestEpoch: encoded.bestEpoch,
+    resumed: encoded.resumed,
+    epochs: encoded.log,
+    ...(encoded.refit ? { refit: encoded.refit } : {}),
+  };
   writeFileSync(`${path}.log.json`, JSON.stringify(log, null, 2) + '\n');
   const seconds = (epochs: readonly { seconds: number }[]): string => epochs.reduce((s, e) => s + e.seconds, 0).toFixed(0);
-  const chosen = encoded.log.some((e) => !Number.isNaN(e.validation['NDCG@10'])) ? `best epoch ${encoded.bestEpoch} of ${encoded.log.length} on validation, ${seconds(encoded.log)} s` : `${encoded.log.length} epochs without validation, ${seconds(encoded.log)} s`;
+  const chosen = encoded.log.some((e) => !Number.isNaN(e.validation['NDCG@10']))
+    ? `best epoch ${encoded.bestEpoch} of ${encoded.log.length} on validation, ${seconds(encoded.log)} s`
+    : `${encoded.log.length} epochs without validation, ${seconds(encoded.log)} s`;
   const refit = encoded.refit ? `; then refit on every item for ${encoded.refit.length} epochs, ${seconds(encoded.refit)} s: the refit ships` : '';
   return `Encoder: ${encoded.modelId} (${chosen}${refit}; tfjs-${encoded.backend}${encoded.resumed ? ', resumed from checkpoint' : ''}); wrote ${path} (${(encoded.bytes.length / 1024).toFixed(0)} KiB).`;
 }

@@ -67,15 +67,18 @@ export async function train(options: TrainOptions): Promise<string> {
     const initial = options.encoderInit ? await initialEncoderWeights(options.encoderInit, warmIds) : undefined;
     encoded = await trainEncoder(sequences, warmIds.length, ids.length, { ...encoderOptions(options), ...(initial ? { initial } : {}) });
   }
-  const bar = options.quiet || encoded ? undefined : new SingleBar({ format: 'item2vec {bar} epoch {value}/{total} | loss {loss} | ETA {eta}s' }, Presets.shades_classic);
+  const bar =
+    options.quiet || encoded ? undefined : new SingleBar({ format: 'item2vec {bar} epoch {value}/{total} | loss {loss} | ETA {eta}s' }, Presets.shades_classic);
   bar?.start(epochs, 0, { loss: '-' });
-  const warmVectors = encoded?.vectors ?? trainItem2Vec(trainable, warmIds.length, {
-    dim: options.dim,
-    epochs,
-    window: options.window,
-    seed: options.seed,
-    onEpoch: (epoch, loss) => bar?.update(epoch + 1, { loss: loss.toFixed(4) }),
-  });
+  const warmVectors =
+    encoded?.vectors ??
+    trainItem2Vec(trainable, warmIds.length, {
+      dim: options.dim,
+      epochs,
+      window: options.window,
+      seed: options.seed,
+      onEpoch: (epoch, loss) => bar?.update(epoch + 1, { loss: loss.toFixed(4) }),
+    });
   bar?.stop();
 
   const { items } = alignMetadata(ids, metadata);
@@ -109,7 +112,11 @@ export async function train(options: TrainOptions): Promise<string> {
     dtype: options.dtype,
     modelId: encoded?.modelId ?? `item2vec-d${options.dim}-e${epochs}-w${options.window}-s${options.seed}`,
     extras: {
-      trending: trendingScores(sequences, log.timestamps?.map((times, u) => times.filter((_, i) => row.get(log.sequences[u]![i]!)! < warmIds.length)), itemCount),
+      trending: trendingScores(
+        sequences,
+        log.timestamps?.map((times, u) => times.filter((_, i) => row.get(log.sequences[u]![i]!)! < warmIds.length)),
+        itemCount,
+      ),
       // Interactions the embedding was learnt from: 0 marks a cold-start item (metadata only).
       interactions: Uint32Array.from(ids, (id, r) => (r < warmIds.length ? counts.get(id)! : 0)),
       ...(log.repeats.size > 0 ? { repeatRate } : {}),

@@ -48,7 +48,9 @@ let compiled: Promise<KernelModule> | undefined;
 export function loadSimdKernel(): Promise<KernelModule> {
   compiled ??= wasm.compile(decodeBase64(KERNEL_WASM_BASE64)).catch((cause: unknown) => {
     compiled = undefined;
-    throw new Error(`WebAssembly SIMD kernel failed to compile (is WebAssembly SIMD supported?): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new Error(`WebAssembly SIMD kernel failed to compile (is WebAssembly SIMD supported?): ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
   });
   return compiled;
 }

@@ -34,7 +34,15 @@ export function collectBoosts(boosts: MaskSpec['boosts'], rows: number): Map<num
 }
 
 /** `u·vᵢ + bᵢ·w (+ boosts)` from the float32 rows, for `rows` in their order, as the reference sums. */
-export function exactScores(rowOf: RowReader, bias: Float32Array, dim: number, u: ArrayLike<number>, rows: ArrayLike<number>, biasWeight = 1, boosts?: Boosts): Float64Array {
+export function exactScores(
+  rowOf: RowReader,
+  bias: Float32Array,
+  dim: number,
+  u: ArrayLike<number>,
+  rows: ArrayLike<number>,
+  biasWeight = 1,
+  boosts?: Boosts,
+): Float64Array {
   const out = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
@@ -49,7 +57,16 @@ export function exactScores(rowOf: RowReader, bias: Float32Array, dim: number, u
 }
 
 /** The candidates re-ranked by `u·vᵢ + bᵢ·w (+ boosts)`, best `k` first. */
-export function refineRecommend(rowOf: RowReader, bias: Float32Array, dim: number, u: ArrayLike<number>, candidates: Int32Array, k: number, biasWeight = 1, boosts?: Boosts): RankedRows {
+export function refineRecommend(
+  rowOf: RowReader,
+  bias: Float32Array,
+  dim: number,
+  u: ArrayLike<number>,
+  candidates: Int32Array,
+  k: number,
+  biasWeight = 1,
+  boosts?: Boosts,
+): RankedRows {
   return best(candidates, exactScores(rowOf, bias, dim, u, candidates, biasWeight, boosts), k);
 }
 

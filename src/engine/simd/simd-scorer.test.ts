@@ -15,7 +15,7 @@ import { SimdScorer } from './simd-scorer.js';
 
 function catalog(n: number, dim: number): Catalog {
   let seed = 12345;
-  const random = (): number => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296);
+  const random = (): number => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296;
   const vectors = Float32Array.from({ length: n * dim }, () => random() - 0.5);
   const bias = Float32Array.from({ length: n }, () => 0.1 * (random() - 0.5));
   const items: CatalogItem[] = Array.from({ length: n }, (_, i) => {
@@ -26,7 +26,18 @@ function catalog(n: number, dim: number): Catalog {
   });
   const section = { offset: 0, length: 0 };
   return {
-    header: { formatVersion: 2, itemCount: n, dim, dtype: 'float32', fields: ['id'], modelId: 't', createdAt: '', bodyLength: 0, bodySha256: '', sections: { embeddings: section, bias: section, metadata: section } },
+    header: {
+      formatVersion: 2,
+      itemCount: n,
+      dim,
+      dtype: 'float32',
+      fields: ['id'],
+      modelId: 't',
+      createdAt: '',
+      bodyLength: 0,
+      bodySha256: '',
+      sections: { embeddings: section, bias: section, metadata: section },
+    },
     vectors,
     bias,
     items,
@@ -45,10 +56,23 @@ describe('SimdScorer (Node)', () => {
   const masks: MaskSpec[] = [
     { excludeRows: [] },
     { excludeRows: [5, 9, 3000, -1, 99_999], categories: ['c1', 'c4', 'nope'], inStock: true, priceMin: 3, priceMax: 30 },
-    { excludeRows: [], brands: ['b1', 'b2', 'b5'], biasWeight: 0.3, boosts: [{ rows: [77, 77, 1234], weight: 2 }, { rows: [1234, 5], weight: -1 }] },
+    {
+      excludeRows: [],
+      brands: ['b1', 'b2', 'b5'],
+      biasWeight: 0.3,
+      boosts: [
+        { rows: [77, 77, 1234], weight: 2 },
+        { rows: [1234, 5], weight: -1 },
+      ],
+    },
   ];
 
-  const variants: Array<{ dtype: SimdDtype; refine?: boolean }> = [{ dtype: 'float32' }, { dtype: 'float16' }, { dtype: 'int8' }, { dtype: 'float32', refine: false }];
+  const variants: Array<{ dtype: SimdDtype; refine?: boolean }> = [
+    { dtype: 'float32' },
+    { dtype: 'float16' },
+    { dtype: 'int8' },
+    { dtype: 'float32', refine: false },
+  ];
   for (const variant of variants) {
     it(`${variant.dtype}${variant.refine === false ? ' raw scan' : ''}: recommend and similar equal the reference, masks inside the scan`, async () => {
       const scorer = await SimdScorer.create(c, variant);
@@ -68,7 +92,9 @@ describe('SimdScorer (Node)', () => {
   for (const dtype of ['int8', 'float16'] as const) {
     it(`a decoded ${dtype} file: its own rows, copied, score exactly as re-quantising its float32 values`, async () => {
       const items = c.items;
-      const file = await decodeCatalog(await encodeCatalog({ ids: items.map((i) => i.id), vectors: c.vectors, dim: 37, bias: c.bias, items, dtype, modelId: 't' }));
+      const file = await decodeCatalog(
+        await encodeCatalog({ ids: items.map((i) => i.id), vectors: c.vectors, dim: 37, bias: c.bias, items, dtype, modelId: 't' }),
+      );
       expect(file.quantised?.dtype).toBe(dtype);
       const { quantised: _own, ...requantised } = file;
       const copied = await SimdScorer.create(file, { refine: false });

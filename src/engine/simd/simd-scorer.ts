@@ -147,7 +147,12 @@ export class SimdScorer implements Scorer {
     const masked: MaskSpec = { ...mask, excludeRows: [...mask.excludeRows, row] };
     const refine = this.#refine;
     const scanK = refine ? candidateCount(this.dtype, k, this.itemCount) : k;
-    const found = this.#scanGroup([query], [invNorm], scanK, masked, { scale: this.#layout.simScale, bias: this.#layout.simBias, biasWeight: 1, boosts: new Map() })[0]!;
+    const found = this.#scanGroup([query], [invNorm], scanK, masked, {
+      scale: this.#layout.simScale,
+      bias: this.#layout.simBias,
+      biasWeight: 1,
+      boosts: new Map(),
+    })[0]!;
     return refine ? refineSimilar(refine.rowOf, this.dim, row, found.rows, k) : found;
   }
 
@@ -195,7 +200,13 @@ export class SimdScorer implements Scorer {
    * merged: every other row's score is unboosted, so the scan's best plus all boosted rows that
    * pass the mask contain the true top-k.
    */
-  #scanGroup(queries: readonly ArrayLike<number>[], factors: readonly number[], k: number, mask: MaskSpec, terms: { scale: number; bias: number; biasWeight: number; boosts: Boosts }): RankedRows[] {
+  #scanGroup(
+    queries: readonly ArrayLike<number>[],
+    factors: readonly number[],
+    k: number,
+    mask: MaskSpec,
+    terms: { scale: number; bias: number; biasWeight: number; boosts: Boosts },
+  ): RankedRows[] {
     const l = this.#layout;
     const kk = Math.min(Math.max(0, Math.floor(k)), this.itemCount);
     if (kk === 0 || queries.length === 0) return queries.map(() => EMPTY);
@@ -242,7 +253,8 @@ export class SimdScorer implements Scorer {
           vec = (widened - row * rowBytes) | 0;
           scan = this.#kernel.scan_f32;
         }
-        for (let q = 0; q < queries.length; q++) scan(row, end, vec, rowBytes, l.scratch + q * queryStride, gs[q]!, terms.scale, terms.bias, topkBase + q * topkStride);
+        for (let q = 0; q < queries.length; q++)
+          scan(row, end, vec, rowBytes, l.scratch + q * queryStride, gs[q]!, terms.scale, terms.bias, topkBase + q * topkStride);
       }
     } finally {
       clearExcluded(this.#memory.buffer, l, m);

@@ -79,7 +79,13 @@ export function unpackTensors(input: Uint8Array | ArrayBuffer): { header: Record
   const tensors = new Map<string, NamedTensor>();
   for (const entry of header['tensors'] as Array<{ name?: unknown; shape?: unknown; offset?: unknown }>) {
     const { name, shape, offset } = entry;
-    if (typeof name !== 'string' || !Array.isArray(shape) || !shape.every((n) => Number.isInteger(n) && n >= 0) || !Number.isInteger(offset) || (offset as number) % 4 !== 0) {
+    if (
+      typeof name !== 'string' ||
+      !Array.isArray(shape) ||
+      !shape.every((n) => Number.isInteger(n) && n >= 0) ||
+      !Number.isInteger(offset) ||
+      (offset as number) % 4 !== 0
+    ) {
       throw invalid(`tensor entry ${JSON.stringify(entry)} is malformed`);
     }
     const size = (shape as number[]).reduce((a, b) => a * b, 1);
@@ -97,18 +103,36 @@ export function encodeEncoder(config: SasrecConfig, tensors: ReadonlyMap<string,
     if (!t) throw new RangeError(`missing encoder tensor ${name}`);
     return t;
   });
-  const header: Omit<EncoderHeader, 'tensors'> = { formatVersion: ENCODER_FORMAT_VERSION, architecture: 'sasrec', config, itemTable: 'catalog', ...(modelId ? { modelId } : {}) };
+  const header: Omit<EncoderHeader, 'tensors'> = {
+    formatVersion: ENCODER_FORMAT_VERSION,
+    architecture: 'sasrec',
+    config,
+    itemTable: 'catalog',
+    ...(modelId ? { modelId } : {}),
+  };
   return packTensors(header, list);
 }
 
 /** Parses and validates an encoder file against the catalog it will run with. */
-export function decodeEncoder(bytes: Uint8Array | ArrayBuffer, catalog?: { itemCount: number; dim: number }): { header: EncoderHeader; tensors: Map<string, NamedTensor> } {
+export function decodeEncoder(
+  bytes: Uint8Array | ArrayBuffer,
+  catalog?: { itemCount: number; dim: number },
+): { header: EncoderHeader; tensors: Map<string, NamedTensor> } {
   const { header, tensors } = unpackTensors(bytes);
-  if (header['formatVersion'] !== ENCODER_FORMAT_VERSION) throw invalid(`formatVersion ${String(header['formatVersion'])} is not supported; expected ${ENCODER_FORMAT_VERSION}`);
+  if (header['formatVersion'] !== ENCODER_FORMAT_VERSION)
+    throw invalid(`formatVersion ${String(header['formatVersion'])} is not supported; expected ${ENCODER_FORMAT_VERSION}`);
   if (header['architecture'] !== 'sasrec') throw invalid(`architecture ${String(header['architecture'])} is not supported; expected sasrec`);
   const config = header['config'] as SasrecConfig | undefined;
   const positive = (n: unknown): boolean => Number.isInteger(n) && (n as number) > 0;
-  if (!config || !positive(config.dim) || !positive(config.maxLen) || !positive(config.blocks) || !positive(config.heads) || !positive(config.itemCount) || config.dim % config.heads !== 0) {
+  if (
+    !config ||
+    !positive(config.dim) ||
+    !positive(config.maxLen) ||
+    !positive(config.blocks) ||
+    !positive(config.heads) ||
+    !positive(config.itemCount) ||
+    config.dim % config.heads !== 0
+  ) {
     throw invalid('the config is missing or malformed');
   }
   for (const { name, shape } of encoderTensorShapes(config)) {
@@ -118,7 +142,9 @@ export function decodeEncoder(bytes: Uint8Array | ArrayBuffer, catalog?: { itemC
     for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i]!)) throw invalid(`tensor ${name} holds a non-finite value`);
   }
   if (catalog && (catalog.dim !== config.dim || catalog.itemCount !== config.itemCount)) {
-    throw invalid(`it was trained for ${config.itemCount} items of dimension ${config.dim}, but the catalog has ${catalog.itemCount} items of dimension ${catalog.dim}`);
+    throw invalid(
+      `it was trained for ${config.itemCount} items of dimension ${config.dim}, but the catalog has ${catalog.itemCount} items of dimension ${catalog.dim}`,
+    );
   }
   return { header: header as EncoderHeader, tensors };
 }

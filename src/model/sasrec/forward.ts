@@ -12,7 +12,24 @@ export interface SasrecConfig {
 }
 
 /** Names of the tensors of one transformer block, in file order. */
-export const BLOCK_TENSORS = ['ln1.gamma', 'ln1.beta', 'wq', 'bq', 'wk', 'bk', 'wv', 'bv', 'wo', 'bo', 'ln2.gamma', 'ln2.beta', 'w1', 'b1', 'w2', 'b2'] as const;
+export const BLOCK_TENSORS = [
+  'ln1.gamma',
+  'ln1.beta',
+  'wq',
+  'bq',
+  'wk',
+  'bk',
+  'wv',
+  'bv',
+  'wo',
+  'bo',
+  'ln2.gamma',
+  'ln2.beta',
+  'w1',
+  'b1',
+  'w2',
+  'b2',
+] as const;
 
 /** Every tensor of the encoder except the shared item table and the item bias (those live in the catalog). */
 export function encoderTensorShapes(config: SasrecConfig): Array<{ name: string; shape: number[] }> {
@@ -20,8 +37,22 @@ export function encoderTensorShapes(config: SasrecConfig): Array<{ name: string;
   const shapes: Array<{ name: string; shape: number[] }> = [{ name: 'positions', shape: [config.maxLen, d] }];
   for (let b = 0; b < config.blocks; b++) {
     const shape: Record<(typeof BLOCK_TENSORS)[number], number[]> = {
-      'ln1.gamma': [d], 'ln1.beta': [d], wq: [d, d], bq: [d], wk: [d, d], bk: [d], wv: [d, d], bv: [d], wo: [d, d], bo: [d],
-      'ln2.gamma': [d], 'ln2.beta': [d], w1: [d, d], b1: [d], w2: [d, d], b2: [d],
+      'ln1.gamma': [d],
+      'ln1.beta': [d],
+      wq: [d, d],
+      bq: [d],
+      wk: [d, d],
+      bk: [d],
+      wv: [d, d],
+      bv: [d],
+      wo: [d, d],
+      bo: [d],
+      'ln2.gamma': [d],
+      'ln2.beta': [d],
+      w1: [d, d],
+      b1: [d],
+      w2: [d, d],
+      b2: [d],
     };
     for (const name of BLOCK_TENSORS) shapes.push({ name: `block${b}.${name}`, shape: shape[name] });
   }
@@ -137,7 +168,9 @@ export function sasrecForward(w: SasrecTensors, config: SasrecConfig, ids: tf.Te
       const k = splitHeads(dense(h, p('wk'), p('bk')));
       const v = splitHeads(dense(h, p('wv'), p('bv')));
       const scores = tf.add(tf.mul(matMul(q, swapLast(k)), 1 / Math.sqrt(headDim)), attentionBias);
-      const attended = matMul(tf.softmax(scores), v).transpose([0, 2, 1, 3]).reshape([batch * length, d]) as tf.Tensor2D;
+      const attended = matMul(tf.softmax(scores), v)
+        .transpose([0, 2, 1, 3])
+        .reshape([batch * length, d]) as tf.Tensor2D;
       x = tf.add(x, drop(dense(attended, p('wo'), p('bo')).reshape([batch, length, d])));
       const h2 = layerNorm(x, p('ln2.gamma'), p('ln2.beta')).reshape([batch * length, d]) as tf.Tensor2D;
       const ffn = dense(tf.relu(dense(h2, p('w1'), p('b1'))), p('w2'), p('b2'));

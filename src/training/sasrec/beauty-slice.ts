@@ -8,11 +8,15 @@ export function beautySlice(users: number): { sequences: number[][]; itemCount: 
   const row = new Map<string, number>();
   const lines = readFileSync(DATA, 'utf8').trim().split('\n').slice(0, users);
   const sequences = lines.map((line) =>
-    line.trim().split(/\s+/).slice(1).map((id) => {
-      let r = row.get(id);
-      if (r === undefined) row.set(id, (r = row.size));
-      return r;
-    }),
+    line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map((id) => {
+        let r = row.get(id);
+        if (r === undefined) row.set(id, (r = row.size));
+        return r;
+      }),
   );
   return { sequences, itemCount: row.size };
 }

@@ -8,7 +8,19 @@ const slice = beautySlice;
 
 describe('trainEncoder: one run ships the best model', () => {
   const { sequences, itemCount } = slice(400);
-  const options = { dim: 16, maxLen: 20, blocks: 1, heads: 1, dropout: 0.2, learningRate: 5e-3, batchSize: 128, negatives: 256, epochs: 3, patience: 3, seed: 7 };
+  const options = {
+    dim: 16,
+    maxLen: 20,
+    blocks: 1,
+    heads: 1,
+    dropout: 0.2,
+    learningRate: 5e-3,
+    batchSize: 128,
+    negatives: 256,
+    epochs: 3,
+    patience: 3,
+    seed: 7,
+  };
 
   it('chooses the epoch count on validation, then ships a refit on every item for that many epochs', async () => {
     const shipped = await trainEncoder(sequences, itemCount, itemCount, options);

@@ -10,7 +10,19 @@ import { type SasrecTrainOptions, type CheckpointStore } from './train-options.j
 
 const slice = beautySlice;
 
-const TINY: Partial<SasrecTrainOptions> = { dim: 16, maxLen: 20, blocks: 1, heads: 1, dropout: 0.2, learningRate: 5e-3, batchSize: 128, negatives: 256, epochs: 4, patience: 4, seed: 7 };
+const TINY: Partial<SasrecTrainOptions> = {
+  dim: 16,
+  maxLen: 20,
+  blocks: 1,
+  heads: 1,
+  dropout: 0.2,
+  learningRate: 5e-3,
+  batchSize: 128,
+  negatives: 256,
+  epochs: 4,
+  patience: 4,
+  seed: 7,
+};
 
 describe('trainSasrec on a slice of Amazon Beauty', () => {
   const { sequences, itemCount } = slice(1200);

@@ -55,16 +55,28 @@ export async function trainSasrec(sequences: number[][], itemCount: number, part
   const sampler = new Rng(o.seed ^ 0x5eed);
   let validation = o.fitAll ? [] : split.validation;
   if (o.validationUsers > 0 && validation.length > o.validationUsers) {
-    validation = sampler.shuffle([...validation]).slice(0, o.validationUsers).sort((a, b) => a.user - b.user);
+    validation = sampler
+      .shuffle([...validation])
+      .slice(0, o.validationUsers)
+      .sort((a, b) => a.user - b.user);
   }
 
-  const key = runKey({ config, ...o, initial: o.initial !== undefined, checkpoint: undefined, onBatch: undefined, onEpoch: undefined, sequences: train.length });
+  const key = runKey({
+    config,
+    ...o,
+    initial: o.initial !== undefined,
+    checkpoint: undefined,
+    onBatch: undefined,
+    onEpoch: undefined,
+    sequences: train.length,
+  });
   let state: CheckpointState = { key, epoch: 0, step: 0, rng: o.seed >>> 0, best: -1, bestEpoch: 0, stale: 0, log: [] };
   let initial = o.initial ?? initialTensors(config, o.seed);
   if (o.initial) {
     const expected = initialTensors({ ...config, itemCount: 1 }, o.seed).map((t) => t.name);
     for (const name of expected) if (!o.initial.some((t) => t.name === name)) throw new RangeError(`the initial weights lack ${name}`);
-    if (o.initial.find((t) => t.name === 'items')!.shape.join() !== `${itemCount},${o.dim}`) throw new RangeError(`the initial item table is not ${itemCount} × ${o.dim}`);
+    if (o.initial.find((t) => t.name === 'items')!.shape.join() !== `${itemCount},${o.dim}`)
+      throw new RangeError(`the initial item table is not ${itemCount} × ${o.dim}`);
   }
   let best: NamedTensor[] = initial;
   let optimizerBytes: Uint8Array | undefined;
@@ -136,7 +148,13 @@ export async function trainSasrec(sequences: number[][], itemCount: number, part
         const adam = await optimizer.getWeights();
         await o.checkpoint.write('weights.bin', packTensors({ kind: 'sasrec-weights' }, snapshot()));
         await o.checkpoint.write('best.bin', packTensors({ kind: 'sasrec-weights' }, best));
-        await o.checkpoint.write('optimizer.bin', packTensors({ kind: 'adam' }, adam.map((w) => ({ name: w.name, shape: w.tensor.shape, data: Float32Array.from(w.tensor.dataSync()) }))));
+        await o.checkpoint.write(
+          'optimizer.bin',
+          packTensors(
+            { kind: 'adam' },
+            adam.map((w) => ({ name: w.name, shape: w.tensor.shape, data: Float32Array.from(w.tensor.dataSync()) })),
+          ),
+        );
         await o.checkpoint.write('state.json', new TextEncoder().encode(JSON.stringify(state)));
       }
     }

@@ -14,7 +14,11 @@ export async function validate(
   try {
     for (let start = 0; start < cases.length; start += chunk) {
       const part = cases.slice(start, start + chunk);
-      const u = await encodeHistories(w, config, part.map((c) => c.history));
+      const u = await encodeHistories(
+        w,
+        config,
+        part.map((c) => c.history),
+      );
       const scoresT = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(u, [part.length, config.dim]), itemsT), w['bias']!));
       const scores = (await scoresT.data()) as Float32Array;
       scoresT.dispose();
