@@ -35,6 +35,7 @@ import type { RecommenderModel } from '../src/evaluation/protocols.js';
 import { leaveOneOut } from '../src/training/split.js';
 import { useTrainingBackend } from '../src/training/sasrec/backend.js';
 import { Rng } from '../src/training/sasrec/rng.js';
+import { SASREC_MODEL, sasrecSchedule } from './sasrec-settings.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const data = process.env.VITRINE_DATA ?? resolve(root, '../shared/data');
@@ -54,28 +55,8 @@ const BASELINES = ['popularity', 'item-knn', 'item-knn-recency', 'transition-knn
 const ENCODER_ARGS = [
   '--encoder',
   'sasrec',
-  '--dim',
-  '64',
-  '--max-len',
-  '50',
-  '--blocks',
-  '2',
-  '--heads',
-  '1',
-  '--dropout',
-  '0.3',
-  '--learning-rate',
-  '0.002',
-  '--batch-size',
-  '256',
-  '--negatives',
-  '1024',
-  '--encoder-epochs',
-  arg('encoder-epochs', '30'),
-  '--patience',
-  '3',
-  '--validation-users',
-  '5000',
+  ...SASREC_MODEL,
+  ...sasrecSchedule(arg('encoder-epochs', '30')),
   '--seed',
   String(SEED),
   // This bench measures the validation run and its own refits (below) separately.

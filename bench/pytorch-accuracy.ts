@@ -12,6 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { SASREC_MODEL, sasrecSchedule } from './sasrec-settings.js';
 
 const root = resolve(import.meta.dirname, '..');
 const arg = (name: string, fallback: string): string => {
@@ -28,32 +29,7 @@ const rel = (p: string): string => relative(root, p);
 /** Absolute paths inside a command-line argument, relative to the repository (as docs/accuracy.md writes them). */
 const relArg = (a: string): string => a.replace(/\/[^\s,:]+/g, (p) => rel(p));
 // The Node trainer's own refit is off: both trainers ship their validation run, compared as trained.
-const SETTINGS = [
-  '--dim',
-  '64',
-  '--max-len',
-  '50',
-  '--blocks',
-  '2',
-  '--heads',
-  '1',
-  '--dropout',
-  '0.3',
-  '--learning-rate',
-  '0.002',
-  '--batch-size',
-  '256',
-  '--negatives',
-  '1024',
-  '--encoder-epochs',
-  epochs,
-  '--patience',
-  '3',
-  '--validation-users',
-  '5000',
-  '--seed',
-  '42',
-];
+const SETTINGS = [...SASREC_MODEL, ...sasrecSchedule(epochs), '--seed', '42'];
 // u·v + b alone, and the shipped in-browser blend (graphs rebuilt from the fit items, DEFAULT_ENCODER_GRAPH_BLEND + previous).
 const MODELS = (encoder: string): string[] => [
   `catalog:encoder=${encoder}:copurchase=0:transition=0`,

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SASREC_MODEL } from './sasrec-settings.js';
 
 const root = resolve(import.meta.dirname, '..');
 const arg = (name: string, fallback: string): string => {
@@ -23,26 +24,7 @@ const steps = Number(arg('steps', '30'));
 // Debian's PyTorch takes the system BLAS; OpenBLAS (libopenblas0-pthread) is ≈ 7× faster than the reference one here.
 const openblas = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 const env = existsSync(openblas) ? { ...process.env, LD_LIBRARY_PATH: openblas } : process.env;
-const SETTINGS = [
-  '--dim',
-  '64',
-  '--max-len',
-  '50',
-  '--blocks',
-  '2',
-  '--heads',
-  '1',
-  '--dropout',
-  '0.3',
-  '--learning-rate',
-  '0.002',
-  '--batch-size',
-  '256',
-  '--negatives',
-  '1024',
-  '--seed',
-  '42',
-];
+const SETTINGS = [...SASREC_MODEL, '--seed', '42'];
 const CONFIGS = [
   { processes: 1, threads: 1 },
   { processes: 2, threads: 1 },

@@ -5,84 +5,13 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { catalogRecipes } from './catalog-recipes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const data = process.env.VITRINE_DATA ?? resolve(root, '../shared/data');
 const out = join(root, 'public/catalogs');
 
-export const CATALOGS = {
-  'online-retail.vcat': [
-    'train',
-    '--log',
-    `${data}/online-retail-uci/online_retail.tsv.gz`,
-    '--format',
-    'online-retail',
-    '--metadata',
-    `${data}/online-retail-uci/products.tsv`,
-    '--columns',
-    'id=stock_code,title=description,price=median_unit_price_gbp',
-    '--where',
-    'is_product=1',
-    '--min-count',
-    '5',
-  ],
-  'scientific.vcat': [
-    'train',
-    '--log',
-    `${data}/amazon-scientific-unisrec/Scientific.test.inter`,
-    '--format',
-    'unisrec',
-    '--metadata',
-    `${data}/amazon-scientific-unisrec/items.tsv`,
-    '--columns',
-    'id=item_index,category=category_path',
-    '--dim',
-    '32', // item2vec epochs follow the log's size (item2vecEpochs: 50 here)
-  ],
-  // Hand-made Chinese titles (test/fixtures/zh/README.md): search segmentation without spaces.
-  'chinese.vcat': ['build-catalog', '--embeddings', join(root, 'test/fixtures/zh/embeddings.csv'), '--metadata', join(root, 'test/fixtures/zh/products.csv')],
-};
-// A tiny SASRec encoder (a few seconds) for the encoder parity tests: writes scientific-encoder.vcat.encoder too.
-CATALOGS['scientific-encoder.vcat'] = [
-  'train',
-  '--log',
-  `${data}/amazon-scientific-unisrec/Scientific.test.inter`,
-  '--format',
-  'unisrec',
-  '--metadata',
-  `${data}/amazon-scientific-unisrec/items.tsv`,
-  '--columns',
-  'id=item_index,category=category_path',
-  '--dim',
-  '16',
-  '--encoder',
-  'sasrec',
-  '--max-len',
-  '20',
-  '--blocks',
-  '1',
-  '--encoder-epochs',
-  '2',
-  '--negatives',
-  '128',
-  '--validation-users',
-  '500',
-  '--quiet',
-];
-// Only the demo's catalog switch needs Amazon Beauty (real titles, 12k items): `--demo` adds it.
-if (process.argv.includes('--demo')) {
-  CATALOGS['amazon-beauty.vcat'] = [
-    'train',
-    '--log',
-    `${data}/amazon-beauty/Beauty.txt`,
-    '--format',
-    'sequences',
-    '--metadata',
-    `${data}/amazon-beauty/items.tsv`,
-    '--columns',
-    'id=item_id',
-  ];
-}
+const CATALOGS = catalogRecipes(data, root, { demo: process.argv.includes('--demo') });
 
 // A catalog written before the format's code last changed may be in an older format version.
 const formatDir = join(root, 'src/catalog');

@@ -4,7 +4,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import type { BackendName } from '../shared/backend-name.js';
-import { probeWebGl, probeWebGpu } from './gpu-probe.js';
+import { probeWebGl, probeWebGpu, type GpuProbe } from './gpu-probe.js';
 
 /** What we learnt about a backend while activating it. */
 export interface BackendProbe {
@@ -36,11 +36,11 @@ function configureWasm(): void {
  * Makes `name` the active tfjs backend. tfjs silently falls back when a backend fails to
  * initialise (e.g. setBackend('webgpu') resolves false without an adapter), so we check.
  */
-export async function activateBackend(name: BackendName): Promise<BackendProbe> {
+export async function activateBackend(name: BackendName, probed?: GpuProbe): Promise<BackendProbe> {
   try {
     let described: { software: boolean; adapter: string } | undefined;
     if (name === 'webgpu' || name === 'webgl') {
-      const gpu = name === 'webgpu' ? await probeWebGpu() : probeWebGl();
+      const gpu = probed ?? (name === 'webgpu' ? await probeWebGpu() : probeWebGl());
       if (!gpu.available) return { ok: false, error: gpu.adapter };
       described = { software: gpu.software, adapter: gpu.adapter };
     }

@@ -7,7 +7,7 @@ import { calibrationKey, type CalibrationCache } from '../storage/calibration-ca
 import type { Scorer } from './scorer.js';
 import { loadSimdKernel } from './simd/kernel.js';
 import { SimdScorer } from './simd/simd-scorer.js';
-import { probeWebGl, probeWebGpu } from './gpu-probe.js';
+import { probeWebGl, probeWebGpu, type GpuProbe } from './gpu-probe.js';
 import { loadTfjsPart, tfjsPartStatus } from './tfjs-part-loader.js';
 
 /** tfjs and its backends, loaded the first time a tfjs path (or the encoder) needs them. */
@@ -28,10 +28,11 @@ const CALIBRATION_ROWS = 20_000;
 const CALIBRATION_RUNS = 5;
 
 /** Makes a path ready: a tfjs backend, or the SIMD kernel compiled (fails where SIMD is missing). */
-async function activate(backend: BackendName): Promise<BackendProbe> {
+/** `gpu`: the adapter the engine already asked the browser for (not asked again). */
+async function activate(backend: BackendName, gpu?: GpuProbe): Promise<BackendProbe> {
   try {
     // A tfjs part that cannot be loaded makes its backends unavailable, never a raw TypeError.
-    if (backend !== 'simd') return await (await tfjs()).activateBackend(backend);
+    if (backend !== 'simd') return await (await tfjs()).activateBackend(backend, gpu);
     await loadSimdKernel();
     return { ok: true };
   } catch (error) {
@@ -130,13 +131,9 @@ export class Engine {
         reports.push({ backend, status: 'skipped', reason: SLOWER_THAN_SIMD });
         continue;
       }
-      const probe = await activate(backend);
+      const probe = await activate(backend, gpu);
       if (!probe.ok) {
         reports.push({ backend, status: 'unavailable', reason: probe.error ?? 'failed to initialise' });
-        continue;
-      }
-      if (probe.software) {
-        reports.push({ backend, status: 'skipped', reason: softwareReason(probe.adapter), ...describe(probe) });
         continue;
       }
       try {

@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, lstatSync, rea
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { catalogRecipes } from '../../scripts/catalog-recipes.mjs';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 const APPS = join(import.meta.dirname, 'apps');
@@ -87,36 +88,8 @@ export const vitrineCli = (shop: string, ...args: string[]): string => run(shop,
 export function trainCatalog(shop: string): string {
   const out = join(shop, 'site');
   mkdirSync(out, { recursive: true });
-  const data = join(DATA, 'amazon-scientific-unisrec');
-  vitrineCli(
-    shop,
-    'train',
-    '--log',
-    join(data, 'Scientific.test.inter'),
-    '--format',
-    'unisrec',
-    '--metadata',
-    join(data, 'items.tsv'),
-    '--columns',
-    'id=item_index,category=category_path',
-    '--dim',
-    '16',
-    '--encoder',
-    'sasrec',
-    '--max-len',
-    '20',
-    '--blocks',
-    '1',
-    '--encoder-epochs',
-    '2',
-    '--negatives',
-    '128',
-    '--validation-users',
-    '500',
-    '--quiet',
-    '--out',
-    join(out, 'catalog.vcat'),
-  );
+  // The recipe the browser tests' encoder catalog is built with, here run by the installed CLI.
+  vitrineCli(shop, ...catalogRecipes(DATA, REPO)['scientific-encoder.vcat']!, '--quiet', '--out', join(out, 'catalog.vcat'));
   return out;
 }
 
