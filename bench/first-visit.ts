@@ -4,7 +4,7 @@
 // the DevTools protocol (Network.emulateNetworkConditions, DevTools' own "Fast 4G" / "Slow 4G"
 // presets). Reports when the first (popular) rail and the first personalised rail appear, when the
 // catalog finished downloading, and the bytes the server sent. Writes bench/results/first-visit.{json,md}.
-import { chromium } from '@playwright/test';
+import { launchChromium } from './chromium.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { cpus } from 'node:os';
@@ -181,11 +181,7 @@ async function main(): Promise<void> {
   const counter = new Map<string, number>();
   let encoding: 'identity' | 'br' = 'br';
   const stop = await startServer(Number(args.port), counter, () => encoding);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const rows: FirstVisitRow[] = [];
   try {
     for (const c of cases) {

@@ -3,7 +3,8 @@
 // session, on the same vectors: top-100 by cosine (inner product of unit vectors), each item's
 // own vector as the query and the item itself left out — what `similar(id, { k: 100 })` answers.
 // Writes bench/results/peers.json, peers.md and peers.svg and prints the table.
-import { chromium, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { launchChromium } from './chromium.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -279,20 +280,7 @@ async function main(): Promise<void> {
   });
   await server.listen();
   const base = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${args.port}/`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--js-flags=--expose-gc',
-      '--enable-blink-features=ForceEagerMeasureMemory',
-    ],
-  });
+  const browser = await launchChromium(['--js-flags=--expose-gc', '--enable-blink-features=ForceEagerMeasureMemory']);
   const rows: PeerRow[] = [];
   const notes: string[] = [];
   let breakdown: PeersResult['breakdown'] = null;

@@ -3,7 +3,8 @@
 // Chromium headless through Playwright, and times every compute path in one browser session.
 // Writes bench/results/<date>-<machine>.json, latest.json, latest.svg, latest.md and prints the
 // Markdown table.
-import { chromium, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { launchChromium } from './chromium.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -82,21 +83,8 @@ async function main(): Promise<void> {
   });
   await server.listen();
   const base = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${args.port}/`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    // expose-gc: the worker collects between phases, so one phase's garbage is not timed in the next.
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--enable-unsafe-webgpu',
-      '--js-flags=--expose-gc',
-    ],
-  });
+  // expose-gc: the worker collects between phases, so one phase's garbage is not timed in the next.
+  const browser = await launchChromium(['--enable-unsafe-webgpu', '--js-flags=--expose-gc']);
   const stop = async (): Promise<void> => {
     await browser.close().catch(() => undefined);
     await server.close().catch(() => undefined);
