@@ -408,7 +408,7 @@ const merged = Object.keys(DATASETS).flatMap((d) => {
 // with a "trainer") and the default catalog's (each with its own command).
 const kept = existsSync(out)
   ? (JSON.parse(readFileSync(out, 'utf8')) as Array<AccuracyRecord & { trainer?: string }>).filter(
-      (r) => r.trainer !== undefined || r.variant === 'default' || (r.dataset !== undefined && !(r.dataset in DATASETS)),
+      (r) => r.trainer !== undefined || r.variant !== undefined || (r.dataset !== undefined && !(r.dataset in DATASETS)),
     )
   : [];
 merged.push(...kept.filter((r) => !merged.some((m) => m.command === r.command && m.model === r.model && m.split === r.split)));

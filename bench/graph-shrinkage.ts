@@ -1,8 +1,8 @@
 // Chooses the graphs' support shrinkage λ (SUPPORT_SHRINKAGE) and the pooling encoder's graph
 // weights (DEFAULT_GRAPH_BLEND) on the VALIDATION item only: for each catalog trained with
 // `vitrine train --holdout valid`, the graphs are rebuilt from items[:-2] at each λ and every
-// (bought-together, bought-next) pair of the grid is scored with CatalogModel.graphWeightGrid —
-// the same numbers as `vitrine evaluate --split valid --models catalog:graphs=fit:shrink=λ:copurchase=a:transition=b`.
+// (bought-together, bought-next, co-occurrence) triple of the grid is scored with CatalogModel.graphWeightGrid —
+// the same numbers as `vitrine evaluate --split valid --models catalog:graphs=fit:shrink=λ:copurchase=a:transition=b:cooccurrence=k`.
 // Usage: [GRAPH_GRID=…] npx tsx bench/graph-shrinkage.ts <log> <format> <valid catalog> [λ,…] > result.json
 import { readFileSync } from 'node:fs';
 import { decodeCatalog } from '../src/catalog/codec.js';
@@ -21,9 +21,11 @@ const catalog = await decodeCatalog(new Uint8Array(readFileSync(catalogFile)));
 const rowOfId = new Map(catalog.items.map((item, r) => [item.id, r]));
 const rowOf = Int32Array.from(ids, (id) => rowOfId.get(id) ?? -1);
 const grid: GraphBlend[] = [];
-// GRAPH_GRID="c,c,…/t,t,…" replaces the default grid (bought-together × bought-next weights).
-const [together = '0,5,10,20,40', next = '3,10,30,60'] = (process.env.GRAPH_GRID ?? '').split('/').map((s) => s || undefined);
-for (const copurchase of together.split(',').map(Number)) for (const transition of next.split(',').map(Number)) grid.push({ copurchase, transition });
+// GRAPH_GRID="c,c,…/t,t,…/k,k,…" replaces the default grid (bought-together × bought-next × co-occurrence weights).
+const [together = '20,40,100', next = '30,60,200', cooccurring = '0,3,10,20,40'] = (process.env.GRAPH_GRID ?? '').split('/').map((s) => s || undefined);
+for (const copurchase of together.split(',').map(Number))
+  for (const transition of next.split(',').map(Number))
+    for (const cooccurrence of cooccurring.split(',').map(Number)) grid.push({ copurchase, transition, cooccurrence });
 const out: Array<GraphBlend & { shrinkage: number; 'HR@10': number; 'NDCG@10': number }> = [];
 for (const shrinkage of lambdas.split(',').map(Number)) {
   const started = performance.now();

@@ -13,12 +13,15 @@ const out = join(root, 'public/catalogs');
 
 const CATALOGS = catalogRecipes(data, root, { demo: process.argv.includes('--demo') });
 
-// A catalog written before the format's code last changed may be in an older format version.
-const formatDir = join(root, 'src/catalog');
+// A catalog written before the format's or the training's code last changed may be in an older
+// format version, or lack what training now writes.
+const sourceDirs = ['src/catalog', 'src/training', 'src/cli/commands'].map((d) => join(root, d));
 const formatChanged = Math.max(
-  ...readdirSync(formatDir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .map((f) => statSync(join(formatDir, f)).mtimeMs),
+  ...sourceDirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => statSync(join(dir, f)).mtimeMs),
+  ),
 );
 const upToDate = (path) => existsSync(path) && statSync(path).mtimeMs > formatChanged;
 

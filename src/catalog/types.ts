@@ -72,11 +72,11 @@ export interface CatalogExtras {
   interactions?: Uint32Array;
   /** Share of buyers who bought the item again, per item (for "buy it again"). */
   repeatRate?: Float32Array;
-  /** Sparse neighbour lists in CSR form, e.g. `copurchase` (bought together), `transition` (bought next). */
+  /** Sparse neighbour lists in CSR form, e.g. `copurchase` (bought together), `transition` (bought next), `cooccurrence` (in the same shoppers' histories). */
   graphs?: Partial<Record<GraphName, ItemGraph>>;
 }
 
-export const GRAPH_NAMES = ['copurchase', 'transition'] as const;
+export const GRAPH_NAMES = ['copurchase', 'transition', 'cooccurrence'] as const;
 export type GraphName = (typeof GRAPH_NAMES)[number];
 
 /** Row i's neighbours are rows[offsets[i] … offsets[i+1]) with the same slice of weights, best first. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cosineNeighbours, ItemKnnModel, PopularityModel, transitionProbabilities, TransitionKnnModel, type SparseRows } from './baselines.js';
+import { ItemKnnModel, PopularityModel, transitionProbabilities, TransitionKnnModel, type SparseRows } from './baselines.js';
 import { createModel } from './model-specs.js';
 import { evaluateModel } from './evaluate.js';
 import type { RecommenderModel } from './protocols.js';
@@ -17,39 +17,11 @@ const scores = (model: RecommenderModel, history: number[], itemCount: number): 
 };
 
 // Users (n = how many contain the item): 0: 2, 1: 2, 2: 2, 3: 1.
-// cos(0,1) = 2/√4 = 1, cos(0,2) = cos(1,2) = 1/√4 = 0.5, cos(2,3) = 1/√2.
 const histories = [
   [0, 1],
   [0, 1, 2],
   [2, 3],
 ];
-
-describe('cosineNeighbours', () => {
-  it('is the user co-occurrence cosine, without self-similarity', () => {
-    const m = cosineNeighbours(histories, 4, 10);
-    expect([...row(m, 0)]).toEqual(
-      expect.arrayContaining([
-        [1, 1],
-        [2, 0.5],
-      ]),
-    );
-    expect(row(m, 0).size).toBe(2);
-    expect(row(m, 2).get(3)).toBeCloseTo(Math.SQRT1_2, 6);
-    expect(row(m, 3).get(2)).toBeCloseTo(Math.SQRT1_2, 6);
-  });
-
-  it('keeps only the top neighbours per item', () => {
-    const m = cosineNeighbours(histories, 4, 2);
-    const two = row(m, 2);
-    expect(two.size).toBe(2);
-    expect(two.get(3)).toBeCloseTo(Math.SQRT1_2, 6);
-  });
-
-  it('counts a user once per item, whatever the repeats', () => {
-    const m = cosineNeighbours([[0, 1, 0, 1], [0]], 2, 10);
-    expect(row(m, 0).get(1)).toBeCloseTo(1 / Math.sqrt(2), 6);
-  });
-});
 
 describe('transitionProbabilities', () => {
   it('row-normalises next-item counts and ignores self-transitions', () => {

@@ -1,11 +1,7 @@
+import { cosineNeighbours, type SparseRows } from '../training/cooccurrence.js';
 import type { RecommenderModel } from './protocols.js';
 
-/** Sparse item × item weights in CSR form: row i's entries are columns[offsets[i]..offsets[i+1]). */
-export interface SparseRows {
-  offsets: Uint32Array;
-  columns: Int32Array;
-  weights: Float32Array;
-}
+export type { SparseRows };
 
 /** Ranks items by how often they occur in the fit sequences (the data it is given, nothing else). */
 export class PopularityModel implements RecommenderModel {
@@ -20,71 +16,6 @@ export class PopularityModel implements RecommenderModel {
   score(_history: number[], out: Float32Array): void {
     out.set(this.counts);
   }
-}
-
-/**
- * Item-to-item cosine over user co-occurrence: sim(a, b) = n(a,b) / √(n(a)·n(b)), n counting
- * users. Only each item's `neighbours` most similar items are kept, so memory stays
- * O(items × neighbours).
- */
-export function cosineNeighbours(sequences: number[][], itemCount: number, neighbours: number): SparseRows {
-  // A user counts once per item, whatever the repeats.
-  const baskets = sequences.map((s) => Int32Array.from(new Set(s)));
-  const usersOf = invertedIndex(baskets, itemCount);
-  const degree = (item: number): number => usersOf.offsets[item + 1]! - usersOf.offsets[item]!;
-
-  const coCount = new Float64Array(itemCount);
-  const touched = new Int32Array(itemCount);
-  const similarity = new Float64Array(itemCount);
-  const offsets = new Uint32Array(itemCount + 1);
-  const columns: number[] = [];
-  const weights: number[] = [];
-  for (let a = 0; a < itemCount; a++) {
-    let found = 0;
-    for (let k = usersOf.offsets[a]!; k < usersOf.offsets[a + 1]!; k++) {
-      for (const b of baskets[usersOf.users[k]!]!) {
-        if (b === a) continue;
-        if (coCount[b] === 0) touched[found++] = b;
-        coCount[b]!++;
-      }
-    }
-    const sims = new Float64Array(found);
-    for (let t = 0; t < found; t++) {
-      const b = touched[t]!;
-      sims[t] = similarity[b] = coCount[b]! / Math.sqrt(degree(a) * degree(b));
-      coCount[b] = 0;
-    }
-    // Keep the `neighbours` largest: everything above the cut, then ties at the cut in discovery order.
-    const cut = found > neighbours ? sims.sort()[found - neighbours]! : -Infinity;
-    let kept = 0;
-    for (let pass = 0; pass < 2; pass++) {
-      for (let t = 0; t < found && kept < neighbours; t++) {
-        const b = touched[t]!;
-        const s = similarity[b]!;
-        if (pass === 0 ? s > cut : s === cut) {
-          columns.push(b);
-          weights.push(s);
-          kept++;
-        }
-      }
-      if (cut === -Infinity) break;
-    }
-    offsets[a + 1] = columns.length;
-  }
-  return { offsets, columns: Int32Array.from(columns), weights: Float32Array.from(weights) };
-}
-
-/** For each item, the users (sequence indices) that contain it. */
-function invertedIndex(baskets: Int32Array[], itemCount: number): { offsets: Uint32Array; users: Int32Array } {
-  const offsets = new Uint32Array(itemCount + 1);
-  for (const basket of baskets) for (const item of basket) offsets[item + 1]!++;
-  for (let i = 0; i < itemCount; i++) offsets[i + 1]! += offsets[i]!;
-  const fill = offsets.slice(0, itemCount);
-  const users = new Int32Array(offsets[itemCount]!);
-  baskets.forEach((basket, user) => {
-    for (const item of basket) users[fill[item]!++] = user;
-  });
-  return { offsets, users };
 }
 
 /** Row-normalised first-order transitions: P(next = b | current = a) over consecutive items. */
@@ -132,7 +63,7 @@ export class ItemKnnModel implements RecommenderModel {
   }
 
   fit(train: number[][], itemCount: number): void {
-    this.similar = cosineNeighbours(train, itemCount, this.options.neighbours);
+    this.similar = cosineNeighbours(train, itemCount, { neighbours: this.options.neighbours });
   }
 
   score(history: number[], out: Float32Array): void {

@@ -3,7 +3,15 @@ import type { StoredEvent } from '../shared/events.js';
 import { graphAffinity, graphBoosts, type GraphBlend } from '../ranking/graph-affinity.js';
 import { poolContributions, resolveProfileOptions, shopperVector, type Contribution } from '../model/pooling-encoder.js';
 import { historyRows, type SasrecEncoder } from '../model/sasrec/encoder.js';
-import { copurchaseGraph, SUPPORT_SHRINKAGE, transitionGraph, windowBaskets } from '../training/item-graphs.js';
+import { cooccurrenceGraph } from '../training/cooccurrence.js';
+import {
+  COOCCURRENCE_NEIGHBOURS,
+  COOCCURRENCE_SHRINKAGE,
+  copurchaseGraph,
+  SUPPORT_SHRINKAGE,
+  transitionGraph,
+  windowBaskets,
+} from '../training/item-graphs.js';
 import { demote, ignoredImpressionDemotions, IGNORED_IMPRESSIONS_THRESHOLD } from '../ranking/feedback.js';
 import { defaultGraphBlend, rerankPool } from '../ranking/for-you.js';
 import { maximalMarginalRelevance, type Candidate } from '../ranking/post-rank.js';
@@ -43,6 +51,8 @@ export interface OnDeviceSettings {
   refitGraphs: boolean;
   /** With refitGraphs: the graphs' support shrinkage λ (default SUPPORT_SHRINKAGE, as `vitrine train` writes them). */
   shrinkage?: number;
+  /** With refitGraphs: the co-occurrence graph's λ (default COOCCURRENCE_SHRINKAGE). */
+  cooccurrenceShrinkage?: number;
 }
 
 /** What recommend() does by default: no diversity, no debias, no feedback, the default graph blend for the encoder. */
@@ -86,10 +96,11 @@ export class CatalogModel implements RecommenderModel {
     const knobs = [
       s.encoder && `encoder=${s.encoderFile ?? 'given'}`,
       // The embeddings alone say so: a bare `catalog` means the default graph blend.
-      s.graphs.copurchase === 0 && s.graphs.transition === 0 && !s.graphs.previous && 'copurchase=0:transition=0',
+      s.graphs.copurchase === 0 && s.graphs.transition === 0 && !s.graphs.previous && !s.graphs.cooccurrence && 'copurchase=0:transition=0',
       s.graphs.copurchase > 0 && `copurchase=${s.graphs.copurchase}`,
       s.graphs.transition > 0 && `transition=${s.graphs.transition}`,
       (s.graphs.previous ?? 0) > 0 && `previous=${s.graphs.previous}`,
+      (s.graphs.cooccurrence ?? 0) > 0 && `cooccurrence=${s.graphs.cooccurrence}`,
       s.diversity > 0 && `diversity=${s.diversity}`,
       s.popularityDebias > 0 && `debias=${s.popularityDebias}`,
       s.feedback && 'feedback=1',
@@ -113,7 +124,14 @@ export class CatalogModel implements RecommenderModel {
     const n = this.#catalog.header.itemCount;
     this.#extras = {
       ...this.#catalog.extras,
-      graphs: { copurchase: copurchaseGraph(windowBaskets(sequences), n, { shrinkage }), transition: transitionGraph(sequences, n, { shrinkage }) },
+      graphs: {
+        copurchase: copurchaseGraph(windowBaskets(sequences), n, { shrinkage }),
+        transition: transitionGraph(sequences, n, { shrinkage }),
+        cooccurrence: cooccurrenceGraph(sequences, n, {
+          neighbours: COOCCURRENCE_NEIGHBOURS,
+          shrinkage: this.#settings.cooccurrenceShrinkage ?? COOCCURRENCE_SHRINKAGE,
+        }),
+      },
     };
   }
 
@@ -143,9 +161,13 @@ export class CatalogModel implements RecommenderModel {
    * newest item and from the one before), as graphAffinity and graphBoosts compute them. The
    * score is base + copurchase·C + transition·T + previous·P.
    */
-  components(history: number[], base: Float32Array): Record<'copurchase' | 'transition' | 'previous', Array<{ rows: number[]; weight: number }>> {
+  components(
+    history: number[],
+    base: Float32Array,
+  ): Record<'copurchase' | 'transition' | 'previous' | 'cooccurrence', Array<{ rows: number[]; weight: number }>> {
     const contributions = this.#base(history, base);
     return {
+      cooccurrence: graphBoosts(graphAffinity(contributions, this.#extras, { copurchase: 0, transition: 0, cooccurrence: 1 })),
       copurchase: graphBoosts(graphAffinity(contributions, this.#extras, { copurchase: 1, transition: 0 })),
       transition: graphBoosts(graphAffinity(contributions, this.#extras, { copurchase: 0, transition: 1 })),
       previous: graphBoosts(graphAffinity(contributions, this.#extras, { copurchase: 0, transition: 0, previous: 1 })),
@@ -178,7 +200,7 @@ export class CatalogModel implements RecommenderModel {
 
   /**
    * HR@10 and NDCG@10 (full ranking, earlier items masked, ties against the target) of
-   * `base + copurchase·C + transition·T + previous·P` for every set of graph weights in `grid`, from one
+   * `base + copurchase·C + transition·T + previous·P + cooccurrence·K` for every set of graph weights in `grid`, from one
    * encoding per case: what choosing the weights on validation cases needs. Fit the model first.
    */
   graphWeightGrid(
@@ -190,6 +212,7 @@ export class CatalogModel implements RecommenderModel {
     const copurchase = new Float32Array(n);
     const transition = new Float32Array(n);
     const previous = new Float32Array(n);
+    const cooccurrence = new Float32Array(n);
     const totals = grid.map(() => ({ hits: 0, ndcg: 0 }));
     const masked = new Uint8Array(n);
     for (const c of cases) {
@@ -200,10 +223,12 @@ export class CatalogModel implements RecommenderModel {
       for (const { rows, weight } of parts.copurchase) for (const r of rows) ((copurchase[r] = weight), sparse.add(r));
       for (const { rows, weight } of parts.transition) for (const r of rows) ((transition[r] = weight), sparse.add(r));
       for (const { rows, weight } of parts.previous) for (const r of rows) ((previous[r] = weight), sparse.add(r));
+      for (const { rows, weight } of parts.cooccurrence) for (const r of rows) ((cooccurrence[r] = weight), sparse.add(r));
       for (const i of c.history) if (this.#catalogRow[i]! >= 0) masked[this.#catalogRow[i]!] = 1;
       grid.forEach((w, g) => {
         const p = w.previous ?? 0;
-        const score = (r: number): number => base[r]! + w.copurchase * copurchase[r]! + w.transition * transition[r]! + p * previous[r]!;
+        const k = w.cooccurrence ?? 0;
+        const score = (r: number): number => base[r]! + w.copurchase * copurchase[r]! + w.transition * transition[r]! + p * previous[r]! + k * cooccurrence[r]!;
         const t = score(target);
         let rank = 0;
         for (let r = 0; r < n && rank < 10; r++) if (r !== target && masked[r] === 0 && score(r) >= t) rank++;
@@ -212,7 +237,7 @@ export class CatalogModel implements RecommenderModel {
           totals[g]!.ndcg += 1 / Math.log2(rank + 2);
         }
       });
-      for (const r of sparse) copurchase[r] = transition[r] = previous[r] = 0;
+      for (const r of sparse) copurchase[r] = transition[r] = previous[r] = cooccurrence[r] = 0;
       for (const i of c.history) if (this.#catalogRow[i]! >= 0) masked[this.#catalogRow[i]!] = 0;
     }
     return grid.map((w, g) => ({ ...w, 'HR@10': totals[g]!.hits / cases.length, 'NDCG@10': totals[g]!.ndcg / cases.length }));
@@ -225,7 +250,9 @@ export class CatalogModel implements RecommenderModel {
     const contributions = this.#base(history, scores);
     const graph = this.#settings.graphs;
     const boosts =
-      graph.copurchase > 0 || graph.transition > 0 || (graph.previous ?? 0) > 0 ? graphBoosts(graphAffinity(contributions, this.#extras, graph)) : [];
+      graph.copurchase > 0 || graph.transition > 0 || (graph.previous ?? 0) > 0 || (graph.cooccurrence ?? 0) > 0
+        ? graphBoosts(graphAffinity(contributions, this.#extras, graph))
+        : [];
     for (const { rows, weight } of boosts) for (const r of rows) scores[r]! += weight;
     for (let i = 0; i < out.length; i++) {
       const r = this.#catalogRow[i]!;

@@ -61,9 +61,9 @@ const isModelName = (name: string): name is ModelName => (MODEL_NAMES as readonl
 /**
  * With no graph weight, the model scores what recommend() ships for that catalog (the default
  * graph blend of src/ranking/for-you.ts, the encoder's blend with `encoder=`); with any of
- * copurchase / transition / previous, exactly those (the rest 0: `copurchase=0:transition=0` is
+ * copurchase / transition / previous / cooccurrence, exactly those (the rest 0: `copurchase=0:transition=0` is
  * the embeddings alone).
- * `catalog[:encoder=PATH][:copurchase=1][:transition=1][:previous=1][:graphs=fit][:diversity=0.3][:debias=0.5][:feedback=1]`
+ * `catalog[:encoder=PATH][:copurchase=1][:transition=1][:previous=1][:cooccurrence=1][:graphs=fit][:diversity=0.3][:debias=0.5][:feedback=1]`
  * → a CatalogModel. `label` names the catalog file in the results. `encoder=PATH` scores with
  * the shop's SASRec encoder (read with `readFile`, bound to the catalog as the worker binds it);
  * `graphs=fit` rebuilds the graphs from the fit sequences (`graphs=catalog`, the default, reads the catalog's);
@@ -105,12 +105,12 @@ export function createCatalogModel(
       continue;
     }
     const n = Number(value);
-    const graphKey = key === 'copurchase' || key === 'transition' || key === 'previous';
+    const graphKey = key === 'copurchase' || key === 'transition' || key === 'previous' || key === 'cooccurrence';
     const max = graphKey ? 1000 : 1;
     if (!graphKey && !['diversity', 'debias', 'feedback'].includes(key)) {
       throw new VitrineError(
         'OPTIONS_INVALID',
-        `catalog has no parameter "${key}"; choose encoder, copurchase, transition, previous, graphs, shrink, diversity, debias or feedback`,
+        `catalog has no parameter "${key}"; choose encoder, copurchase, transition, previous, cooccurrence, graphs, shrink, diversity, debias or feedback`,
       );
     }
     if (value === '' || !Number.isFinite(n) || n < 0 || n > max)

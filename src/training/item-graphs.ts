@@ -10,6 +10,13 @@ import type { ItemGraph } from '../catalog/types.js';
  */
 export const SUPPORT_SHRINKAGE = 10;
 
+/**
+ * The catalog's co-occurrence graph (cooccurrence.ts): neighbours kept per item and the λ of its
+ * support shrinkage. Chosen with DEFAULT_GRAPH_BLEND on the validation item only (docs/accuracy.md).
+ */
+export const COOCCURRENCE_NEIGHBOURS = 20;
+export const COOCCURRENCE_SHRINKAGE = 3;
+
 /** Bayesian shrinkage of an edge weight toward 0 (the embedding score alone) by its support n. */
 export const shrinkBySupport = (weight: number, n: number, lambda: number): number => (lambda > 0 ? (weight * n) / (n + lambda) : weight);
 

@@ -4,6 +4,7 @@ import { buyAgainRows } from '../ranking/buy-again.js';
 import { topAttribute } from '../ranking/explain.js';
 import { blendSearch, SEARCH_CANDIDATES } from '../ranking/for-you.js';
 import { SearchIndex } from '../ranking/search-index.js';
+import { cosine, rankSimilar, similarPool } from '../ranking/similar-items.js';
 import type { AffinityScore, BuyItAgainOptions, CatalogItem, PopularOptions, Recommendation, SearchOptions, SimilarOptions } from '../shared/api-types.js';
 import { EventError, VitrineError } from '../shared/errors.js';
 import type { EventLog } from './event-log.js';
@@ -164,13 +165,32 @@ export async function search(s: Session, log: EventLog, query: string, options: 
   return result;
 }
 
-/** Items most like `itemId` (cosine similarity of their embeddings). */
+/**
+ * Items most like `itemId`: cosine similarity of their embeddings, and for catalogs trained from
+ * the shop's log, the co-occurrence graph and the item's category too (ranking/similar-items.ts).
+ */
 export async function similar(s: Session, itemId: string, options: SimilarOptions): Promise<Recommendation[]> {
   const o = validateListOptions(options);
   const row = typeof itemId === 'string' ? s.table.lookup.get(itemId) : undefined;
   if (row === undefined) throw unknownItem(itemId);
-  const mask: MaskSpec = { ...o.filters, excludeRows: unavailableAnd(s, rowsOf(s, o.exclude ?? [])) };
-  return withReason(toRecommendations(s, await s.engine.run((scorer) => scorer.similar(row, o.k ?? 10, mask)), 'similar_item'), 'similar_item');
+  const excluded = unavailableAnd(s, rowsOf(s, o.exclude ?? []));
+  const mask: MaskSpec = { ...o.filters, excludeRows: excluded };
+  const k = o.k ?? 10;
+  const graph = s.current.catalog.extras.graphs?.cooccurrence;
+  if (!graph) return withReason(toRecommendations(s, await s.engine.run((scorer) => scorer.similar(row, k, mask)), 'similar_item'), 'similar_item');
+  const pool = await s.engine.run((scorer) => scorer.similar(row, similarPool(k), mask));
+  const hidden = new Set(excluded);
+  const seedRow = s.rows(row).slice();
+  const ranked = rankSimilar({
+    seed: row,
+    pool,
+    graph,
+    eligible: (r) => !hidden.has(r) && itemPassesFilters(s.table.item(r), o.filters),
+    cosine: (r) => cosine(seedRow, s.rows(r)),
+    category: (r) => s.table.category(r),
+    k,
+  });
+  return withReason(toRecommendations(s, ranked, 'similar_item'), 'similar_item');
 }
 
 /** Catalog metadata for ids (null for ids the catalog does not know), e.g. to render a cart. */

@@ -72,7 +72,7 @@ for (const backend of BACKENDS) {
         }
         for (const row of [10, 700]) {
           const actual = await rec.similar(items[row]!.id, { k: 25 });
-          const ref = h.referenceSimilar(catalog, row, 25, { excludeRows: [] });
+          const ref = h.referenceSimilarItems(catalog, row, 25);
           out.push({
             label: `similar(${row})`,
             actual: { ids: actual.map((r) => r.itemId), scores: actual.map((r) => r.score) },

@@ -5,7 +5,8 @@ import { decodeEncoder, type NamedTensor } from '../../model/sasrec/format.js';
 import type { EmbeddingDtype } from '../../catalog/types.js';
 import type { CatalogItem } from '../../shared/api-types.js';
 import { coldStartVectors } from '../../training/cold-start.js';
-import { copurchaseGraph, transitionGraph, windowBaskets } from '../../training/item-graphs.js';
+import { cooccurrenceGraph } from '../../training/cooccurrence.js';
+import { COOCCURRENCE_NEIGHBOURS, COOCCURRENCE_SHRINKAGE, copurchaseGraph, transitionGraph, windowBaskets } from '../../training/item-graphs.js';
 import { item2vecEpochs, trainItem2Vec } from '../../training/item2vec.js';
 import { trainEncoder, type EncoderTrainResult } from '../../training/sasrec/train-encoder.js';
 import { encoderOptions, writeEncoderFile, type EncoderCliOptions } from './train-encoder-options.js';
@@ -120,7 +121,11 @@ export async function train(options: TrainOptions): Promise<string> {
       // Interactions the embedding was learnt from: 0 marks a cold-start item (metadata only).
       interactions: Uint32Array.from(ids, (id, r) => (r < warmIds.length ? counts.get(id)! : 0)),
       ...(log.repeats.size > 0 ? { repeatRate } : {}),
-      graphs: { copurchase: copurchaseGraph(baskets, itemCount), transition: transitionGraph(sequences, itemCount) },
+      graphs: {
+        copurchase: copurchaseGraph(baskets, itemCount),
+        transition: transitionGraph(sequences, itemCount),
+        cooccurrence: cooccurrenceGraph(sequences, itemCount, { neighbours: COOCCURRENCE_NEIGHBOURS, shrinkage: COOCCURRENCE_SHRINKAGE }),
+      },
     },
   });
   const interactions = trainable.reduce((s, q) => s + q.length, 0);
