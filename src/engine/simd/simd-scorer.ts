@@ -30,6 +30,9 @@ export interface SimdScorerOptions {
   refine?: boolean;
 }
 
+/** The file's own dtype where the kernel scans it; pq4 files are scanned as int8 of their decoded rows. */
+const defaultSimdDtype = (catalog: Catalog): SimdDtype => (catalog.header.dtype === 'pq4' ? 'int8' : catalog.header.dtype);
+
 /** Queries that share one pass over the block in recommendBatch. */
 export const BATCH_SLOTS = 32;
 const EMPTY: RankedRows = { rows: new Int32Array(0), scores: new Float32Array(0) };
@@ -57,7 +60,7 @@ export class SimdScorer implements Scorer {
   /** Whether the catalog fits one WebAssembly memory (4 GiB) in `options.dtype`; conservative. */
   static fits(catalog: Catalog, options: SimdScorerOptions = {}): boolean {
     const n = Math.min(options.rows ?? catalog.header.itemCount, catalog.header.itemCount);
-    const layout = planLayout(options.dtype ?? catalog.header.dtype, n, catalog.header.dim, n, n);
+    const layout = planLayout(options.dtype ?? defaultSimdDtype(catalog), n, catalog.header.dim, n, n);
     return Math.ceil((layout.scratch + SCRATCH_HEADROOM) / WASM_PAGE) <= MAX_PAGES;
   }
 
@@ -72,7 +75,7 @@ export class SimdScorer implements Scorer {
     const dim = catalog.header.dim;
     this.itemCount = n;
     this.dim = dim;
-    this.dtype = options.dtype ?? catalog.header.dtype;
+    this.dtype = options.dtype ?? defaultSimdDtype(catalog);
     this.#table = itemTable(catalog);
     const attributes = rowAttributes(this.#table, n);
     this.#indexes = attributes.indexes;
