@@ -13,9 +13,12 @@ import type { SimdDtype } from './layout.js';
  */
 export function candidateCount(dtype: SimdDtype, k: number, rows: number): number {
   const wanted = Math.max(0, Math.floor(k));
-  const margin = dtype === 'float32' ? 8 : dtype === 'float16' ? Math.ceil(wanted / 4) + 8 : Math.ceil(wanted / 2) + 16;
+  const margin = dtype === 'float32' ? 8 : dtype === 'float16' ? Math.ceil(wanted / 4) + 8 : dtype === 'pq4' ? PQ4_MARGIN(wanted) : Math.ceil(wanted / 2) + 16;
   return Math.min(rows, wanted + margin);
 }
+
+/** pq4: candidates beyond k, for the lookup tables' rounding (chosen by measurement). */
+const PQ4_MARGIN = (k: number): number => Math.ceil(k / 2) + 16;
 
 /** Per row, the weights of MaskSpec.boosts in the order the reference adds them. */
 export type Boosts = ReadonlyMap<number, readonly number[]>;
