@@ -149,7 +149,7 @@ export class SimdScorer implements Scorer {
     const simScale = this.#ensureNorms();
     const query = storedRow(this.#block(), row);
     // cos = (q·vᵢ) / (‖q‖‖vᵢ‖): 1/‖vᵢ‖ is the per-row scale, 1/‖q‖ joins the query's factor.
-    const invNorm = simScale[row]! / quantScale(this.#block(), row);
+    const invNorm = simScale[row]! / Math.abs(quantScale(this.#block(), row));
     // (A zero row: every cosine is 0, which refining computes; the scan's order is then moot.)
     // Cosine has no bias, so bias weight and boosts do not apply (as in the reference).
     const masked: MaskSpec = { ...mask, excludeRows: [...mask.excludeRows, row] };
