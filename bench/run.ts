@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     const endToEnd = args['no-e2e'] ? [] : await runEndToEnd(browser, base);
     const rows: BenchRow[] = [];
     const notes: string[] = [
-      'Times are the raw scoring call in a module worker (top-100, one query; batch rows: 32 queries in one call, p50 of the whole batch). SIMD rows are the path as shipped: scan + float64 re-scoring of the best k + margin rows (f32 +8, f16 +k/4+8, int8 +k/2+16, pq4 +k+16).',
+      'Times are the raw scoring call in a module worker (top-100, one query; batch rows: 32 queries in one call, p50 of the whole batch). SIMD rows are the path as shipped: scan + float64 re-scoring of the best k + margin rows (f32 +8, f16 +k/4+8, int8 +k/2+16, pq4 +k/2+16).',
       'pq4 rows: the same vectors as a pq4 catalog (4-bit codes, d/2 sub-spaces, learnt in the worker as vitrine train would), the fast scan (lookup tables in registers, i8x16.swizzle) and a re-ranking from the decoded rows; recall is against the exact float32 top-100 of the original vectors.',
       'GB/s = bytes of the embedding block read per query ÷ time per query; copy GB/s = TypedArray.set of a block of the same size in the same session (reads and writes it: the one-core memory floor).',
       'tfjs holds float32 tensors whatever the catalog dtype: its rows are measured once per items × d and repeated as the comparison for f16/int8.',

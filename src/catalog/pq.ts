@@ -205,9 +205,15 @@ export function pq4Row(rows: Pq4Rows, dim: number, row: number, out: Float32Arra
   const sub = dim / subspaces;
   const bytesPerRow = pqCodeBytes(subspaces);
   const scale = scales[row]!;
-  for (let s = 0; s < subspaces; s++) {
-    const c = (s * PQ_CENTROIDS + pqCode(codes, bytesPerRow, row, s)) * sub;
+  // Byte by byte (two sub-spaces each): this runs for every candidate a query re-ranks.
+  for (let b = 0, s = 0, at = row * bytesPerRow; s < subspaces; b++, at++) {
+    const byte = codes[at]!;
+    let c = (s * PQ_CENTROIDS + (byte & 15)) * sub;
     for (let t = 0; t < sub; t++) out[s * sub + t] = scale * codebooks[c + t]!;
+    if (++s === subspaces) break;
+    c = (s * PQ_CENTROIDS + (byte >> 4)) * sub;
+    for (let t = 0; t < sub; t++) out[s * sub + t] = scale * codebooks[c + t]!;
+    s++;
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { writeCatalogBlock } from './write-block.js';
 import { createMemory, instantiateKernel, loadSimdKernel, type KernelExports, type KernelMemory, type KernelModule, type ScanFn } from './kernel.js';
 import { align64, BLOCK_BYTES, KIND, MAX_PAGES, planLayout, PQ_BLOCK_ROWS, SCRATCH_HEADROOM, WASM_PAGE, type Layout, type SimdDtype } from './layout.js';
 import { writePq4Query } from './pq4-block.js';
-import type { Pq4Rows } from '../../catalog/pq.js';
+import { pq4Row, type Pq4Rows } from '../../catalog/pq.js';
 import { readTopK, TOPK_HEADER, topkCapacity } from './top-k.js';
 import { quantScale, storedRow, writeSimilarityScales, type StoredBlock } from './stored-rows.js';
 import { candidateCount, collectBoosts, exactScores, mergeRanked, refineRecommend, refineSimilar, type Boosts } from './refine.js';
@@ -30,6 +30,16 @@ export interface SimdScorerOptions {
    * resolve near-ties (≈1e-8 apart) that float32 sums cannot. Default true; false: the raw scan.
    */
   refine?: boolean;
+}
+
+/**
+ * pq4 rows for re-ranking, decoded into one reused buffer: the candidates are read one after
+ * another (refine.ts copies the one it keeps), and 200 small allocations per query cost more than
+ * the 10k-row scan.
+ */
+function pq4Reader(pq: Pq4Rows, dim: number): RowReader {
+  const scratch = new Float32Array(dim);
+  return (row) => pq4Row(pq, dim, row, scratch);
 }
 
 /** Queries that share one pass over the block in recommendBatch. */
@@ -81,7 +91,7 @@ export class SimdScorer implements Scorer {
     this.#table = itemTable(catalog);
     const attributes = rowAttributes(this.#table, n);
     this.#indexes = attributes.indexes;
-    this.#refine = options.refine !== false ? { rowOf: rowReader(catalog), bias: catalog.bias } : undefined;
+    this.#refine = options.refine !== false ? { rowOf: this.#pq ? pq4Reader(this.#pq, dim) : rowReader(catalog), bias: catalog.bias } : undefined;
     const layout = planLayout(this.dtype, n, dim, this.#indexes.categories.size, this.#indexes.brands.size, this.#pq?.subspaces);
     this.#layout = layout;
     const pages = Math.ceil((layout.scratch + SCRATCH_HEADROOM) / WASM_PAGE);
