@@ -1,6 +1,6 @@
 // How many candidates the pq4 fast scan needs, and what pq4 keeps of the float32 top-100, on a
 // trained catalog (choose on the validation catalog: vitrine train --holdout valid).
-//   npx tsx bench/pq4-margin.ts <float32 catalog> [queries]
+//   npx tsx bench/pq4-margin.ts <float32 catalog> [queries] [pqSubspaces]
 // For each query (a weighted sum of 1–5 random items, as the pooled history is): the deepest rank
 // in the raw scan (k = 2000) of any row of the exact top-100 of the decoded pq4 rows (the re-rank
 // keeps k + margin candidates, so margin must reach it), and the overlap of the refined top-100
@@ -13,12 +13,21 @@ import { referenceRecommend } from '../src/engine/reference-scorer.js';
 import { SimdScorer } from '../src/engine/simd/simd-scorer.js';
 import { seededRandom } from '../src/training/random.js';
 
-const [path, count = '200'] = process.argv.slice(2);
+const [path, count = '200', subspaces] = process.argv.slice(2);
 if (!path) throw new Error('usage: pq4-margin.ts <float32 catalog> [queries]');
 const f32 = await decodeCatalog(new Uint8Array(readFileSync(path)));
 const { dim, itemCount: n } = f32.header;
 const reencode = async (dtype: 'pq4' | 'int8'): Promise<Catalog> =>
-  decodeCatalog(await encodeCatalog({ ids: f32.items.map((i) => i.id), vectors: f32.vectors, dim, bias: f32.bias, dtype }));
+  decodeCatalog(
+    await encodeCatalog({
+      ids: f32.items.map((i) => i.id),
+      vectors: f32.vectors,
+      dim,
+      bias: f32.bias,
+      dtype,
+      ...(subspaces ? { pqSubspaces: Number(subspaces) } : {}),
+    }),
+  );
 const pq = await reencode('pq4');
 const int8 = await reencode('int8');
 const raw = await SimdScorer.create(pq, { refine: false });
@@ -54,6 +63,7 @@ const at = (p: number): number => deepest[Math.min(deepest.length - 1, Math.ceil
 console.log(
   JSON.stringify({
     catalog: path,
+    pqSubspaces: pq.header.pqSubspaces,
     items: n,
     dim,
     queries: deepest.length,

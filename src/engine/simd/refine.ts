@@ -20,9 +20,10 @@ export function candidateCount(dtype: SimdDtype, k: number, rows: number): numbe
 /**
  * pq4: candidates beyond k, for the lookup tables' rounding: the smallest margin of those tried
  * that keeps recall@100 ≥ 0.99 against the decoded rows' exact top-100 on both validation
- * catalogs (bench/pq4-margin.ts, Beauty and Toys, 200 pooled queries each). Margins 16 / 32 /
- * k/2+16 / k: Beauty 0.9965 / 0.9993 / 0.99995 / 1, Toys (flatter scores) 0.970 / 0.982 /
- * 0.9934 / 0.9975. Each extra candidate lowers the scan's threshold, so more is not free.
+ * catalogs (bench/pq4-margin.ts, Beauty and Toys, 200 pooled queries each;
+ * bench/results/pq4-margin-valid.json). Margins 16 / 32 / k/2+16 / k: Beauty 0.996 / 0.999 /
+ * 0.9999 / 1, Toys (flatter scores) 0.969 / 0.982 / 0.9934 / 0.9971. Each extra candidate lowers
+ * the scan's threshold, so more is not free.
  */
 const PQ4_MARGIN = (k: number): number => Math.ceil(k / 2) + 16;
 
