@@ -2,7 +2,7 @@ import type { EndToEndResult } from './page/e2e.js';
 // Turns benchmark rows into the README's Markdown table and an SVG chart (hand-written SVG: no
 // charting dependency for one picture).
 
-export type DtypeLabel = 'f32' | 'f16' | 'int8';
+export type DtypeLabel = 'f32' | 'f16' | 'int8' | 'pq4';
 export type PathName = 'simd' | 'simd-masked' | 'js' | 'tfjs-wasm' | 'tfjs-cpu' | 'tfjs-webgl' | 'tfjs-webgpu';
 
 export interface BenchRow {
@@ -24,6 +24,8 @@ export interface BenchRow {
   tfjsWasmP50Ms: number | null;
   speedupVsJs: number | null;
   speedupVsTfjsWasm: number | null;
+  /** pq4 rows: share of the exact float32 top-100 (original vectors) returned, mean over 8 queries. */
+  recallAt100?: number;
   note?: string;
 }
 
@@ -77,7 +79,7 @@ export function markdownTable(result: BenchResult): string {
   const groups = [...new Set(rows.map((r) => `${r.items}|${r.dim}`))];
   for (const group of groups) {
     const [items, dim] = group.split('|').map(Number) as [number, number];
-    for (const dtype of ['f32', 'f16', 'int8'] as const) {
+    for (const dtype of ['f32', 'f16', 'int8', 'pq4'] as const) {
       const simd = find(rows, { items, dim, dtype, path: 'simd', batch: 1 });
       if (!simd) continue;
       const masked = find(rows, { items, dim, dtype, path: 'simd-masked', batch: 1 });
@@ -116,10 +118,20 @@ export function targetSummary(result: BenchResult): string[] {
       `${ok ? 'met' : 'MISSED'}: 1M × 64 ${dtype} top-100 p50 ${ms(r.p50Ms)} ms (target ≤ ${limit}), ${times(r.speedupVsJs)} plain JS (≥ 4×), ${times(r.speedupVsTfjsWasm)} tfjs WASM (≥ 3×), ${r.gbps?.toFixed(1)} GB/s vs ${r.copyGBps.toFixed(1)} GB/s copy`,
     );
   }
+  // Issue 17: the compressed dtype at most half of int8's p50 in the same run.
+  const pq = find(result.rows, { items: 1_000_000, dim: 64, dtype: 'pq4', path: 'simd', batch: 1 });
+  const int8 = find(result.rows, { items: 1_000_000, dim: 64, dtype: 'int8', path: 'simd', batch: 1 });
+  if (pq && int8) {
+    const ratio = pq.p50Ms / int8.p50Ms;
+    lines.push(
+      `${ratio <= 0.5 ? 'met' : 'MISSED'}: 1M × 64 pq4 top-100 p50 ${ms(pq.p50Ms)} ms = ${ratio.toFixed(2)} × int8's ${ms(int8.p50Ms)} ms (target ≤ 0.5), recall@100 vs exact float32 ${pq.recallAt100?.toFixed(3) ?? '–'}`,
+    );
+  }
   return lines;
 }
 
 const PALETTE: Array<{ label: string; path: PathName; dtype?: DtypeLabel; colour: string }> = [
+  { label: 'SIMD pq4', path: 'simd', dtype: 'pq4', colour: '#00441b' },
   { label: 'SIMD int8', path: 'simd', dtype: 'int8', colour: '#1b7837' },
   { label: 'SIMD f16', path: 'simd', dtype: 'f16', colour: '#5aae61' },
   { label: 'SIMD f32', path: 'simd', dtype: 'f32', colour: '#a6dba0' },

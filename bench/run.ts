@@ -1,4 +1,4 @@
-// npm run bench [-- --items 10000,100000 --dims 64 --no-gpu --e2e-only]
+// npm run bench [-- --items 10000,100000 --dims 64 --no-gpu --e2e-only --no-e2e]
 // Serves the repo with vite (its own server, on 5180 or the next free port), drives Debian's
 // Chromium headless through Playwright, and times every compute path in one browser session.
 // Writes bench/results/<date>-<machine>.json, latest.json, latest.svg, latest.md and prints the
@@ -26,8 +26,18 @@ import {
   type PathName,
 } from './report.js';
 
-type Dtype = 'float32' | 'float16' | 'int8';
-const LABEL: Record<Dtype, DtypeLabel> = { float32: 'f32', float16: 'f16', int8: 'int8' };
+type Dtype = 'float32' | 'float16' | 'int8' | 'pq4';
+const LABEL: Record<Dtype, DtypeLabel> = { float32: 'f32', float16: 'f16', int8: 'int8', pq4: 'pq4' };
+type SimdResult = {
+  buildMs: number;
+  blockBytes: number;
+  single: Timing;
+  masked: Timing;
+  batch?: Timing;
+  overlapVsJs: number;
+  encodeMs?: number;
+  overlapVsOwn?: number;
+};
 const BATCH = 32;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,6 +48,8 @@ const { values: args } = parseArgs({
     'no-gpu': { type: 'boolean', default: false },
     port: { type: 'string', default: '5180' },
     'e2e-only': { type: 'boolean', default: false },
+    // Scoring rows only (a quick look while working; the results files are then partial).
+    'no-e2e': { type: 'boolean', default: false },
     'browse-seconds': { type: 'string', default: '20' },
   },
 });
@@ -101,10 +113,11 @@ async function main(): Promise<void> {
     const environment = await callWorker<Record<string, unknown>>(page, 'environment');
     log(`browser: ${String(environment.userAgent)}; crossOriginIsolated ${String(environment.crossOriginIsolated)}`);
 
-    const endToEnd = await runEndToEnd(browser, base);
+    const endToEnd = args['no-e2e'] ? [] : await runEndToEnd(browser, base);
     const rows: BenchRow[] = [];
     const notes: string[] = [
-      'Times are the raw scoring call in a module worker (top-100, one query; batch rows: 32 queries in one call, p50 of the whole batch). SIMD rows are the path as shipped: scan + float64 re-scoring of the best k + margin rows (f32 +8, f16 +k/4+8, int8 +k/2+16).',
+      'Times are the raw scoring call in a module worker (top-100, one query; batch rows: 32 queries in one call, p50 of the whole batch). SIMD rows are the path as shipped: scan + float64 re-scoring of the best k + margin rows (f32 +8, f16 +k/4+8, int8 +k/2+16, pq4 +k/2+16).',
+      'pq4 rows: the same vectors as a pq4 catalog (4-bit codes, d/2 sub-spaces, learnt in the worker as vitrine train would), the fast scan (lookup tables in registers, i8x16.swizzle) and a re-ranking from the decoded rows; recall is against the exact float32 top-100 of the original vectors.',
       'GB/s = bytes of the embedding block read per query ÷ time per query; copy GB/s = TypedArray.set of a block of the same size in the same session (reads and writes it: the one-core memory floor).',
       'tfjs holds float32 tensors whatever the catalog dtype: its rows are measured once per items × d and repeated as the comparison for f16/int8.',
       'tfjs WebGL/WebGPU are measured only at 10k items: on this machine both run on SwiftShader (software), far slower than WASM; the engine skips them by design.',
@@ -119,17 +132,19 @@ async function main(): Promise<void> {
         log(`\n== ${group} (catalog + warm-up ${setup.ms.toFixed(0)} ms)`);
         const copy: Partial<Record<Dtype, number>> = {};
         const js: Partial<Record<Dtype, { single: Timing; batch?: Timing }>> = {};
-        const simd: Partial<Record<Dtype, { buildMs: number; blockBytes: number; single: Timing; masked: Timing; batch?: Timing; overlapVsJs: number }>> = {};
-        for (const dtype of ['float32', 'float16', 'int8'] as const) {
+        const simd: Partial<Record<Dtype, SimdResult>> = {};
+        for (const dtype of ['float32', 'float16', 'int8', 'pq4'] as const) {
           const c = await callWorker<{ gbps: number; bytes: number }>(page, 'copy', dtype, reps.copy);
           copy[dtype] = c.gbps;
-          js[dtype] = await callWorker(page, 'js', dtype, reps.js, reps.jsBatch);
+          // No plain-JS pq4 loop: its rows compare with the int8 JS loop.
+          if (dtype !== 'pq4') js[dtype] = await callWorker(page, 'js', dtype, reps.js, reps.jsBatch);
           simd[dtype] = await callWorker(page, 'simd', dtype, reps.simd, reps.batch);
           const s = simd[dtype]!;
           log(
-            `${LABEL[dtype].padEnd(4)} copy ${c.gbps.toFixed(1)} GB/s | JS ${fmt(js[dtype]!.single)} | SIMD ${fmt(s.single)} = ${(s.blockBytes / s.single.p50Ms / 1e6).toFixed(1)} GB/s, masked p50 ${s.masked.p50Ms.toFixed(2)}${s.batch ? `, batch-32 ${(s.batch.p50Ms / BATCH).toFixed(2)} ms/query` : ''}, top-100 overlap with JS f32 ${s.overlapVsJs.toFixed(2)}, build ${s.buildMs.toFixed(0)} ms`,
+            `${LABEL[dtype].padEnd(4)} copy ${c.gbps.toFixed(1)} GB/s | JS ${dtype === 'pq4' ? '—' : fmt(js[dtype]!.single)} | SIMD ${fmt(s.single)} = ${(s.blockBytes / s.single.p50Ms / 1e6).toFixed(1)} GB/s, masked p50 ${s.masked.p50Ms.toFixed(2)}${s.batch ? `, batch-32 ${(s.batch.p50Ms / BATCH).toFixed(2)} ms/query` : ''}, top-100 overlap with JS f32 ${s.overlapVsJs.toFixed(3)}${s.overlapVsOwn !== undefined ? `, with its decoded rows ${s.overlapVsOwn.toFixed(3)}, codes learnt in ${s.encodeMs!.toFixed(0)} ms` : ''}, build ${s.buildMs.toFixed(0)} ms`,
           );
         }
+        log(`pq4 / int8 SIMD p50 (same run): ${(simd.pq4!.single.p50Ms / simd.int8!.single.p50Ms).toFixed(2)}`);
         type Tf = { uploadMs: number; single: Timing; batch?: Timing; adapter?: string } | { error: string };
         const tfjs: Partial<Record<PathName, Tf>> = {};
         const backends: Array<[PathName, string, number, number]> = [
@@ -180,8 +195,27 @@ async function main(): Promise<void> {
           if (note) r.note = note;
           return r;
         };
-        for (const dtype of ['float32', 'float16', 'int8'] as const) {
+        for (const dtype of ['float32', 'float16', 'int8', 'pq4'] as const) {
           const s = simd[dtype]!;
+          if (dtype === 'pq4') {
+            const j = js.int8!;
+            const recall = `top-100 recall vs exact float32 ${s.overlapVsJs.toFixed(3)}, vs its decoded rows ${s.overlapVsOwn!.toFixed(3)} (${8} queries); JS baseline: the int8 loop`;
+            rows.push({ ...row(dtype, 'simd', 1, s.single, s.blockBytes, j.single.p50Ms, wasmP50, recall), recallAt100: s.overlapVsJs });
+            rows.push(
+              row(
+                dtype,
+                'simd-masked',
+                1,
+                s.masked,
+                s.blockBytes,
+                j.single.p50Ms,
+                wasmP50,
+                'a third of the categories, in stock, a price cap, 10 excluded rows',
+              ),
+            );
+            if (s.batch) rows.push(row(dtype, 'simd', BATCH, s.batch, s.blockBytes, j.batch?.p50Ms ?? null, wasmBatch));
+            continue;
+          }
           const j = js[dtype]!;
           const jsBatch = j.batch?.p50Ms ?? null;
           rows.push(row(dtype, 'simd', 1, s.single, s.blockBytes, j.single.p50Ms, wasmP50));

@@ -41,8 +41,8 @@ async function validCatalog(dtype: EmbeddingDtype, formatVersion: 2 | 3 = 3): Pr
     formatVersion,
   });
 }
-// Three v3 files (binary metadata columns) and a v2 one (JSON metadata), which readers still take.
-const FILES = await Promise.all([validCatalog('float32'), validCatalog('float16'), validCatalog('int8'), validCatalog('float32', 2)]);
+// Four v3 files (binary metadata columns, every dtype) and a v2 one (JSON metadata), which readers still take.
+const FILES = await Promise.all([validCatalog('float32'), validCatalog('float16'), validCatalog('int8'), validCatalog('pq4'), validCatalog('float32', 2)]);
 const WHICH = fc.nat(FILES.length - 1);
 const SHORTEST_BODY = Math.min(...FILES.map((f) => f.length - readCatalogHeader(f).bodyOffset));
 

@@ -224,7 +224,7 @@ describe('decodeCatalog of bytes handed over (owned)', () => {
       const holder = new Uint8Array(bytes.length + 16);
       holder.set(bytes, at);
       const catalog = await decodeCatalog(holder.subarray(at, at + bytes.length), { owned: true });
-      expect(catalog.quantised!.values.buffer === holder.buffer, `offset ${at}`).toBe(at % 8 === 0);
+      expect((catalog.quantised as { values: Int8Array }).values.buffer === holder.buffer, `offset ${at}`).toBe(at % 8 === 0);
       expect(Array.from(catalog.vectors)).toEqual(Array.from((await decodeCatalog(bytes)).vectors));
       expect(catalog.items[4]).toEqual({ id: 'sku-4', title: 'Item 4 — ünïcode 商品', price: 4.5, category: 'even', stock: 1 });
     }

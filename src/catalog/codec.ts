@@ -3,6 +3,7 @@ import { decodeExtras, extraSections, isKnownExtraSection } from './extras.js';
 import { type Catalog, type CatalogExtras, type CatalogHeader, type CatalogSection, type EmbeddingDtype, type QuantisedRows } from './types.js';
 import { float16ToFloat32, float32ToFloat16 } from './float16.js';
 import { defineLazyVectors } from './embedding-rows.js';
+import { defaultSubspaces, encodePq4, expandPq4, PQ_CENTROIDS, pqCodeBytes } from './pq.js';
 import { ItemTable } from './item-table.js';
 import { decodeMetadataColumns, encodeMetadataColumns, metadataSectionsOf } from './metadata-columns.js';
 import { sha256Hex } from './sha256.js';
@@ -17,7 +18,7 @@ export const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 /** Magic (8) + format version (u32) + header length (u32). */
 export const PREAMBLE_BYTES = 16;
 const ALIGN = 8;
-const BYTES_PER_ELEMENT: Record<EmbeddingDtype, number> = { float32: 4, float16: 2, int8: 1 };
+const BYTES_PER_ELEMENT: Record<Exclude<EmbeddingDtype, 'pq4'>, number> = { float32: 4, float16: 2, int8: 1 };
 /** Far above any real embedding; an empty catalog's dim is otherwise unbounded by the file size. */
 export const MAX_DIM = 65_536;
 
@@ -31,6 +32,10 @@ export interface CatalogInput {
   /** Metadata per item, aligned with `ids`; `id` inside is ignored. */
   items?: Array<Partial<CatalogItem>>;
   dtype?: EmbeddingDtype;
+  /** `pq4`: sub-spaces (a divisor of `dim`); default `dim / 2` (2 dimensions each), `dim` when odd. */
+  pqSubspaces?: number;
+  /** `pq4`: seed of the k-means that learns the codebooks (default 42). */
+  pqSeed?: number;
   modelId?: string;
   createdAt?: string;
   /** Training statistics (format v2): trending, interaction counts, neighbour graphs. */
@@ -64,6 +69,7 @@ export async function encodeCatalog(input: CatalogInput): Promise<Uint8Array> {
   if (bias.length !== n) throw new CatalogError('CATALOG_CORRUPT', `Expected ${n} bias values, got ${bias.length}.`);
 
   const formatVersion = input.formatVersion ?? CATALOG_FORMAT_VERSION;
+  if (dtype === 'pq4' && formatVersion !== 3) throw new CatalogError('CATALOG_CORRUPT', 'dtype pq4 needs format version 3.');
   const metadataFields = ITEM_FIELDS.filter((field) => input.items?.some((item) => item?.[field] !== undefined));
   const fields: Array<'id' | ItemField> = ['id', ...metadataFields];
   const metadataSections: Array<[string, Uint8Array]> =
@@ -71,10 +77,15 @@ export async function encodeCatalog(input: CatalogInput): Promise<Uint8Array> {
       ? encodeMetadataColumns(ids, metadataFields, input.items ?? [])
       : [['metadata', encodeJsonMetadata(ids, metadataFields, input.items ?? [])]];
 
-  const embeddingBytes = encodeEmbeddings(vectors, n, dim, dtype);
+  const pqSubspaces = dtype === 'pq4' ? (input.pqSubspaces ?? defaultSubspaces(dim)) : undefined;
+  if (pqSubspaces !== undefined && (!Number.isInteger(pqSubspaces) || pqSubspaces <= 0 || dim % pqSubspaces !== 0)) {
+    throw new CatalogError('CATALOG_CORRUPT', `pqSubspaces must divide dim ${dim}, got ${pqSubspaces}.`);
+  }
+  const embeddingBytes = encodeEmbeddings(vectors, n, dim, dtype, pqSubspaces, input.pqSeed);
   const sections = { embeddings: { offset: 0, length: embeddingBytes.values.byteLength } } as CatalogHeader['sections'];
   const parts: Array<[string, Uint8Array]> = [['embeddings', embeddingBytes.values]];
   if (embeddingBytes.scales) parts.push(['scales', new Uint8Array(embeddingBytes.scales.buffer)]);
+  if (embeddingBytes.codebooks) parts.push(['pq.codebooks', new Uint8Array(embeddingBytes.codebooks.buffer)]);
   parts.push(['bias', new Uint8Array(Float32Array.from(bias).buffer)], ...metadataSections, ...extraSections(input.extras ?? {}, n));
   let cursor = 0;
   for (const [name, bytes] of parts) {
@@ -92,6 +103,7 @@ export async function encodeCatalog(input: CatalogInput): Promise<Uint8Array> {
     itemCount: n,
     dim,
     dtype,
+    ...(pqSubspaces !== undefined ? { pqSubspaces } : {}),
     fields,
     modelId: input.modelId ?? 'unknown',
     createdAt: input.createdAt ?? new Date().toISOString(),
@@ -122,8 +134,19 @@ function encodeJsonMetadata(ids: readonly string[], fields: readonly ItemField[]
   return new TextEncoder().encode(JSON.stringify(columns));
 }
 
-function encodeEmbeddings(vectors: Float32Array, n: number, dim: number, dtype: EmbeddingDtype): { values: Uint8Array; scales?: Float32Array } {
+function encodeEmbeddings(
+  vectors: Float32Array,
+  n: number,
+  dim: number,
+  dtype: EmbeddingDtype,
+  pqSubspaces?: number,
+  pqSeed?: number,
+): { values: Uint8Array; scales?: Float32Array; codebooks?: Float32Array } {
   if (dtype === 'float32') return { values: new Uint8Array(Float32Array.from(vectors).buffer) };
+  if (dtype === 'pq4') {
+    const pq = encodePq4(vectors, n, dim, pqSubspaces, pqSeed);
+    return { values: pq.codes, scales: pq.scales, codebooks: pq.codebooks };
+  }
   if (dtype === 'float16') {
     const halves = new Uint16Array(vectors.length);
     for (let i = 0; i < vectors.length; i++) halves[i] = float32ToFloat16(vectors[i]!);
@@ -192,7 +215,10 @@ function validateHeader(value: unknown): CatalogHeader {
     throw new CatalogError('CATALOG_VERSION', `Catalog header says format version ${String(h.formatVersion)}.`);
   if (!isCount(h.itemCount)) throw corrupt('itemCount');
   if (!isCount(h.dim) || h.dim === 0 || h.dim > MAX_DIM) throw corrupt('dim');
-  if (h.dtype !== 'float32' && h.dtype !== 'float16' && h.dtype !== 'int8') throw corrupt(`unknown dtype ${String(h.dtype)}`);
+  if (h.dtype !== 'float32' && h.dtype !== 'float16' && h.dtype !== 'int8' && h.dtype !== 'pq4') throw corrupt(`unknown dtype ${String(h.dtype)}`);
+  const pq = h.dtype === 'pq4';
+  if (pq && h.formatVersion !== 3) throw corrupt('dtype pq4 in a format older than 3');
+  if (pq ? !isCount(h.pqSubspaces) || h.pqSubspaces === 0 || h.dim % h.pqSubspaces !== 0 : h.pqSubspaces !== undefined) throw corrupt('pqSubspaces');
   if (!Array.isArray(h.fields) || h.fields[0] !== 'id' || !h.fields.every((f) => f === 'id' || (ITEM_FIELDS as readonly string[]).includes(f))) {
     throw corrupt('fields');
   }
@@ -204,8 +230,9 @@ function validateHeader(value: unknown): CatalogHeader {
   const v3 = h.formatVersion === 3;
   // [name, exact byte length or undefined for any, whether it must be there]
   const expected: Array<[string, number | undefined, boolean]> = [
-    ['embeddings', h.itemCount * h.dim * BYTES_PER_ELEMENT[h.dtype], true],
-    ['scales', h.itemCount * 4, h.dtype === 'int8'],
+    ['embeddings', pq ? h.itemCount * pqCodeBytes(h.pqSubspaces!) : h.itemCount * h.dim * BYTES_PER_ELEMENT[h.dtype as Exclude<EmbeddingDtype, 'pq4'>], true],
+    ['scales', h.itemCount * 4, h.dtype === 'int8' || pq],
+    ['pq.codebooks', PQ_CENTROIDS * h.dim * 4, pq],
     ['bias', h.itemCount * 4, true],
   ];
   if (v3) for (const field of h.fields) for (const [name, length] of metadataSectionsOf(field, h.itemCount)) expected.push([name, length, true]);
@@ -216,7 +243,7 @@ function validateHeader(value: unknown): CatalogHeader {
     const raw = sections[name];
     if (raw === undefined && !required) continue;
     const section = typeof raw === 'object' && raw !== null ? (raw as CatalogSection) : undefined;
-    if (!required) throw corrupt(`${name} section without int8 dtype`);
+    if (!required) throw corrupt(`${name} section in a ${h.dtype} catalog`);
     if (!section || !isCount(section.offset) || !isCount(section.length)) throw corrupt(`section ${name}`);
     if (length !== undefined && section.length !== length) throw corrupt(`section ${name} has ${section.length} bytes, expected ${length}`);
     // float64 columns need 8-byte alignment, every other section 4.
@@ -368,14 +395,27 @@ function decodeEmbeddings(body: Uint8Array, header: CatalogHeader): { vectors: F
     for (let i = 0; i < halves.length; i++) if ((halves[i]! & 0x7c00) === 0x7c00) throw nonFinite(Math.floor(i / dim));
     return { quantised: { dtype: 'float16', values: halves } };
   }
-  const values = new Int8Array(body.buffer, offset, n * dim);
   const scales = new Float32Array(body.buffer, body.byteOffset + sections.scales!.offset, n);
   for (let row = 0; row < n; row++) if (!Number.isFinite(scales[row])) throw nonFinite(row);
-  return { quantised: { dtype: 'int8', values, scales } };
+  if (dtype === 'pq4') {
+    const subspaces = header.pqSubspaces!;
+    const codes = new Uint8Array(body.buffer, offset, n * pqCodeBytes(subspaces));
+    const codebooks = new Float32Array(body.buffer, body.byteOffset + sections['pq.codebooks']!.offset, PQ_CENTROIDS * dim);
+    let largest = 0;
+    for (let i = 0; i < codebooks.length; i++) {
+      if (!Number.isFinite(codebooks[i])) throw new CatalogError('CATALOG_CORRUPT', 'A pq4 centroid is not finite.');
+      largest = Math.max(largest, Math.abs(codebooks[i]!));
+    }
+    // scale × centroid must stay finite in float32 too, as every decoded value is.
+    for (let row = 0; row < n; row++) if (!Number.isFinite(Math.fround(scales[row]! * largest))) throw nonFinite(row);
+    return { quantised: { dtype: 'pq4', subspaces, codes, scales, codebooks } };
+  }
+  return { quantised: { dtype: 'int8', values: new Int8Array(body.buffer, offset, n * dim), scales } };
 }
 
 /** The float32 block of a quantised file's rows. */
 function expand(own: QuantisedRows, dim: number): Float32Array {
+  if (own.dtype === 'pq4') return expandPq4(own, own.scales.length, dim);
   const out = new Float32Array(own.values.length);
   if (own.dtype === 'float16') {
     for (let i = 0; i < out.length; i++) out[i] = float16ToFloat32(own.values[i]!);

@@ -1,4 +1,5 @@
 import { float16ToFloat32 } from './float16.js';
+import { pq4Row } from './pq.js';
 import type { Catalog } from './types.js';
 
 /** One embedding row as float32 values. Treat it as read-only: it may be a view of the block. */
@@ -21,6 +22,7 @@ export function rowReader(catalog: Catalog): RowReader {
       return out;
     };
   }
+  if (own?.dtype === 'pq4') return (row) => pq4Row(own, dim, row);
   if (own?.dtype === 'float16') {
     const { values } = own;
     return (row) => {

@@ -1,8 +1,13 @@
 import type { CatalogItem, ItemField } from '../shared/api-types.js';
 import type { ItemTable } from './item-table.js';
+import type { Pq4Rows } from './pq.js';
 
-/** Element type of the embedding block. `int8` rows carry a float32 scale each. */
-export type EmbeddingDtype = 'float32' | 'float16' | 'int8';
+/**
+ * Element type of the embedding block. `int8` rows carry a float32 scale each; `pq4` rows are
+ * 4-bit product-quantisation codes with a float32 scale each and the file's codebooks (pq.ts).
+ */
+export type EmbeddingDtype = 'float32' | 'float16' | 'int8' | 'pq4';
+export const EMBEDDING_DTYPES: readonly EmbeddingDtype[] = ['float32', 'float16', 'int8', 'pq4'];
 
 export interface CatalogSection {
   /** Byte offset from the start of the body. */
@@ -16,6 +21,8 @@ export interface CatalogHeader {
   itemCount: number;
   dim: number;
   dtype: EmbeddingDtype;
+  /** `pq4` only: sub-spaces of `dim / pqSubspaces` dimensions, one 4-bit code each per row. */
+  pqSubspaces?: number;
   /** Metadata fields present, always starting with `id`. */
   fields: Array<'id' | ItemField>;
   modelId: string;
@@ -59,7 +66,7 @@ export interface Catalog {
 }
 
 /** Embedding rows exactly as a quantised catalog file stores them. */
-export type QuantisedRows = { dtype: 'int8'; values: Int8Array; scales: Float32Array } | { dtype: 'float16'; values: Uint16Array };
+export type QuantisedRows = { dtype: 'int8'; values: Int8Array; scales: Float32Array } | { dtype: 'float16'; values: Uint16Array } | Pq4Rows;
 
 /**
  * Item-to-item and per-item statistics learnt at training time (format v2). All optional: a

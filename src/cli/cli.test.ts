@@ -58,7 +58,7 @@ describe('vitrine CLI', () => {
       expect(built.items[1]).toEqual(trained.items[1]);
       Array.from(built.vectors).forEach((v, i) => expect(Math.abs(v - trained.vectors[i]!)).toBeLessThan(1e-6));
     }
-    for (const dtype of ['float16', 'int8']) {
+    for (const dtype of ['float16', 'int8', 'pq4']) {
       vitrine('build-catalog', '--embeddings', join(dir, 'emb.csv'), '--dtype', dtype, '--out', join(dir, `${dtype}.vcat`));
       expect((await read(join(dir, `${dtype}.vcat`))).header.dtype).toBe(dtype);
     }

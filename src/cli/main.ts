@@ -6,13 +6,17 @@ import { buildCatalog } from './commands/build-catalog.js';
 import { evaluate } from './commands/evaluate.js';
 import { train } from './commands/train.js';
 import { LOG_FORMATS } from './read-log.js';
+import { EMBEDDING_DTYPES } from '../catalog/types.js';
 
 const integer = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
   return n;
 };
-const dtypeOption = (): Option => new Option('--dtype <dtype>', 'embedding storage').choices(['float32', 'float16', 'int8']).default('float32');
+const dtypeOption = (): Option =>
+  new Option('--dtype <dtype>', 'embedding storage (pq4: 4-bit product quantisation, dim / 2 bytes per item)')
+    .choices([...EMBEDDING_DTYPES])
+    .default('float32');
 
 const program = new Command('vitrine').description('Build Vitrine catalogs for on-device recommendations.').version(version, '-v, --version');
 

@@ -8,6 +8,9 @@ import type { ParityCase, Source } from '../fixtures/simd-worker.js';
 //   top-100, with the reference's scores for the rows they share.
 // - The raw float32 scan: the same ids except where the reference itself has a near-tie that
 //   float32 sums cannot resolve (real catalogs have pairs 2e-8 apart), scores within 1e-4.
+// - pq4 (a catalog written with 4-bit codes) against the reference on its decoded rows: as
+//   shipped, the same ids and scores as float32 against its own; the raw fast scan (lookup tables
+//   quantised to u8) is reported.
 // - The raw quantised scans are reported, and held to a bound that only a broken kernel misses.
 // - Masks act inside the scan: a post-filtered short list would return fewer rows than the
 //   reference under the category, price and stock masks, and the row counts must match.
@@ -42,7 +45,8 @@ function problems(c: ParityCase): string[] {
   const out: string[] = [];
   const { actual, reference } = c;
   if (actual.rows.length !== reference.rows.length) return [`${actual.rows.length} rows, reference ${reference.rows.length}`];
-  if (c.dtype === 'float32') {
+  // pq4's reference ranks its decoded rows, which the re-ranking scores exactly: as float32.
+  if (c.dtype === 'float32' || (c.dtype === 'pq4' && c.refine)) {
     actual.scores.forEach((s, i) => Math.abs(s - reference.scores[i]!) < TOLERANCE || out.push(`score at rank ${i}: ${s} vs ${reference.scores[i]}`));
     actual.rows.forEach((row, i) => row === reference.rows[i] || (!c.refine && nearTie(c, i)) || out.push(`rank ${i}: row ${row} vs ${reference.rows[i]}`));
   } else if (c.refine) {
@@ -61,12 +65,13 @@ function check(cases: ParityCase[], name: string): void {
   const failures = cases.flatMap((c) => problems(c).map((p) => `${name} ${c.dtype}${c.refine ? '' : ' raw'} ${c.label}: ${p}`));
   expect(failures).toEqual([]);
   // The raw scans: what quantisation alone costs.
-  for (const dtype of ['float16', 'int8'] as const) {
+  for (const dtype of ['float16', 'int8', 'pq4'] as const) {
     const raw = cases.filter((c) => c.dtype === dtype && !c.refine).map(overlap);
     const mean = raw.reduce((a, b) => a + b, 0) / raw.length;
-    console.log(`${name} ${dtype} raw scan overlap@100 with float32: mean ${mean.toFixed(4)}, min ${Math.min(...raw).toFixed(2)} over ${raw.length} cases`);
-    expect(mean).toBeGreaterThan(0.95);
-    expect(Math.min(...raw)).toBeGreaterThan(0.85);
+    const against = dtype === 'pq4' ? 'its decoded rows (the lookup tables alone)' : 'float32';
+    console.log(`${name} ${dtype} raw scan overlap@100 with ${against}: mean ${mean.toFixed(4)}, min ${Math.min(...raw).toFixed(2)} over ${raw.length} cases`);
+    expect(mean).toBeGreaterThan(dtype === 'pq4' ? 0.9 : 0.95);
+    expect(Math.min(...raw)).toBeGreaterThan(dtype === 'pq4' ? 0.7 : 0.85);
   }
 }
 
@@ -90,7 +95,7 @@ for (const [name, source] of SOURCES) {
 test('SIMD scorer: batches equal single queries, scoreRows equals the scan, edges, int8 files', async ({ page }) => {
   const r = await page.evaluate(() => window.simd.consistency('/catalogs/online-retail.vcat'));
   console.log(JSON.stringify(r));
-  for (const dtype of ['float32', 'float16', 'int8']) {
+  for (const dtype of ['float32', 'float16', 'int8', 'pq4']) {
     expect(r[`${dtype} batch equals single`], dtype).toBe(true);
     expect(r[`${dtype} scoreRows equals scan`], dtype).toBe(true);
     expect(r[`${dtype} refined scoreRows equals recommend`], dtype).toBe(true);

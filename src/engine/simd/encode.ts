@@ -1,5 +1,5 @@
 import { float16ToFloat32, float32ToFloat16 } from '../../catalog/float16.js';
-import { SLOT_BYTES, tileIndex, type SimdDtype } from './layout.js';
+import { SLOT_BYTES, tileIndex, type RowDtype } from './layout.js';
 
 // Writes catalog rows and queries in the element formats kernel.wat reads.
 
@@ -80,7 +80,7 @@ export function writeInt8Rows(src: Float32Array, rows: number, dim: number, dst:
  * - i8: u rounded to int16 on a step chosen so that dim × 127 × max|q| stays below 2^31 (exact
  *   int32 sums); g = the step. Error ≤ max|u| / 65,534 per element, far below int8's own.
  */
-export function writeQuery(dtype: SimdDtype, u: ArrayLike<number>, dim: number, buffer: ArrayBufferLike, at: number, queryBytes: number): number {
+export function writeQuery(dtype: RowDtype, u: ArrayLike<number>, dim: number, buffer: ArrayBufferLike, at: number, queryBytes: number): number {
   let maxAbs = 0;
   for (let j = 0; j < dim; j++) maxAbs = Math.max(maxAbs, Math.abs(u[j]!));
   if (dtype === 'int8') {

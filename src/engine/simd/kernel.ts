@@ -12,6 +12,8 @@ export interface KernelExports {
   scan_f32: ScanFn;
   scan_f16: ScanFn;
   scan_i8: ScanFn;
+  /** pq4 blocks of 32 rows; `rowBytes` is a block's bytes, the query is lookup tables (pq4-block.ts). */
+  scan_pq4: ScanFn;
   /** Halves → float32 scratch in scan_f16's scaled form, for batches. */
   widen_f16(src: number, dst: number, bytes: number): void;
   /** Tiles `count` row-major rows (rows first…) at `src` into the block at `dst` (layout.ts tileIndex). */

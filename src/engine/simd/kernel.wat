@@ -520,9 +520,116 @@
       (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a) (local.get $a))))
     (f32.convert_i32_s (i32.add (i32x4.extract_lane 0 (local.get $a)) (i32x4.extract_lane 1 (local.get $a)))))
 
+  ;; ---- pq4 (product quantisation, 4-bit codes: "fast scan") ------------------------------
+  ;; Rows in blocks of 32: block b (rows 32b … 32b + 31) is `rb` = 16 × M bytes at vec + b × rb,
+  ;; 16 bytes per sub-space j; byte t holds row (t >> 1) + 8 × (t & 1) in its low nibble and
+  ;; that row + 16 in its high nibble (the order that makes the u16 sums below come out in row
+  ;; order). The query is M lookup tables of 16 u8 at u (entry c of table j: the query's product
+  ;; with centroid c of sub-space j, quantised on one step g for all tables, less the table's
+  ;; minimum), then f32 `off` (Σ minima / g) at u + rb, then 64 bytes of scratch. One swizzle
+  ;; looks up 16 rows' codes in a table held in a register.
+  ;;   score_i = ((Σ_j table_j[code_ij] + off) × g) × scale_i + bias_i × w
+  ;; Sums are u16 (the caller keeps M × max entry < 2^16). Each lookup's 16 bytes are added as
+  ;; eight u16 lanes (low byte: even byte t, high byte: odd t) and, shifted right by 8, as the odd
+  ;; bytes alone: two adds instead of four widenings; the even sums are recovered at the end.
+  (func (export "scan_pq4")
+    (param $row i32) (param $end i32) (param $vec i32) (param $rb i32) (param $u i32)
+    (param $g f32) (param $scale i32) (param $bias i32) (param $h i32)
+    (local $p i32) (local $j i32) (local $s i32) (local $k i32) (local $r i32) (local $q i32) (local $w i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $c v128) (local $t v128) (local $x v128) (local $y v128) (local $m v128)
+    (local $gs v128) (local $thr v128) (local $bws v128) (local $off v128)
+    (if (i32.ge_u (local.get $row) (local.get $end)) (then (return)))
+    (local.set $p (i32.add (local.get $vec) (i32.mul (i32.shr_u (local.get $row) (i32.const 5)) (local.get $rb))))
+    (local.set $s (i32.add (i32.add (local.get $u) (local.get $rb)) (i32.const 16)))
+    (local.set $m (i8x16.splat (i32.const 15)))
+    (local.set $gs (f32x4.splat (local.get $g)))
+    (local.set $bws (f32x4.splat (global.get $biasWeight)))
+    (local.set $off (f32x4.splat (f32.load (i32.add (local.get $u) (local.get $rb)))))
+    (local.set $thr (f32x4.splat (f32.load offset=8 (local.get $h))))
+    (loop $blocks
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $a1 (v128.const i32x4 0 0 0 0))
+      (local.set $a2 (v128.const i32x4 0 0 0 0))
+      (local.set $a3 (v128.const i32x4 0 0 0 0))
+      (local.set $j (i32.const 0))
+      ;; An odd M: its last sub-space first, then pairs (two per iteration: less loop overhead).
+      (if (i32.and (local.get $rb) (i32.const 16))
+        (then
+          (local.set $c (v128.load (local.get $p)))
+          (local.set $t (v128.load (local.get $u)))
+          (local.set $x (i8x16.swizzle (local.get $t) (v128.and (local.get $c) (local.get $m))))
+          (local.set $y (i8x16.swizzle (local.get $t) (v128.and (i16x8.shr_u (local.get $c) (i32.const 4)) (local.get $m))))
+          (local.set $a0 (local.get $x))
+          (local.set $a1 (i16x8.shr_u (local.get $x) (i32.const 8)))
+          (local.set $a2 (local.get $y))
+          (local.set $a3 (i16x8.shr_u (local.get $y) (i32.const 8)))
+          (local.set $j (i32.const 16))))
+      (block $done
+        (loop $subspaces
+          (br_if $done (i32.ge_u (local.get $j) (local.get $rb)))
+          (local.set $q (i32.add (local.get $p) (local.get $j)))
+          (local.set $w (i32.add (local.get $u) (local.get $j)))
+          (local.set $c (v128.load (local.get $q)))
+          (local.set $t (v128.load (local.get $w)))
+          (local.set $x (i8x16.swizzle (local.get $t) (v128.and (local.get $c) (local.get $m))))
+          (local.set $y (i8x16.swizzle (local.get $t) (v128.and (i16x8.shr_u (local.get $c) (i32.const 4)) (local.get $m))))
+          (local.set $a0 (i16x8.add (local.get $a0) (local.get $x)))
+          (local.set $a1 (i16x8.add (local.get $a1) (i16x8.shr_u (local.get $x) (i32.const 8))))
+          (local.set $a2 (i16x8.add (local.get $a2) (local.get $y)))
+          (local.set $a3 (i16x8.add (local.get $a3) (i16x8.shr_u (local.get $y) (i32.const 8))))
+          (local.set $c (v128.load offset=16 (local.get $q)))
+          (local.set $t (v128.load offset=16 (local.get $w)))
+          (local.set $x (i8x16.swizzle (local.get $t) (v128.and (local.get $c) (local.get $m))))
+          (local.set $y (i8x16.swizzle (local.get $t) (v128.and (i16x8.shr_u (local.get $c) (i32.const 4)) (local.get $m))))
+          (local.set $a0 (i16x8.add (local.get $a0) (local.get $x)))
+          (local.set $a1 (i16x8.add (local.get $a1) (i16x8.shr_u (local.get $x) (i32.const 8))))
+          (local.set $a2 (i16x8.add (local.get $a2) (local.get $y)))
+          (local.set $a3 (i16x8.add (local.get $a3) (i16x8.shr_u (local.get $y) (i32.const 8))))
+          (local.set $j (i32.add (local.get $j) (i32.const 32)))
+          (br $subspaces)))
+      ;; Even bytes: a0 − 256 × a1 (mod 2^16, exact as the true sum is below 2^16). Stored in row
+      ;; order: rows 0–7, 8–15, 16–23, 24–31 of the block.
+      (v128.store offset=0 (local.get $s) (i16x8.sub (local.get $a0) (i16x8.shl (local.get $a1) (i32.const 8))))
+      (v128.store offset=16 (local.get $s) (local.get $a1))
+      (v128.store offset=32 (local.get $s) (i16x8.sub (local.get $a2) (i16x8.shl (local.get $a3) (i32.const 8))))
+      (v128.store offset=48 (local.get $s) (local.get $a3))
+      (local.set $k (i32.const 0))
+      (loop $fours
+        (local.set $r (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $x (f32x4.add
+          (f32x4.mul
+            (f32x4.mul
+              (f32x4.add (f32x4.convert_i32x4_u (v128.load16x4_u (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3))))) (local.get $off))
+              (local.get $gs))
+            (v128.load (i32.add (local.get $scale) (i32.shl (local.get $r) (i32.const 2)))))
+          (f32x4.mul (v128.load (i32.add (local.get $bias) (i32.shl (local.get $r) (i32.const 2)))) (local.get $bws))))
+        (if (v128.any_true (f32x4.gt (local.get $x) (local.get $thr)))
+          (then (local.set $thr (f32x4.splat (call $offer4 (local.get $x) (local.get $r) (local.get $h))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $fours (i32.lt_u (local.get $k) (i32.const 8))))
+      (local.set $p (i32.add (local.get $p) (local.get $rb)))
+      (local.set $row (i32.add (local.get $row) (i32.const 32)))
+      (br_if $blocks (i32.lt_u (local.get $row) (local.get $end)))))
+
+  ;; One row of a pq4 block, as scan_pq4 sums it: Σ_j table_j[code_rj] + off.
+  (func $dot_pq4 (param $r i32) (param $vec i32) (param $rb i32) (param $u i32) (result f32)
+    (local $p i32) (local $j i32) (local $i i32) (local $hi i32) (local $sum i32) (local $code i32)
+    (local.set $i (i32.and (local.get $r) (i32.const 31)))
+    (local.set $hi (i32.shr_u (i32.and (local.get $i) (i32.const 16)) (i32.const 2)))  ;; 4 for the high nibble
+    (local.set $p (i32.add
+      (i32.add (local.get $vec) (i32.mul (i32.shr_u (local.get $r) (i32.const 5)) (local.get $rb)))
+      (i32.or (i32.shl (i32.and (local.get $i) (i32.const 7)) (i32.const 1)) (i32.and (i32.shr_u (local.get $i) (i32.const 3)) (i32.const 1)))))
+    (loop $subspaces
+      (local.set $code (i32.and (i32.shr_u (i32.load8_u (i32.add (local.get $p) (local.get $j))) (local.get $hi)) (i32.const 15)))
+      (local.set $sum (i32.add (local.get $sum) (i32.load8_u (i32.add (i32.add (local.get $u) (local.get $j)) (local.get $code)))))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br_if $subspaces (i32.lt_u (local.get $j) (local.get $rb))))
+    (f32.add (f32.convert_i32_u (local.get $sum)) (f32.load (i32.add (local.get $u) (local.get $rb)))))
+
   ;; ---- chosen rows -----------------------------------------------------------------------
   ;; out[i] = ((u · v_rows[i]) × g) × scale[rows[i]] + bias[rows[i]] × w, the scan's arithmetic,
-  ;; so a row scores the same here as in a scan. kind: 0 f32, 1 f16, 2 i8.
+  ;; so a row scores the same here as in a scan. kind: 0 f32, 1 f16, 2 i8, 3 pq4.
   (func (export "score_rows")
     (param $kind i32) (param $rows i32) (param $count i32) (param $vec i32) (param $rb i32) (param $u i32)
     (param $g f32) (param $scale i32) (param $bias i32) (param $out i32)
@@ -535,12 +642,15 @@
         (i32.add (local.get $vec) (i32.mul (i32.and (local.get $r) (i32.const -4)) (local.get $rb)))
         (i32.shl (i32.and (local.get $r) (i32.const 3)) (i32.const 5))))
       (local.set $d
+        (if (result f32) (i32.eq (local.get $kind) (i32.const 3))
+          (then (call $dot_pq4 (local.get $r) (local.get $vec) (local.get $rb) (local.get $u)))
+          (else
         (if (result f32) (i32.eqz (local.get $kind))
           (then (call $dot_f32 (local.get $p) (local.get $rb) (local.get $u)))
           (else
             (if (result f32) (i32.eq (local.get $kind) (i32.const 1))
               (then (call $dot_f16 (local.get $p) (local.get $rb) (local.get $u)))
-              (else (call $dot_i8 (local.get $p) (local.get $rb) (local.get $u)))))))
+              (else (call $dot_i8 (local.get $p) (local.get $rb) (local.get $u)))))))))
       (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
         (f32.add
           (f32.mul (f32.mul (local.get $d) (local.get $g)) (f32.load (i32.add (local.get $scale) (i32.shl (local.get $r) (i32.const 2)))))

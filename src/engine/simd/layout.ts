@@ -1,7 +1,11 @@
 /** How the SIMD path stores the embedding block in its WebAssembly memory. */
-export type SimdDtype = 'float32' | 'float16' | 'int8';
+export type SimdDtype = 'float32' | 'float16' | 'int8' | 'pq4';
+/** The dtypes stored as rows of elements (pq4 is stored as blocks of codes). */
+export type RowDtype = Exclude<SimdDtype, 'pq4'>;
 
-export const ELEMENT_BYTES: Readonly<Record<SimdDtype, number>> = { float32: 4, float16: 2, int8: 1 };
+export const ELEMENT_BYTES: Readonly<Record<RowDtype, number>> = { float32: 4, float16: 2, int8: 1 };
+/** pq4 rows per block of codes (kernel.wat, scan_pq4). */
+export const PQ_BLOCK_ROWS = 32;
 
 /** The kernel walks rows 32 bytes at a time and four rows per step. */
 const ROW_ALIGN = 32;
@@ -17,8 +21,13 @@ export interface Layout {
   /** `rows` rounded up to a whole kernel step; padding rows score MASKED_SCORE. */
   paddedRows: number;
   dim: number;
-  /** Row stride in bytes, zero padded past `dim` elements; rows are stored in tiles (tileIndex). */
+  /**
+   * Row stride in bytes, zero padded past `dim` elements; rows are stored in tiles (tileIndex).
+   * pq4: bytes of one block of 32 rows' codes (16 per sub-space).
+   */
   rowBytes: number;
+  /** pq4: sub-spaces (0 for the other dtypes). */
+  subspaces: number;
   /** Query bytes the kernel reads: float32 for f32; float32 or int16 per element for f16/i8. */
   queryBytes: number;
   vec: number;
@@ -48,23 +57,26 @@ export interface Layout {
 
 const alignUp = (n: number, to: number): number => Math.ceil(n / to) * to;
 
-export function planLayout(dtype: SimdDtype, rows: number, dim: number, categories: number, brands: number): Layout {
-  const rowBytes = alignUp(dim * ELEMENT_BYTES[dtype], ROW_ALIGN);
-  const paddedRows = alignUp(Math.max(rows, 1), ROWS_PER_STEP);
+export function planLayout(dtype: SimdDtype, rows: number, dim: number, categories: number, brands: number, subspaces = 0): Layout {
+  const pq = dtype === 'pq4';
+  const rowBytes = pq ? 16 * subspaces : alignUp(dim * ELEMENT_BYTES[dtype], ROW_ALIGN);
+  const paddedRows = alignUp(Math.max(rows, 1), pq ? PQ_BLOCK_ROWS : ROWS_PER_STEP);
   let cursor = ARRAY_ALIGN;
   const take = (bytes: number): number => {
     const at = cursor;
     cursor = alignUp(cursor + bytes, ARRAY_ALIGN);
     return at;
   };
-  const vec = take(paddedRows * rowBytes);
+  const vec = take(pq ? (paddedRows / PQ_BLOCK_ROWS) * rowBytes : paddedRows * rowBytes);
   const layout: Layout = {
     dtype,
     rows,
     paddedRows,
     dim,
     rowBytes,
-    queryBytes: dtype === 'float32' ? rowBytes : rowBytes * 2,
+    subspaces: pq ? subspaces : 0,
+    // pq4: the lookup tables, the offset (16 bytes) and the kernel's 64 bytes of scratch.
+    queryBytes: pq ? rowBytes + 80 : dtype === 'float32' ? rowBytes : rowBytes * 2,
     vec,
     recScale: take(paddedRows * 4),
     recBias: take(paddedRows * 4),
@@ -103,5 +115,5 @@ export const MAX_PAGES = 65_536;
 /** Room for queries and top-k buffers of typical calls; larger calls grow the memory. */
 export const SCRATCH_HEADROOM = 1 << 20;
 /** The kernel's code for each stored element type. */
-export const KIND: Readonly<Record<SimdDtype, number>> = { float32: 0, float16: 1, int8: 2 };
+export const KIND: Readonly<Record<SimdDtype, number>> = { float32: 0, float16: 1, int8: 2, pq4: 3 };
 export const align64 = (n: number): number => Math.ceil(n / 64) * 64;

@@ -5,7 +5,9 @@ import type { RankedRows, Scorer } from '../scorer.js';
 import { writeQuery } from './encode.js';
 import { writeCatalogBlock } from './write-block.js';
 import { createMemory, instantiateKernel, loadSimdKernel, type KernelExports, type KernelMemory, type KernelModule, type ScanFn } from './kernel.js';
-import { align64, BLOCK_BYTES, KIND, MAX_PAGES, planLayout, SCRATCH_HEADROOM, WASM_PAGE, type Layout, type SimdDtype } from './layout.js';
+import { align64, BLOCK_BYTES, KIND, MAX_PAGES, planLayout, PQ_BLOCK_ROWS, SCRATCH_HEADROOM, WASM_PAGE, type Layout, type SimdDtype } from './layout.js';
+import { writePq4Query } from './pq4-block.js';
+import { pq4Row, type Pq4Rows } from '../../catalog/pq.js';
 import { readTopK, TOPK_HEADER, topkCapacity } from './top-k.js';
 import { quantScale, storedRow, writeSimilarityScales, type StoredBlock } from './stored-rows.js';
 import { candidateCount, collectBoosts, exactScores, mergeRanked, refineRecommend, refineSimilar, type Boosts } from './refine.js';
@@ -30,6 +32,16 @@ export interface SimdScorerOptions {
   refine?: boolean;
 }
 
+/**
+ * pq4 rows for re-ranking, decoded into one reused buffer: the candidates are read one after
+ * another (refine.ts copies the one it keeps), and 200 small allocations per query cost more than
+ * the 10k-row scan.
+ */
+function pq4Reader(pq: Pq4Rows, dim: number): RowReader {
+  const scratch = new Float32Array(dim);
+  return (row) => pq4Row(pq, dim, row, scratch);
+}
+
 /** Queries that share one pass over the block in recommendBatch. */
 export const BATCH_SLOTS = 32;
 const EMPTY: RankedRows = { rows: new Int32Array(0), scores: new Float32Array(0) };
@@ -51,13 +63,15 @@ export class SimdScorer implements Scorer {
   /** The float32 rows (read one at a time: a quantised catalog is not expanded) and bias, for refining. */
   readonly #refine: { rowOf: RowReader; bias: Float32Array } | undefined;
   readonly #table: ItemTable;
+  /** pq4 catalogs: codebooks (each query's lookup tables) and codes (similar()'s query rows). */
+  readonly #pq: Pq4Rows | undefined;
   #normsReady = false;
   #disposed = false;
 
   /** Whether the catalog fits one WebAssembly memory (4 GiB) in `options.dtype`; conservative. */
   static fits(catalog: Catalog, options: SimdScorerOptions = {}): boolean {
     const n = Math.min(options.rows ?? catalog.header.itemCount, catalog.header.itemCount);
-    const layout = planLayout(options.dtype ?? catalog.header.dtype, n, catalog.header.dim, n, n);
+    const layout = planLayout(options.dtype ?? catalog.header.dtype, n, catalog.header.dim, n, n, catalog.header.pqSubspaces);
     return Math.ceil((layout.scratch + SCRATCH_HEADROOM) / WASM_PAGE) <= MAX_PAGES;
   }
 
@@ -73,17 +87,19 @@ export class SimdScorer implements Scorer {
     this.itemCount = n;
     this.dim = dim;
     this.dtype = options.dtype ?? catalog.header.dtype;
+    this.#pq = catalog.quantised?.dtype === 'pq4' ? catalog.quantised : undefined;
     this.#table = itemTable(catalog);
     const attributes = rowAttributes(this.#table, n);
     this.#indexes = attributes.indexes;
-    this.#refine = options.refine !== false ? { rowOf: rowReader(catalog), bias: catalog.bias } : undefined;
-    const layout = planLayout(this.dtype, n, dim, this.#indexes.categories.size, this.#indexes.brands.size);
+    this.#refine = options.refine !== false ? { rowOf: this.#pq ? pq4Reader(this.#pq, dim) : rowReader(catalog), bias: catalog.bias } : undefined;
+    const layout = planLayout(this.dtype, n, dim, this.#indexes.categories.size, this.#indexes.brands.size, this.#pq?.subspaces);
     this.#layout = layout;
     const pages = Math.ceil((layout.scratch + SCRATCH_HEADROOM) / WASM_PAGE);
     if (pages > MAX_PAGES) throw new RangeError(`${n} × ${dim} ${this.dtype} does not fit the 4 GiB of a WebAssembly memory.`);
     this.#memory = createMemory(pages);
     this.#kernel = instantiateKernel(kernel, this.#memory);
-    this.#scan = this.dtype === 'float32' ? this.#kernel.scan_f32 : this.dtype === 'float16' ? this.#kernel.scan_f16 : this.#kernel.scan_i8;
+    const scans = { float32: this.#kernel.scan_f32, float16: this.#kernel.scan_f16, int8: this.#kernel.scan_i8, pq4: this.#kernel.scan_pq4 };
+    this.#scan = scans[this.dtype];
 
     writeCatalogBlock(this.#memory.buffer, layout, this.dtype, catalog, n, (rows, count, rowBytes) => this.#tileRows(rows, count, rowBytes));
     writeRowAttributes(this.#memory.buffer, layout, attributes);
@@ -107,7 +123,8 @@ export class SimdScorer implements Scorer {
 
   /** Bytes of the embedding block the kernel streams per query (the bandwidth bound). */
   get blockBytes(): number {
-    return this.#layout.paddedRows * this.#layout.rowBytes;
+    const l = this.#layout;
+    return this.dtype === 'pq4' ? (l.paddedRows / PQ_BLOCK_ROWS) * l.rowBytes : l.paddedRows * l.rowBytes;
   }
 
   async recommend(u: Float32Array, k: number, mask: MaskSpec): Promise<RankedRows> {
@@ -142,12 +159,13 @@ export class SimdScorer implements Scorer {
     const simScale = this.#ensureNorms();
     const query = storedRow(this.#block(), row);
     // cos = (q·vᵢ) / (‖q‖‖vᵢ‖): 1/‖vᵢ‖ is the per-row scale, 1/‖q‖ joins the query's factor.
-    const invNorm = simScale[row]! / quantScale(this.#block(), row);
+    const invNorm = simScale[row]! / Math.abs(quantScale(this.#block(), row));
+    // (A zero row: every cosine is 0, which refining computes; the scan's order is then moot.)
     // Cosine has no bias, so bias weight and boosts do not apply (as in the reference).
     const masked: MaskSpec = { ...mask, excludeRows: [...mask.excludeRows, row] };
     const refine = this.#refine;
     const scanK = refine ? candidateCount(this.dtype, k, this.itemCount) : k;
-    const found = this.#scanGroup([query], [invNorm], scanK, masked, {
+    const found = this.#scanGroup([query], [Number.isFinite(invNorm) ? invNorm : 0], scanK, masked, {
       scale: this.#layout.simScale,
       bias: this.#layout.simBias,
       biasWeight: 1,
@@ -169,7 +187,7 @@ export class SimdScorer implements Scorer {
     const outAt = rowsAt + align64(rows.length * 4);
     this.#ensureScratch(outAt + rows.length * 4 - l.scratch);
     const buffer = this.#memory.buffer;
-    const g = writeQuery(this.dtype, u, this.dim, buffer, queryAt, l.queryBytes);
+    const g = this.#writeQuery(u, buffer, queryAt);
     new Int32Array(buffer, rowsAt, rows.length).set(rows);
     this.#kernel.set_mask(0, 0, 0, l.excluded, l.allowedCategories, l.allowedBrands, 1); // bias weight 1
     this.#kernel.score_rows(KIND[this.dtype], rowsAt, rows.length, l.vec, l.rowBytes, queryAt, g, l.recScale, l.recBias, outAt);
@@ -219,12 +237,17 @@ export class SimdScorer implements Scorer {
     // each query reads them, so memory is streamed once for the group. float16 blocks are widened
     // once into float32 scratch, since its scan is bound by the widening, not by memory.
     const widen = this.dtype === 'float16' && queries.length > 1;
-    const blockRows = queries.length === 1 ? l.paddedRows : Math.max(4, Math.floor(BLOCK_BYTES / (l.rowBytes * (widen ? 2 : 1)) / 4) * 4);
+    const blockRows =
+      queries.length === 1
+        ? l.paddedRows
+        : this.dtype === 'pq4'
+          ? Math.max(1, Math.floor(BLOCK_BYTES / l.rowBytes)) * PQ_BLOCK_ROWS
+          : Math.max(4, Math.floor(BLOCK_BYTES / (l.rowBytes * (widen ? 2 : 1)) / 4) * 4);
     const boostedAt = align64(topkBase + queries.length * topkStride);
     const widened = align64(boostedAt + 8 * boosted.length);
     this.#ensureScratch(widened - l.scratch + (widen ? blockRows * l.rowBytes * 2 : 0));
     const buffer = this.#memory.buffer;
-    const gs = queries.map((u, q) => writeQuery(this.dtype, u, this.dim, buffer, l.scratch + q * queryStride, l.queryBytes) * (factors[q] ?? 1));
+    const gs = queries.map((u, q) => this.#writeQuery(u, buffer, l.scratch + q * queryStride) * (factors[q] ?? 1));
     for (let q = 0; q < queries.length; q++) {
       const at = topkBase + q * topkStride;
       new Int32Array(buffer, at, 4).set([0, kk, 0, capacity]);
@@ -280,6 +303,13 @@ export class SimdScorer implements Scorer {
     return readTopK(this.#memory.buffer, at);
   }
 
+  /** The query in the kernel's format at `at`; returns its factor g. */
+  #writeQuery(u: ArrayLike<number>, buffer: ArrayBuffer, at: number): number {
+    return this.#pq && this.dtype === 'pq4'
+      ? writePq4Query(this.#pq, this.dim, u, buffer, at)
+      : writeQuery(this.dtype as Exclude<SimdDtype, 'pq4'>, u, this.dim, buffer, at, this.#layout.queryBytes);
+  }
+
   #ensureScratch(bytes: number): void {
     const needed = this.#layout.scratch + bytes;
     const have = this.#memory.buffer.byteLength;
@@ -288,7 +318,14 @@ export class SimdScorer implements Scorer {
 
   /** The block as stored, for reading rows back. */
   #block(): StoredBlock {
-    return { buffer: this.#memory.buffer, layout: this.#layout, dtype: this.dtype, dim: this.dim, itemCount: this.itemCount };
+    return {
+      buffer: this.#memory.buffer,
+      layout: this.#layout,
+      dtype: this.dtype,
+      dim: this.dim,
+      itemCount: this.itemCount,
+      ...(this.#pq ? { pq: this.#pq } : {}),
+    };
   }
 
   /** simScale[i] = (int8 scale) / ‖vᵢ‖ of the stored row; computed on the first similar(). */
