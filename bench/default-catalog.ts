@@ -37,6 +37,13 @@ const FILES: DataFile[] = [
     prepare: `awk '{ if ($1!=u) { if (u!="") print line; u=$1; line=$1 } line=line" "$2 } END { print line }' ${data}/amazon-games-sasrec/Video.txt > ${gamesLog}`,
     note: 'not used for any choice',
   },
+  {
+    name: 'online-retail-uci',
+    short: 'retail',
+    log: `${data}/online-retail-uci/online_retail.tsv.gz`,
+    format: 'online-retail',
+    note: 'invoices; not used for any choice',
+  },
 ];
 const only = process.argv[3]?.split(',');
 const files = FILES.filter((f) => !only || only.includes(f.short));
