@@ -25,7 +25,7 @@ import { recommend, rerank } from './for-you.js';
 import { describeSession } from './info.js';
 import { eraseHistory, grantConsent, revokeConsent } from './privacy.js';
 import * as rails from './rails.js';
-import { requireSession, type Progress, type Session } from './session.js';
+import { knowing, requireSession, type Progress, type Session } from './session.js';
 import { startSession } from './start-session.js';
 
 /** The object the worker exposes through Comlink: one line per method over modules with one job each. */
@@ -71,7 +71,7 @@ export function createWorkerApi() {
       return { updated: s.live.size, withdrawn: s.live.withdrawn.size };
     },
     async track(event: TrackEvent): Promise<StoredEvent> {
-      const s = ready();
+      const s = await knowing(ready(), [(event as Partial<TrackEvent> | undefined)?.itemId]);
       // The age bound too: an event the store would evict on arrival is refused, not reported stored.
       return log.append(validateEvent(event, (id) => s.table.lookup.has(id), Date.now(), (s.options.history?.maxAgeDays ?? 180) * 86_400_000));
     },
@@ -88,18 +88,20 @@ export function createWorkerApi() {
       );
     },
     recommend: async (options: RecommendOptions = {}): Promise<Recommendation[]> => recommend(ready(), log, options),
-    rerank: async (itemIds: string[]): Promise<RerankedItem[]> => rerank(ready(), log, itemIds),
+    rerank: async (itemIds: string[]): Promise<RerankedItem[]> => rerank(await knowing(ready(), listed(itemIds)), log, itemIds),
     popular: async (options: PopularOptions = {}): Promise<Recommendation[]> => rails.popular(ready(), options),
     trending: async (options: PopularOptions = {}): Promise<Recommendation[]> => rails.trending(ready(), options),
     newArrivals: async (options: PopularOptions = {}): Promise<Recommendation[]> => rails.newArrivals(ready(), log, options),
-    complements: async (itemIds: string[], options: PopularOptions = {}): Promise<Recommendation[]> => rails.complements(ready(), itemIds, options),
+    complements: async (itemIds: string[], options: PopularOptions = {}): Promise<Recommendation[]> =>
+      rails.complements(await knowing(ready(), listed(itemIds)), itemIds, options),
     buyItAgain: async (options: BuyItAgainOptions = {}): Promise<Recommendation[]> => rails.buyItAgain(ready(), log, options),
     topCategories: async (options: { k?: number } = {}): Promise<AffinityScore[]> => rails.topAttributes(ready(), log, 'category', options),
     topBrands: async (options: { k?: number } = {}): Promise<AffinityScore[]> => rails.topAttributes(ready(), log, 'brand', options),
     recentlyViewed: async (options: { k?: number } = {}): Promise<Recommendation[]> => rails.recentlyViewed(ready(), log, options),
     search: async (query: string, options: SearchOptions = {}): Promise<Recommendation[]> => rails.search(ready(), log, query, options),
-    similar: async (itemId: string, options: SimilarOptions = {}): Promise<Recommendation[]> => rails.similar(ready(), itemId, options),
-    items: async (itemIds: string[]): Promise<Array<CatalogItem | null>> => rails.items(ready(), itemIds),
+    similar: async (itemId: string, options: SimilarOptions = {}): Promise<Recommendation[]> =>
+      rails.similar(await knowing(ready(), [itemId]), itemId, options),
+    items: async (itemIds: string[]): Promise<Array<CatalogItem | null>> => rails.items(await knowing(ready(), listed(itemIds)), itemIds),
     info: async (): Promise<EngineInfo> => describeSession(await readyAfterWrites()),
     async exportHistory(): Promise<HistoryExport> {
       const s = await readyAfterWrites();
@@ -119,6 +121,9 @@ export function createWorkerApi() {
   };
   return api;
 }
+
+/** The ids of an argument that should be a list (validated where it is used). */
+const listed = (ids: unknown): unknown[] => (Array.isArray(ids) ? ids : []);
 
 /**
  * Holds a Web Lock named `name` for the worker's whole life. The browser releases it when the
