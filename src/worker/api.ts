@@ -4,6 +4,7 @@ import type {
   CatalogItem,
   EngineOptions,
   ItemUpdate,
+  LeanResults,
   PopularOptions,
   Recommendation,
   RecommendOptions,
@@ -11,6 +12,7 @@ import type {
   SearchOptions,
   SimilarOptions,
 } from '../shared/api-types.js';
+import { transfer } from 'comlink';
 import type { EngineInfo, HistoryExport } from '../shared/info-types.js';
 import { setTfjsPartUrl } from '../engine/tfjs-part-loader.js';
 import { validateEvent } from '../history/validate-event.js';
@@ -99,8 +101,11 @@ export function createWorkerApi() {
     topBrands: async (options: { k?: number } = {}): Promise<AffinityScore[]> => rails.topAttributes(ready(), log, 'brand', options),
     recentlyViewed: async (options: { k?: number } = {}): Promise<Recommendation[]> => rails.recentlyViewed(ready(), log, options),
     search: async (query: string, options: SearchOptions = {}): Promise<Recommendation[]> => rails.search(ready(), log, query, options),
-    similar: async (itemId: string, options: SimilarOptions = {}): Promise<Recommendation[]> =>
-      rails.similar(await knowing(ready(), [itemId]), itemId, options),
+    async similar(itemId: string, options: SimilarOptions = {}): Promise<Recommendation[] | LeanResults> {
+      const results = await rails.similar(await knowing(ready(), [itemId]), itemId, options);
+      // Lean: the scores move to the page instead of being copied (a copy the call made for it).
+      return Array.isArray(results) ? results : transfer(results, [results.scores.buffer]);
+    },
     items: async (itemIds: string[]): Promise<Array<CatalogItem | null>> => rails.items(await knowing(ready(), listed(itemIds)), itemIds),
     info: async (): Promise<EngineInfo> => describeSession(await readyAfterWrites()),
     async exportHistory(): Promise<HistoryExport> {

@@ -4,7 +4,16 @@ import { buyAgainRows } from '../ranking/buy-again.js';
 import { topAttribute } from '../ranking/explain.js';
 import { blendSearch, SEARCH_CANDIDATES } from '../ranking/for-you.js';
 import { SearchIndex } from '../ranking/search-index.js';
-import type { AffinityScore, BuyItAgainOptions, CatalogItem, PopularOptions, Recommendation, SearchOptions, SimilarOptions } from '../shared/api-types.js';
+import type {
+  AffinityScore,
+  BuyItAgainOptions,
+  CatalogItem,
+  LeanResults,
+  PopularOptions,
+  Recommendation,
+  SearchOptions,
+  SimilarOptions,
+} from '../shared/api-types.js';
 import { EventError, VitrineError } from '../shared/errors.js';
 import type { EventLog } from './event-log.js';
 import { available, minRepeatRate, rowsOf, unavailableAnd, type Session } from './session.js';
@@ -164,13 +173,22 @@ export async function search(s: Session, log: EventLog, query: string, options: 
   return result;
 }
 
-/** Items most like `itemId` (cosine similarity of their embeddings). */
-export async function similar(s: Session, itemId: string, options: SimilarOptions): Promise<Recommendation[]> {
+/** Items most like `itemId` (cosine similarity of their embeddings); lean: ids and scores only (the caller transfers the scores). */
+export async function similar(s: Session, itemId: string, options: SimilarOptions): Promise<Recommendation[] | LeanResults> {
   const o = validateListOptions(options);
+  if (o.lean !== undefined && typeof o.lean !== 'boolean') throw new VitrineError('OPTIONS_INVALID', 'lean must be a boolean.');
   const row = typeof itemId === 'string' ? s.table.lookup.get(itemId) : undefined;
   if (row === undefined) throw unknownItem(itemId);
   const mask: MaskSpec = { ...o.filters, excludeRows: unavailableAnd(s, rowsOf(s, o.exclude ?? [])) };
-  return withReason(toRecommendations(s, await s.engine.run((scorer) => scorer.similar(row, o.k ?? 10, mask)), 'similar_item'), 'similar_item');
+  const ranked = await s.engine.run((scorer) => scorer.similar(row, o.k ?? 10, mask));
+  // A copy: the scorer may hand out a shared or reused array, and this one is transferred.
+  if (o.lean) return { ids: Array.from(ranked.rows, (r) => s.table.id(r)), scores: ranked.scores.slice() };
+  return Array.from(ranked.rows, (r, i) => ({
+    itemId: s.table.id(r),
+    score: ranked.scores[i]!,
+    item: { ...s.table.item(r) },
+    reason: 'similar_item' as const,
+  }));
 }
 
 /** Catalog metadata for ids (null for ids the catalog does not know), e.g. to render a cart. */
