@@ -39,8 +39,11 @@ async function adopt(s: Session, next: LoadedCatalog, keepStoredUpdates = false)
  * the file is cached if consent came meanwhile. A failure leaves the head serving, recorded.
  */
 export async function adoptFull(s: Session, full: Promise<LoadedCatalog>, progress: Progress): Promise<void> {
+  const head = s.current;
   try {
     const next = await full;
+    // loadCatalog() swapped another catalog in meanwhile: that one stays.
+    if (s.current !== head) return;
     const updates = s.live.snapshot();
     await adopt(s, next, true);
     if (s.consent === 'granted' && next.storeLater) {
