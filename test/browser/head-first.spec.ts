@@ -7,7 +7,7 @@ import { decodeCatalog } from '../../src/catalog/codec.js';
 import { encodeHeadFirstCatalog } from '../../src/catalog/head-first.js';
 import { headFirstLayout } from '../../src/catalog/head-first-layout.js';
 import type { Catalog } from '../../src/catalog/types.js';
-import { openHarness, SCIENTIFIC } from './helpers.js';
+import { openHarness, RETAIL, SCIENTIFIC } from './helpers.js';
 
 // A head-first catalog over a real HTTP server that stops after the head's bytes until the test
 // lets it go on: what the shopper's first seconds on a slow network look like, made exact.
@@ -187,4 +187,30 @@ test('a corrupted rest is rejected with a typed error while the head keeps servi
   // The head is not kept for the next visit: nothing was cached.
   const cached = await page.evaluate(async (url) => (await caches.match(url)) !== undefined, server.url);
   expect(cached).toBe(false);
+});
+
+test('a catalog loadCatalog() swapped in while the head served stays when the rest of the first file lands', async ({ page }) => {
+  server = await startHeldServer(file, holdAt);
+  await page.evaluate(async (url) => {
+    const rec = await window.harness.createRecommender({ catalog: url, backend: 'cpu' });
+    (window as unknown as { rec: typeof rec }).rec = rec;
+  }, server.url);
+  expect(await seen(page)).toEqual({ serving: 'head', items: HEAD_ITEMS });
+  const swapped = await page.evaluate(async (other) => {
+    const rec = (window as unknown as { rec: Awaited<ReturnType<typeof window.harness.createRecommender>> }).rec;
+    return (await rec.loadCatalog(other)).catalog;
+  }, RETAIL);
+  expect(swapped).toMatchObject({ serving: 'full' });
+  server.release();
+  // The first file's full part lands, verified, and is not swapped in over the newer catalog.
+  await expect.poll(() => server!.sent()).toBe(file.length);
+  await page.waitForTimeout(1000);
+  const after = await page.evaluate(async () => {
+    const rec = (window as unknown as { rec: Awaited<ReturnType<typeof window.harness.createRecommender>> }).rec;
+    const { catalog } = await rec.info();
+    await rec.dispose();
+    return { url: catalog.url, items: catalog.items, serving: catalog.serving };
+  });
+  expect(after).toEqual({ url: swapped.url, items: swapped.items, serving: 'full' });
+  expect(after.items).not.toBe(full.header.itemCount);
 });
