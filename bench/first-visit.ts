@@ -12,11 +12,23 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { decodeCatalog, encodeCatalog, readCatalogHeader } from '../src/catalog/codec.js';
+import { decodeCatalog, encodeCatalog, readCatalogHeader, type CatalogInput } from '../src/catalog/codec.js';
+import { encodeHeadFirstCatalog } from '../src/catalog/head-first.js';
+import { fullCatalogBytes, headFirstLayout } from '../src/catalog/head-first-layout.js';
+import { mergeLatest, type LatestFirstVisitRow } from './latest.js';
 import { syntheticCatalog } from '../test/fixtures/synthetic-catalog.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: args } = parseArgs({ options: { port: { type: 'string', default: '5492' } } });
+const { values: args } = parseArgs({
+  options: {
+    port: { type: 'string', default: '5492' },
+    // Items in the head of the head-first catalogs (docs/first-visit.md says why 1,000).
+    'head-items': { type: 'string', default: '1000' },
+    // Only the cases whose catalog name contains one of these (comma-separated); all by default.
+    only: { type: 'string', default: '' },
+  },
+});
+const HEAD_ITEMS = Number(args['head-items']);
 const OUT = join(root, 'public/bench/first-visit');
 const log = (line: string): void => console.log(line);
 
@@ -41,6 +53,9 @@ export interface FirstVisitRow {
   items: number;
   dtype: string;
   catalogEncoding: 'identity' | 'br';
+  layout: 'head-first' | 'plain';
+  /** Items of the head serving at the first rail (0: the whole catalog served from the start). */
+  headItems: number;
   backendAsked: string;
   backendUsed: string;
   catalogBytes: number;
@@ -55,7 +70,10 @@ export interface FirstVisitRow {
   readyMs: number;
   firstRailMs: number;
   firstPersonalMs: number;
+  /** The whole catalog downloaded, verified and serving (a head-first file: its full part swapped in). */
   totalMs: number;
+  /** Set when the full part failed (then totalMs is when the head began serving). */
+  catalogError?: string;
   steps: Record<string, number>;
 }
 
@@ -101,15 +119,19 @@ interface CatalogFile {
   path: string;
   items: number;
   dtype: string;
+  layout: 'head-first' | 'plain';
   bytes: number;
   /** Bytes per item of each section of the file (raw), and of the header + padding. */
   perItem: Record<string, number>;
 }
 
 /** Where a catalog's bytes go, per item: each section, and the header. */
-function sectionsPerItem(bytes: Uint8Array, items: number): Record<string, number> {
+function sectionsPerItem(file: Uint8Array, items: number): Record<string, number> {
+  // A head-first file: its head (and preamble) as one entry, then the full part's sections.
+  const layout = headFirstLayout(file);
+  const bytes = fullCatalogBytes(file);
   const { header, bodyOffset } = readCatalogHeader(bytes);
-  const out: Record<string, number> = { header: bodyOffset / items };
+  const out: Record<string, number> = { ...(layout ? { 'head part': layout.fullOffset / items } : {}), header: bodyOffset / items };
   for (const [name, section] of Object.entries(header.sections as Record<string, { length: number }>)) out[name] = section.length / items;
   return out;
 }
@@ -121,7 +143,13 @@ async function prepareCatalogs(): Promise<Record<string, CatalogFile>> {
     const path = join(OUT, `${name}.vcat`);
     if (!existsSync(path)) writeFileSync(path, await make());
     const bytes = new Uint8Array(readFileSync(path));
-    out[name] = { path: `/public/bench/first-visit/${name}.vcat`, items, dtype, bytes: bytes.length, perItem: sectionsPerItem(bytes, items) };
+    const layout = headFirstLayout(bytes) ? 'head-first' : 'plain';
+    out[name] = { path: `/public/bench/first-visit/${name}.vcat`, items, dtype, layout, bytes: bytes.length, perItem: sectionsPerItem(bytes, items) };
+  };
+  /** The same catalog as an ordinary file and as a head-first one (`<name>-head<N>`). */
+  const writeBoth = async (name: string, input: CatalogInput, items: number, dtype: string): Promise<void> => {
+    await write(name, () => encodeCatalog(input), items, dtype);
+    await write(`${name}-head${HEAD_ITEMS}`, () => encodeHeadFirstCatalog(input, HEAD_ITEMS), items, dtype);
   };
   // A real catalog with real titles: Amazon Beauty, trained by `npm run bench:peers` (or here).
   const beauty = join(root, 'public/bench/peers/beauty-trained.vcat');
@@ -136,19 +164,16 @@ async function prepareCatalogs(): Promise<Record<string, CatalogFile>> {
       extras: c.extras,
       modelId: 'beauty',
     };
-    await write('beauty-int8', () => encodeCatalog({ ...input, dtype: 'int8' }), c.header.itemCount, 'int8');
+    await writeBoth('beauty-int8', { ...input, dtype: 'int8' }, c.header.itemCount, 'int8');
+    // What a shop whose page shows its own titles can leave out (`vitrine train --omit title`).
+    const untitled = { ...input, dtype: 'int8' as const, items: input.items.map(({ title: _title, ...rest }) => rest) };
+    await write(`beauty-int8-notitle-head${HEAD_ITEMS}`, () => encodeHeadFirstCatalog(untitled, HEAD_ITEMS), c.header.itemCount, 'int8');
   } else log('(no public/bench/peers/beauty-trained.vcat: run `npm run bench:peers -- --sets beauty` first for the Beauty rows)');
-  for (const dtype of ['int8', 'float32'] as const) {
+  for (const dtype of ['int8', 'float16', 'float32'] as const) {
     const n = 100_000;
-    await write(
-      `synthetic-100k-${dtype}`,
-      () => {
-        const c = syntheticCatalog({ items: n, dim: 64, dtype, metadata: true });
-        return encodeCatalog({ ids: c.items.map((i) => i.id), vectors: c.vectors, dim: 64, bias: c.bias, items: c.items, dtype, modelId: 'synthetic' });
-      },
-      n,
-      dtype,
-    );
+    const c = syntheticCatalog({ items: n, dim: 64, dtype, metadata: true });
+    const input: CatalogInput = { ids: c.items.map((i) => i.id), vectors: c.vectors, dim: 64, bias: c.bias, items: c.items, dtype, modelId: 'synthetic' };
+    await writeBoth(`synthetic-100k-${dtype}`, input, n, dtype);
   }
   // The floor of a progressive layout: a catalog of the 100 most popular items only (what a first
   // section with popular rows would hold); its start-up is the best a first rail could do.
@@ -167,16 +192,20 @@ async function prepareCatalogs(): Promise<Record<string, CatalogFile>> {
 async function main(): Promise<void> {
   const started = Date.now();
   const catalogs = await prepareCatalogs();
+  const head = `-head${HEAD_ITEMS}`;
   const cases: Case[] = [];
   for (const profile of Object.keys(PROFILES) as Profile[]) {
-    if (catalogs['beauty-int8']) cases.push({ profile, catalog: 'beauty-int8', catalogEncoding: 'br' });
-    cases.push({ profile, catalog: 'synthetic-100k-int8', catalogEncoding: 'br' });
-    cases.push({ profile, catalog: 'popular-100-int8', catalogEncoding: 'br' });
-    cases.push({ profile, catalog: 'popular-100-int8', catalogEncoding: 'br', backend: 'simd' });
+    if (catalogs['beauty-int8'])
+      cases.push({ profile, catalog: 'beauty-int8', catalogEncoding: 'br' }, { profile, catalog: `beauty-int8${head}`, catalogEncoding: 'br' });
+    cases.push({ profile, catalog: 'synthetic-100k-int8', catalogEncoding: 'br' }, { profile, catalog: `synthetic-100k-int8${head}`, catalogEncoding: 'br' });
   }
-  cases.push({ profile: 'Fast 4G', catalog: 'synthetic-100k-int8', catalogEncoding: 'identity' });
-  cases.push({ profile: 'Fast 4G', catalog: 'synthetic-100k-int8', catalogEncoding: 'br', backend: 'simd' });
-  cases.push({ profile: 'Fast 4G', catalog: 'synthetic-100k-float32', catalogEncoding: 'br' });
+  if (catalogs[`beauty-int8-notitle${head}`]) cases.push({ profile: 'Fast 4G', catalog: `beauty-int8-notitle${head}`, catalogEncoding: 'br' });
+  // Bytes on the wire for each dtype, head-first, and the 100k int8 head-first file sent as stored.
+  cases.push({ profile: 'Fast 4G', catalog: `synthetic-100k-float16${head}`, catalogEncoding: 'br' });
+  cases.push({ profile: 'Fast 4G', catalog: `synthetic-100k-float32${head}`, catalogEncoding: 'br' });
+  cases.push({ profile: 'Fast 4G', catalog: `synthetic-100k-int8${head}`, catalogEncoding: 'identity' });
+  const only = args.only.split(',').filter((x) => x.length > 0);
+  if (only.length > 0) cases.splice(0, cases.length, ...cases.filter((c) => only.some((o) => c.catalog.includes(o))));
 
   const counter = new Map<string, number>();
   let encoding: 'identity' | 'br' = 'br';
@@ -215,6 +244,8 @@ async function main(): Promise<void> {
         items: cat.items,
         dtype: cat.dtype,
         catalogEncoding: c.catalogEncoding,
+        layout: cat.layout,
+        headItems: Number(r.headItems) || 0,
         backendAsked: c.backend ?? 'auto (default)',
         backendUsed: String(r.backend),
         catalogBytes: cat.bytes,
@@ -227,12 +258,13 @@ async function main(): Promise<void> {
         readyMs: num('readyMs'),
         firstRailMs: num('firstRailMs'),
         firstPersonalMs: num('firstPersonalMs'),
-        totalMs: num('downloadDoneMs') || num('readyMs'),
+        totalMs: num('fullServingMs') || num('readyMs'),
         steps: r.steps,
       };
+      if (r.catalogError) row.catalogError = String(r.catalogError);
       rows.push(row);
       log(
-        `${c.profile.padEnd(8)} ${c.catalog.padEnd(24)} catalog ${c.catalogEncoding.padEnd(8)} ${row.backendAsked}→${row.backendUsed}: wire ${(bytesOnWire / 1e6).toFixed(2)} MB (${row.bytesPerItem.toFixed(1)} B/item for the catalog), library ${row.libraryImportedMs.toFixed(0)} ms, catalog downloaded ${row.downloadDoneMs?.toFixed(0) ?? '?'} ms, first rail ${row.firstRailMs.toFixed(0)} ms, first personalised ${row.firstPersonalMs.toFixed(0)} ms ${JSON.stringify(bytesByFile)}`,
+        `${c.profile.padEnd(8)} ${c.catalog.padEnd(24)} catalog ${c.catalogEncoding.padEnd(8)} ${row.backendAsked}→${row.backendUsed}: wire ${(bytesOnWire / 1e6).toFixed(2)} MB (${row.bytesPerItem.toFixed(1)} B/item for the catalog), library ${row.libraryImportedMs.toFixed(0)} ms, catalog downloaded ${row.downloadDoneMs?.toFixed(0) ?? '?'} ms, first rail ${row.firstRailMs.toFixed(0)} ms, first personalised ${row.firstPersonalMs.toFixed(0)} ms (head ${row.headItems}), whole catalog serving ${row.totalMs.toFixed(0)} ms${row.catalogError ? ` FAILED ${row.catalogError}` : ''} ${JSON.stringify(bytesByFile)}`,
       );
     }
   } finally {
@@ -245,8 +277,8 @@ async function main(): Promise<void> {
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, shared: true },
     profiles: PROFILES,
     notes: [
-      'Times are ms after the navigation started, in a fresh browser context (nothing cached). The catalog downloads in full before the first answer: first rail = catalog downloaded + verified + decoded + backend chosen + one popular() call. "Catalog downloaded" is the worker\'s last progress event.',
-      'popular-100-int8 is a 100-item catalog: the floor of a layout whose first section holds the popular rows (docs/first-visit.md).',
+      `Times are ms after the navigation started, in a fresh browser context (nothing cached). A plain catalog downloads in full before the first answer: first rail = catalog downloaded + verified + decoded + backend chosen + one popular() call. A head-first catalog (-head${HEAD_ITEMS}: its ${HEAD_ITEMS} most popular items first, docs/catalog-format.md) answers from its head as soon as the head has arrived and been verified; "whole catalog serving" is when its full part has landed, been verified and swapped in. "Catalog downloaded" is the worker's last progress event.`,
+      'The first personalised rail: the shopper views the first item of the first (popular) rail, as a shopper would, then recommend({ k: 12 }).',
       'Bytes are counted at the server: response bodies as sent plus headers. JS, HTML and wasm are sent brotli (quality 5); the catalog as stored (identity) or brotli where the row says so.',
       "Throttling: Network.emulateNetworkConditions on the page target through Playwright's CDP session; the dedicated worker's catalog fetch is throttled with it (the download times match the rates).",
     ],
@@ -263,11 +295,11 @@ async function main(): Promise<void> {
       )
       .join('; ')}.`,
     '',
-    '| profile | catalog | catalog sent as | backend asked → used | bytes on the wire (all files) | catalog bytes / item on the wire | library imported | catalog downloaded (last byte) | first rail (popular) | first personalised rail (after one view) |',
-    '|---|---|---|---|---:|---:|---:|---:|---:|---:|',
+    '| profile | catalog | dtype | catalog sent as | backend asked → used | bytes on the wire (all files) | catalog bytes / item on the wire | library imported | first rail (popular) | first personalised rail (after one view) | served from | catalog downloaded (last byte) | whole catalog serving |',
+    '|---|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.profile} | ${r.catalog} (${r.items.toLocaleString('en')} items) | ${r.catalogEncoding} | ${r.backendAsked} → ${r.backendUsed} | ${(r.bytesOnWire / 1e6).toFixed(2)} MB | ${r.bytesPerItem.toFixed(1)} B | ${r.libraryImportedMs.toFixed(0)} ms | ${r.totalMs.toFixed(0)} ms | ${r.firstRailMs.toFixed(0)} ms | ${r.firstPersonalMs.toFixed(0)} ms |`,
+        `| ${r.profile} | ${r.catalog} (${r.items.toLocaleString('en')} items) | ${r.dtype} | ${r.catalogEncoding} | ${r.backendAsked} → ${r.backendUsed} | ${(r.bytesOnWire / 1e6).toFixed(2)} MB | ${r.bytesPerItem.toFixed(1)} B | ${r.libraryImportedMs.toFixed(0)} ms | **${r.firstRailMs.toFixed(0)} ms** | **${r.firstPersonalMs.toFixed(0)} ms** | ${r.headItems > 0 ? `head (${r.headItems.toLocaleString('en')} items)` : 'whole catalog'} | ${r.downloadDoneMs?.toFixed(0) ?? '?'} ms | ${r.totalMs.toFixed(0)} ms${r.catalogError ? ` (failed: ${r.catalogError})` : ''} |`,
     ),
     '',
     "Where a catalog's bytes go, per item, as stored (before compression):",
@@ -286,7 +318,21 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   writeFileSync(join(root, 'bench/results/first-visit.md'), md);
-  log(`\n${md}\nwrote bench/results/first-visit.json, first-visit.md in ${result.wallSeconds} s`);
+  const latestRows: LatestFirstVisitRow[] = rows
+    .filter((r) => r.catalogEncoding === 'br')
+    .map((r) => ({
+      profile: r.profile,
+      catalog: r.catalog,
+      layout: r.layout,
+      items: r.items,
+      dtype: r.dtype,
+      bytesOnWire: r.bytesOnWire,
+      firstRailMs: Math.round(r.firstRailMs),
+      firstPersonalMs: Math.round(r.firstPersonalMs),
+      totalMs: Math.round(r.totalMs),
+    }));
+  mergeLatest(join(root, 'bench/results'), 'firstVisit', { date: result.date, command: result.command, rows: latestRows });
+  log(`\n${md}\nwrote bench/results/first-visit.json, first-visit.md (and the firstVisit rows of latest.json) in ${result.wallSeconds} s`);
 }
 
 await main();

@@ -47,6 +47,8 @@ export interface PeersResult {
     roundTripP50Ms: number;
     cloneP50Ms: number;
     resultJsonBytes: number;
+    /** The same calls with `{ lean: true }` (ids + transferred scores, no result objects). */
+    leanP50Ms?: number;
   } | null;
   versions: Record<string, string>;
 }
@@ -95,6 +97,10 @@ export function peersMarkdown(result: PeersResult): string {
     out.push(
       `| the rest: id lookup, 100 result objects with metadata, their structured clone | ${ms(rest)} | difference; a \`structuredClone\` of the 100 results alone: ${ms(b.cloneP50Ms)} ms (≈ ${(b.resultJsonBytes / 1024).toFixed(0)} KB as JSON) |`,
     );
+    if (b.leanP50Ms !== undefined)
+      out.push(
+        `| the whole call with \`{ lean: true }\`, page → page | ${ms(b.leanP50Ms)} | ids + transferred scores, no result objects (row "vitrine int8 lean") |`,
+      );
   }
   out.push(
     `\nVersions: ${Object.entries(result.versions)

@@ -17,6 +17,7 @@ import { createServer } from 'vite';
 import { decodeCatalog, encodeCatalog } from '../src/catalog/codec.js';
 import { seededRandom } from '../src/training/random.js';
 import type { PeerName } from './page/peers-worker.js';
+import { mergeLatest, type LatestPeerRow } from './latest.js';
 import { peersMarkdown, peersSvg, type PeerRow, type PeersResult } from './peers-report.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,7 +30,8 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '5490' },
     peers: {
       type: 'string',
-      default: 'vitrine-int8,vitrine-f32,vitrine-kernel-int8,vitrine-kernel-f32,hnswlib-wasm,hnswlib-wasm-shipped,edgevec,@orama/orama,voy-search',
+      default:
+        'vitrine-int8,vitrine-int8-lean,vitrine-f32,vitrine-f32-lean,vitrine-kernel-int8,vitrine-kernel-f32,hnswlib-wasm,hnswlib-wasm-shipped,edgevec,@orama/orama,voy-search',
     },
   },
 });
@@ -333,17 +335,20 @@ async function main(): Promise<void> {
         await page.close();
         page = await openPage();
         const before = await page.evaluate(() => window.peers.memoryBytes());
-        if (peer === 'vitrine-int8' || peer === 'vitrine-f32') {
-          const dtype = peer === 'vitrine-int8' ? 'int8' : 'float32';
+        if (/^vitrine-(int8|f32)(-lean)?$/.test(peer)) {
+          const dtype = peer.startsWith('vitrine-int8') ? 'int8' : 'float32';
+          const lean = peer.endsWith('-lean');
           const url = set.catalogs[dtype];
-          const r = await page.evaluate(([u, ids, k]) => window.peers.vitrine(u, ids, k, 10), [url, queryRows.map((q) => set.ids[q]!), K] as const);
+          const r = await page.evaluate(([u, ids, k, l]) => window.peers.vitrine(u, ids, k, 10, l), [url, queryRows.map((q) => set.ids[q]!), K, lean] as const);
           const after = await page.evaluate(() => window.peers.memoryBytes());
           const answers = r.answers.map((a) => Int32Array.from(a, (id) => rowOf.get(id)!));
           const catalogWire = wire(new Uint8Array(readFileSync(join(root, 'public', url))));
           const row: PeerRow = {
             ...base,
-            peer: `vitrine ${dtype === 'int8' ? 'int8' : 'f32'}`,
-            kind: 'exact scan (SIMD), public API through Comlink',
+            peer: `vitrine ${dtype === 'int8' ? 'int8' : 'f32'}${lean ? ' lean' : ''}`,
+            kind: lean
+              ? 'exact scan (SIMD), public API through Comlink, lean results (similar(id, { k, lean: true }): ids + transferred scores)'
+              : 'exact scan (SIMD), public API through Comlink',
             queryP50Ms: quantile(r.times, 0.5),
             queryP95Ms: quantile(r.times, 0.95),
             buildMs: r.startMs,
@@ -356,7 +361,10 @@ async function main(): Promise<void> {
           if (r.backend !== 'simd') row.note = `backend ${r.backend}`;
           rows.push(row);
           log(fmtRow(row));
-          if (n === 100_000 && dtype === 'int8') {
+          // (A cast: TypeScript does not see the assignment below, in an earlier pass of this loop.)
+          const sofar = breakdown as PeersResult['breakdown'];
+          if (n === 100_000 && dtype === 'int8' && lean && sofar?.set === set.name) sofar.leanP50Ms = row.queryP50Ms!;
+          if (n === 100_000 && dtype === 'int8' && !lean) {
             const o = await page.evaluate(([id, k]) => window.peers.vitrineOverheads(id, k, 200), [set.ids[queryRows[0]!]!, K] as const);
             breakdown = {
               set: set.name,
@@ -515,11 +523,34 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, 'peers.svg'), peersSvg(result));
     const md = peersMarkdown(result);
     writeFileSync(join(dir, 'peers.md'), md);
-    log(`\n${md}\nwrote bench/results/peers.json, peers.md, peers.svg in ${result.settings.wallSeconds} s`);
+    mergeLatest(dir, 'peers', { date: result.date, command: result.command, rows: rows.map(latestPeerRow) });
+    log(`\n${md}\nwrote bench/results/peers.json, peers.md, peers.svg (and the peers rows of latest.json) in ${result.settings.wallSeconds} s`);
   } finally {
     await browser.close().catch(() => undefined);
     await server.close().catch(() => undefined);
   }
+}
+
+/** A latest.json row: our exact path is the peer `vitrine` (its variant says which), a shipped index a variant of its library. */
+function latestPeerRow(r: PeerRow): LatestPeerRow {
+  const vitrine = /^vitrine (kernel )?(int8|f32)( lean)?/.exec(r.peer);
+  const [peer, variant] = vitrine
+    ? ['vitrine', `${vitrine[2]} ${vitrine[1] ? 'kernel, no API' : vitrine[3] ? 'public API, lean results' : 'public API'}`]
+    : r.peer === 'hnswlib-wasm, shipped index'
+      ? ['hnswlib-wasm', 'shipped index (download + load as build)']
+      : [r.peer, r.kind];
+  const row: LatestPeerRow = {
+    peer,
+    variant,
+    set: r.set,
+    items: r.items,
+    dim: r.dim,
+    queryP50Ms: r.queryP50Ms,
+    buildMs: r.buildMs,
+    recallAt100: r.recallAt100,
+  };
+  if (r.note) row.note = r.note;
+  return row;
 }
 
 const KIND: Record<string, string> = {

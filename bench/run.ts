@@ -14,17 +14,8 @@ import { createServer } from 'vite';
 import type { Timing } from './page/bench-worker.js';
 import { encodeCatalog } from '../src/catalog/codec.js';
 import { syntheticCatalog } from '../test/fixtures/synthetic-catalog.js';
-import {
-  endToEndTable,
-  markdownTable,
-  svgChart,
-  targetSummary,
-  type BenchResult,
-  type BenchRow,
-  type DtypeLabel,
-  type EndToEndRow,
-  type PathName,
-} from './report.js';
+import { readLatest, writeLatest } from './latest.js';
+import { svgChart, targetSummary, type BenchResult, type BenchRow, type DtypeLabel, type EndToEndRow, type PathName } from './report.js';
 
 type Dtype = 'float32' | 'float16' | 'int8' | 'pq4';
 const LABEL: Record<Dtype, DtypeLabel> = { float32: 'f32', float16: 'f16', int8: 'int8', pq4: 'pq4' };
@@ -275,18 +266,10 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const json = `${JSON.stringify(result, null, 1)}\n`;
     writeFileSync(join(dir, `${date}-${machineName}.json`), json);
-    writeFileSync(join(dir, 'latest.json'), json);
+    // latest.json also holds the peers and first-visit sections their benches wrote: kept.
+    const { peers, firstVisit } = readLatest(dir);
+    const text = writeLatest(dir, { ...result, ...(peers ? { peers } : {}), ...(firstVisit ? { firstVisit } : {}) });
     writeFileSync(join(dir, 'latest.svg'), svgChart(result));
-    const table = markdownTable(result);
-    const targets = targetSummary(result);
-    const text =
-      [
-        table,
-        `### End to end (the library through Comlink)\n\n${endToEndTable(endToEnd)}`,
-        notes.map((n) => `- ${n}`).join('\n'),
-        ...(targets.length > 0 ? [targets.map((t) => `- ${t}`).join('\n')] : []),
-      ].join('\n\n') + '\n';
-    writeFileSync(join(dir, 'latest.md'), text);
     log(`\n${text}`);
     log(`\nwrote bench/results/${date}-${machineName}.json, latest.json, latest.svg, latest.md in ${result.settings.wallSeconds} s`);
   } finally {

@@ -8,6 +8,7 @@ export type {
   BuyItAgainOptions,
   RuleTarget,
   ItemUpdate,
+  LeanResults,
   PopularOptions,
   ReasonCode,
   SearchOptions,

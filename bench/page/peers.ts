@@ -55,21 +55,30 @@ const peers = {
    * Vitrine through its public API: createRecommender (download, decode, kernel ready: the
    * "build on the device") then `similar(id, { k })` for each id, one at a time.
    */
-  async vitrine(url: string, ids: string[], k: number, warm: number): Promise<{ startMs: number; times: number[]; answers: string[][]; backend: string }> {
+  async vitrine(
+    url: string,
+    ids: string[],
+    k: number,
+    warm: number,
+    lean = false,
+  ): Promise<{ startMs: number; times: number[]; answers: string[][]; backend: string }> {
     for (const key of await caches.keys()) await caches.delete(key);
     const { createRecommender } = await builtLibrary();
     const t0 = performance.now();
     rec = await createRecommender({ catalog: url, backend: 'simd', namespace: `peers-${url.replace(/\W+/g, '-')}` });
     await rec.similar(ids[0]!, { k });
     const startMs = performance.now() - t0;
-    for (let w = 0; w < warm; w++) await rec.similar(ids[w % ids.length]!, { k });
+    // lean: `{ ids, scores }` (docs/api.md); else the Recommendation objects.
+    const ask = async (id: string): Promise<string[]> =>
+      lean ? (await rec!.similar(id, { k, lean: true })).ids : (await rec!.similar(id, { k })).map((x) => x.itemId);
+    for (let w = 0; w < warm; w++) await ask(ids[w % ids.length]!);
     const times: number[] = [];
     const answers: string[][] = [];
     for (const id of ids) {
       const s = performance.now();
-      const r = await rec.similar(id, { k });
+      const r = await ask(id);
       times.push(performance.now() - s);
-      answers.push(r.map((x) => x.itemId));
+      answers.push(r);
     }
     return { startMs, times, answers, backend: (await rec.info()).backend };
   },

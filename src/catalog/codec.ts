@@ -4,6 +4,7 @@ import { type Catalog, type CatalogExtras, type CatalogHeader, type CatalogSecti
 import { float16ToFloat32, float32ToFloat16 } from './float16.js';
 import { defineLazyVectors } from './embedding-rows.js';
 import { defaultSubspaces, encodePq4, expandPq4, PQ_CENTROIDS, pqCodeBytes } from './pq.js';
+import { fullCatalogBytes } from './head-first-layout.js';
 import { ItemTable } from './item-table.js';
 import { decodeMetadataColumns, encodeMetadataColumns, metadataSectionsOf } from './metadata-columns.js';
 import { sha256Hex } from './sha256.js';
@@ -308,7 +309,9 @@ export function decodeVerifiedBefore(bytes: Uint8Array, options: DecodeOptions =
 }
 
 /** The header and the body (a view or a copy), after the length checks. */
-function splitFile(bytes: Uint8Array, options: DecodeOptions): { header: CatalogHeader; body: Uint8Array } {
+function splitFile(file: Uint8Array, options: DecodeOptions): { header: CatalogHeader; body: Uint8Array } {
+  // A head-first file (head-first-layout.ts) decodes as its full part: the head is for streaming.
+  const bytes = fullCatalogBytes(file);
   const { header, bodyOffset } = readCatalogHeader(bytes);
   const available = bytes.byteLength - bodyOffset;
   if (available < header.bodyLength) {

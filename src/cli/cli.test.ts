@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeCatalog } from '../catalog/codec.js';
+import { headCatalogBytes } from '../catalog/head-first-layout.js';
 
 // The CLI as a shop runs it, on the real Amazon Industrial & Scientific data in ../shared/data.
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -11,6 +12,15 @@ const DATA = process.env.VITRINE_DATA ?? resolve(ROOT, '../shared/data');
 const SCI = `${DATA}/amazon-scientific-unisrec`;
 const dir = mkdtempSync(join(tmpdir(), 'vitrine-cli-'));
 const vitrine = (...args: string[]): string => execFileSync(process.execPath, [join(ROOT, 'bin/vitrine.js'), ...args], { encoding: 'utf8' });
+/** stderr of a command that should fail ('' if it succeeded). */
+const run = (...args: string[]): string => {
+  try {
+    vitrine(...args);
+    return '';
+  } catch (error) {
+    return String((error as { stderr: string }).stderr);
+  }
+};
 const read = async (path: string) => decodeCatalog(new Uint8Array(readFileSync(path)));
 const trainArgs = [
   'train',
@@ -64,6 +74,28 @@ describe('vitrine CLI', () => {
     }
   });
 
+  it('writes a head-first file (--head-items) and leaves out metadata the page has (--omit)', async () => {
+    const trained = await read(join(dir, 'a.vcat'));
+    const meta = ['--metadata', `${SCI}/items.tsv`, '--columns', 'id=item_index,category=category_path'];
+    vitrine('build-catalog', '--embeddings', join(dir, 'emb.csv'), ...meta, '--head-items', '100', '--omit', 'title', '--out', join(dir, 'head.vcat'));
+    const bytes = new Uint8Array(readFileSync(join(dir, 'head.vcat')));
+    const head = await decodeCatalog(headCatalogBytes(bytes)!);
+    expect(head.header.itemCount).toBe(100);
+    const built = await decodeCatalog(bytes);
+    expect(built.items.map((i) => i.id)).toEqual(trained.items.map((i) => i.id));
+    expect(built.header.fields).not.toContain('title');
+    expect(trained.header.fields).toContain('title');
+    expect(built.items[1]).toEqual({ ...trained.items[1], title: undefined, id: trained.items[1]!.id });
+    vitrine(...trainArgs, '--seed', '7', '--head-items', '50', '--out', join(dir, 'train-head.vcat'));
+    const trainedHead = await decodeCatalog(headCatalogBytes(new Uint8Array(readFileSync(join(dir, 'train-head.vcat'))))!);
+    expect(trainedHead.header.itemCount).toBe(50);
+    // The head is the 50 items the full catalog ranks most popular, with their graph edges among them.
+    const order = [...trained.bias.keys()].sort((a, b) => trained.bias[b]! - trained.bias[a]! || a - b).slice(0, 50);
+    expect(trainedHead.items.map((i) => i.id)).toEqual(order.map((r) => trained.items[r]!.id));
+    expect(trainedHead.extras.graphs?.copurchase?.offsets.length).toBe(51);
+    expect(run('build-catalog', '--embeddings', join(dir, 'emb.csv'), '--omit', 'id', '--out', join(dir, 'x.vcat'))).toMatch(/--omit takes fields from/);
+  });
+
   it('reads NumPy .npy matrices written by NumPy (float32, float64 in Fortran order, float16) with an ids file', async () => {
     const NPY = join(ROOT, 'test/fixtures/npy');
     vitrine('build-catalog', '--embeddings', join(NPY, 'embeddings.csv'), '--out', join(dir, 'npy-ref.vcat'));
@@ -83,14 +115,6 @@ describe('vitrine CLI', () => {
 
   it('fails with a clear message on bad input files', () => {
     writeFileSync(join(dir, 'ragged.csv'), 'a,1,2\nb,1\n');
-    const run = (...args: string[]): string => {
-      try {
-        vitrine(...args);
-        return '';
-      } catch (error) {
-        return String((error as { stderr: string }).stderr);
-      }
-    };
     expect(run('build-catalog', '--embeddings', join(dir, 'ragged.csv'), '--out', join(dir, 'x.vcat'))).toMatch(/item b has 1 values, the first item has 2/);
     expect(run('build-catalog', '--embeddings', join(dir, 'missing.csv'), '--out', join(dir, 'x.vcat'))).toMatch(/Cannot read/);
     const NPY = join(ROOT, 'test/fixtures/npy');

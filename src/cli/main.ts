@@ -13,6 +13,14 @@ const integer = (value: string): number => {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
   return n;
 };
+const count = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  return n;
+};
+// The file's layout, for build-catalog and train alike (docs/catalog-format.md, docs/first-visit.md).
+const HEAD_ITEMS_HELP = 'write a head-first file: the n most popular items first, served while the rest downloads (0 = an ordinary file)';
+const OMIT_HELP = 'metadata fields to leave out of the file, e.g. title,image (your page shows them already)';
 const dtypeOption = (): Option =>
   new Option('--dtype <dtype>', 'embedding storage (pq4: 4-bit product quantisation, dim / 2 bytes per item)')
     .choices([...EMBEDDING_DTYPES])
@@ -31,6 +39,8 @@ program
   .addOption(dtypeOption())
   .option('--model-id <id>', 'recorded in the catalog header')
   .requiredOption('--out <file>', 'catalog file to write')
+  .option('--head-items <n>', HEAD_ITEMS_HELP, count, 0)
+  .option('--omit <fields>', OMIT_HELP)
   .action(async (options) => console.log(await buildCatalog(options)));
 
 program
@@ -48,6 +58,8 @@ program
   .option('--seed <n>', 'random seed', integer, 42)
   .option('--no-cold-start', 'drop metadata items with too few interactions instead of embedding them from their metadata')
   .addOption(dtypeOption())
+  .option('--head-items <n>', HEAD_ITEMS_HELP, count, 0)
+  .option('--omit <fields>', OMIT_HELP)
   .option('--quiet', 'no progress bar')
   .addOption(
     new Option('--holdout <split>', "leave out each user's evaluation items (valid: last two, test: last one), to evaluate the catalog honestly").choices([

@@ -5,6 +5,7 @@ import type {
   CatalogItem,
   EngineOptions,
   ItemUpdate,
+  LeanResults,
   PopularOptions,
   Recommendation,
   RecommendOptions,
@@ -52,7 +53,13 @@ export interface Recommender {
    * Items most like `itemId` (cosine similarity of their embeddings).
    * @example const alike = await rec.similar('85123A', { k: 6 });
    */
-  similar(itemId: string, options?: SimilarOptions): Promise<Recommendation[]>;
+  similar(itemId: string, options?: SimilarOptions & { lean?: false }): Promise<Recommendation[]>;
+  /**
+   * The same items as ids and scores only: no item objects are made or copied between the worker
+   * and the page (docs/api.md, "Lean results").
+   * @example const { ids, scores } = await rec.similar('85123A', { k: 100, lean: true });
+   */
+  similar(itemId: string, options: SimilarOptions & { lean: true }): Promise<LeanResults>;
   /**
    * Re-orders a list you already have (e.g. search results) by this shopper's affinity.
    * Ids the catalog does not know are kept, last, with `score: null`.

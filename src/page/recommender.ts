@@ -2,6 +2,7 @@ import { transfer, type Remote } from 'comlink';
 import type { DebugHooks } from '../worker/debug-hooks.js';
 import { readCachedBytes } from '../storage/catalog-cache.js';
 import { VitrineError } from '../shared/errors.js';
+import type { SimilarOptions } from '../shared/api-types.js';
 import type { Recommender, RecommenderOptions } from './recommender-types.js';
 import { trackBatcher } from './track-batcher.js';
 import type { WorkerRemote } from './connect.js';
@@ -67,7 +68,7 @@ export async function createRecommender(options: RecommenderOptions): Promise<Re
   const recommender: Recommender = {
     track: trackBatcher(session),
     recommend: (o) => call(() => remote().recommend(o)),
-    similar: (itemId, o) => call(() => remote().similar(itemId, o)),
+    similar: ((itemId: string, o?: SimilarOptions) => call(async () => remote().similar(itemId, o))) as Recommender['similar'],
     rerank: (itemIds) => call(() => remote().rerank(itemIds)),
     popular: (o) => call(() => remote().popular(o)),
     recentlyViewed: (o) => call(() => remote().recentlyViewed(o)),

@@ -158,8 +158,20 @@ export interface RecommendOptions {
 
 export interface SimilarOptions {
   k?: number;
+  /**
+   * `true`: answer with {@link LeanResults} (ids and scores in two arrays, the scores transferred
+   * from the worker, no item objects) instead of `Recommendation[]`: for a page that renders
+   * from its own data, or feeds the ids on. Default false.
+   */
+  lean?: boolean;
   filters?: ItemFilters;
   exclude?: string[];
+}
+
+/** What `similar(id, { lean: true })` answers: `ids[i]` scored `scores[i]`, best first. */
+export interface LeanResults {
+  ids: string[];
+  scores: Float32Array;
 }
 
 /** Why an item was recommended. */

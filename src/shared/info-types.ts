@@ -48,6 +48,11 @@ export interface EngineInfo {
     modelId: string;
     sha256: string;
     source: 'network' | 'cache';
+    /**
+     * `head`: only the head of a head-first catalog serves (its most popular items, `items` of
+     * them) while the rest downloads; `full`: the whole catalog.
+     */
+    serving: 'head' | 'full';
     /** The last failed attempt to load a newer catalog, while the previous one kept serving. */
     lastError?: { code: string; message: string };
   };

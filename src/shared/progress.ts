@@ -5,4 +5,8 @@ export type ProgressInfo =
   | { status: 'cached'; url: string }
   | { status: 'verify'; url: string }
   | { status: 'calibrate' }
-  | { status: 'ready'; backend: string; items: number; source: 'network' | 'cache' };
+  /**
+   * `part`: `head` when only the head of a head-first catalog is in (its most popular items); a
+   * second `ready` with `full` follows when the whole catalog has taken over.
+   */
+  | { status: 'ready'; backend: string; items: number; source: 'network' | 'cache'; part: 'head' | 'full' };

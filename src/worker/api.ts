@@ -4,6 +4,7 @@ import type {
   CatalogItem,
   EngineOptions,
   ItemUpdate,
+  LeanResults,
   PopularOptions,
   Recommendation,
   RecommendOptions,
@@ -11,6 +12,7 @@ import type {
   SearchOptions,
   SimilarOptions,
 } from '../shared/api-types.js';
+import { transfer } from 'comlink';
 import type { EngineInfo, HistoryExport } from '../shared/info-types.js';
 import { setTfjsPartUrl } from '../engine/tfjs-part-loader.js';
 import { validateEvent } from '../history/validate-event.js';
@@ -25,7 +27,7 @@ import { recommend, rerank } from './for-you.js';
 import { describeSession } from './info.js';
 import { eraseHistory, grantConsent, revokeConsent } from './privacy.js';
 import * as rails from './rails.js';
-import { requireSession, type Progress, type Session } from './session.js';
+import { knowing, requireSession, type Progress, type Session } from './session.js';
 import { startSession } from './start-session.js';
 
 /** The object the worker exposes through Comlink: one line per method over modules with one job each. */
@@ -71,7 +73,7 @@ export function createWorkerApi() {
       return { updated: s.live.size, withdrawn: s.live.withdrawn.size };
     },
     async track(event: TrackEvent): Promise<StoredEvent> {
-      const s = ready();
+      const s = await knowing(ready(), [(event as Partial<TrackEvent> | undefined)?.itemId]);
       // The age bound too: an event the store would evict on arrival is refused, not reported stored.
       return log.append(validateEvent(event, (id) => s.table.lookup.has(id), Date.now(), (s.options.history?.maxAgeDays ?? 180) * 86_400_000));
     },
@@ -88,18 +90,23 @@ export function createWorkerApi() {
       );
     },
     recommend: async (options: RecommendOptions = {}): Promise<Recommendation[]> => recommend(ready(), log, options),
-    rerank: async (itemIds: string[]): Promise<RerankedItem[]> => rerank(ready(), log, itemIds),
+    rerank: async (itemIds: string[]): Promise<RerankedItem[]> => rerank(await knowing(ready(), listed(itemIds)), log, itemIds),
     popular: async (options: PopularOptions = {}): Promise<Recommendation[]> => rails.popular(ready(), options),
     trending: async (options: PopularOptions = {}): Promise<Recommendation[]> => rails.trending(ready(), options),
     newArrivals: async (options: PopularOptions = {}): Promise<Recommendation[]> => rails.newArrivals(ready(), log, options),
-    complements: async (itemIds: string[], options: PopularOptions = {}): Promise<Recommendation[]> => rails.complements(ready(), itemIds, options),
+    complements: async (itemIds: string[], options: PopularOptions = {}): Promise<Recommendation[]> =>
+      rails.complements(await knowing(ready(), listed(itemIds)), itemIds, options),
     buyItAgain: async (options: BuyItAgainOptions = {}): Promise<Recommendation[]> => rails.buyItAgain(ready(), log, options),
     topCategories: async (options: { k?: number } = {}): Promise<AffinityScore[]> => rails.topAttributes(ready(), log, 'category', options),
     topBrands: async (options: { k?: number } = {}): Promise<AffinityScore[]> => rails.topAttributes(ready(), log, 'brand', options),
     recentlyViewed: async (options: { k?: number } = {}): Promise<Recommendation[]> => rails.recentlyViewed(ready(), log, options),
     search: async (query: string, options: SearchOptions = {}): Promise<Recommendation[]> => rails.search(ready(), log, query, options),
-    similar: async (itemId: string, options: SimilarOptions = {}): Promise<Recommendation[]> => rails.similar(ready(), itemId, options),
-    items: async (itemIds: string[]): Promise<Array<CatalogItem | null>> => rails.items(ready(), itemIds),
+    async similar(itemId: string, options: SimilarOptions = {}): Promise<Recommendation[] | LeanResults> {
+      const results = await rails.similar(await knowing(ready(), [itemId]), itemId, options);
+      // Lean: the scores move to the page instead of being copied (a copy the call made for it).
+      return Array.isArray(results) ? results : transfer(results, [results.scores.buffer]);
+    },
+    items: async (itemIds: string[]): Promise<Array<CatalogItem | null>> => rails.items(await knowing(ready(), listed(itemIds)), itemIds),
     info: async (): Promise<EngineInfo> => describeSession(await readyAfterWrites()),
     async exportHistory(): Promise<HistoryExport> {
       const s = await readyAfterWrites();
@@ -119,6 +126,9 @@ export function createWorkerApi() {
   };
   return api;
 }
+
+/** The ids of an argument that should be a list (validated where it is used). */
+const listed = (ids: unknown): unknown[] => (Array.isArray(ids) ? ids : []);
 
 /**
  * Holds a Web Lock named `name` for the worker's whole life. The browser releases it when the

@@ -1,4 +1,5 @@
 import { decodeCatalog, decodeVerifiedBefore } from '../catalog/codec.js';
+import { HEAD_FIRST_PREAMBLE, headCatalogBytes, headFirstLayout } from '../catalog/head-first-layout.js';
 import type { Catalog } from '../catalog/types.js';
 import { deleteCachedCatalog, readCachedBytes, storeCachedCatalog, type CachedCatalogBytes } from '../storage/catalog-cache.js';
 import { CatalogError } from '../shared/errors.js';
@@ -9,6 +10,8 @@ export interface LoadedCatalog {
   catalog: Catalog;
   url: string;
   source: 'network' | 'cache';
+  /** `head`: only the head of a head-first file (its most popular items), serving while the rest downloads. */
+  part?: 'head';
   etag?: string;
   /** The shop's pin this file was checked against: revalidations of the URL must match it too. */
   pin?: string;
@@ -69,24 +72,41 @@ export async function downloadCatalog(
    * in memory and `LoadedCatalog.storeLater` caches it once consent is granted.
    */
   store = true,
+  /**
+   * Called with the head of a head-first file once it has arrived and been verified, while the
+   * rest still downloads; never after this function has settled, never for a pinned file (the
+   * pin covers the whole file, so nothing is trusted before all of it is in).
+   */
+  onHead?: (head: LoadedCatalog) => void,
 ): Promise<LoadedCatalog | 'not-modified'> {
   onProgress({ status: 'download', url });
   const partial: Received = { chunks: [], loaded: 0 };
+  let settled = false;
+  const watch = onHead && pin === undefined ? watchHead(url, (head) => settled || onHead(head)) : undefined;
   let received: { bytes: Uint8Array; etag?: string } | 'not-modified';
   for (let attempt = 1; ; attempt++) {
     try {
-      received = await fetchOnce(url, onProgress, etag, partial, retry.stallMs);
+      received = await fetchOnce(url, onProgress, etag, partial, retry.stallMs, watch);
       break;
     } catch (failure) {
+      settled ||= !(failure instanceof Transient);
       if (!(failure instanceof Transient)) throw failure;
-      if (attempt >= retry.attempts) throw failure.error;
+      if (attempt >= retry.attempts) {
+        settled = true;
+        throw failure.error;
+      }
       await new Promise((resolve) => setTimeout(resolve, retry.baseDelayMs * 2 ** (attempt - 1)));
     }
   }
-  if (received === 'not-modified') return received;
+  if (received === 'not-modified') return ((settled = true), received);
   onProgress({ status: 'verify', url });
-  await checkPin(received.bytes, pin, url);
-  const catalog = await decodeCatalog(received.bytes, { owned: true });
+  let catalog: Catalog;
+  try {
+    await checkPin(received.bytes, pin, url);
+    catalog = await decodeCatalog(received.bytes, { owned: true });
+  } finally {
+    settled = true;
+  }
   const loadedCatalog: LoadedCatalog = { catalog, url, source: 'network' };
   const { bytes, etag: receivedEtag } = received;
   if (store) await storeCachedCatalog(url, bytes, receivedEtag);
@@ -102,6 +122,7 @@ async function fetchOnce(
   etag: string | undefined,
   partial: Received,
   stallMs?: number,
+  watch?: (partial: Received) => void,
 ): Promise<{ bytes: Uint8Array; etag?: string } | 'not-modified'> {
   // A server that stops sending without closing would hang us forever: a watchdog, re-armed by
   // every chunk, aborts the attempt; the abort surfaces below as a retryable failure.
@@ -115,7 +136,7 @@ async function fetchOnce(
   const stalled = (): string => (watchdog.signal.aborted ? ` (stalled: no bytes for ${stallMs} ms)` : '');
   arm();
   try {
-    return await fetchAttempt(url, onProgress, etag, partial, watchdog.signal, arm, stalled);
+    return await fetchAttempt(url, onProgress, etag, partial, watchdog.signal, arm, stalled, watch);
   } finally {
     clearTimeout(timer);
   }
@@ -129,6 +150,7 @@ async function fetchAttempt(
   signal: AbortSignal,
   arm: () => void,
   stalled: () => string,
+  watch?: (partial: Received) => void,
 ): Promise<{ bytes: Uint8Array; etag?: string } | 'not-modified'> {
   const resuming = partial.loaded > 0 && partial.validator !== undefined;
   const headers: Record<string, string> = {};
@@ -168,6 +190,7 @@ async function fetchAttempt(
       partial.loaded += value.byteLength;
       const { loaded, total } = partial;
       onProgress(total !== undefined ? { status: 'progress', url, loaded, total } : { status: 'progress', url, loaded });
+      watch?.(partial);
     }
   } catch (cause) {
     if (signal.aborted)
@@ -176,15 +199,57 @@ async function fetchAttempt(
       );
     throw new Transient(new CatalogError('CATALOG_TRUNCATED', `The catalog download from ${url} broke off after ${partial.loaded} bytes.`, { cause }));
   }
-  const bytes = new Uint8Array(partial.loaded);
-  let offset = 0;
-  for (const chunk of partial.chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = prefix(partial.chunks, partial.loaded);
   const out: { bytes: Uint8Array; etag?: string } = { bytes };
   if (partial.etag !== undefined) out.etag = partial.etag;
   return out;
+}
+
+/** The first `length` bytes of `chunks`, in one array. */
+function prefix(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    if (offset >= length) break;
+    const part = chunk.subarray(0, length - offset);
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * Looks at the bytes as they arrive: once a head-first file's head is in, it is decoded and
+ * verified (its own SHA-256) and handed to `serve`. An ordinary file, or a head that fails its
+ * checks, is left alone: the whole file decides, as before.
+ */
+function watchHead(url: string, serve: (head: LoadedCatalog) => void): (partial: Received) => void {
+  let wanted: number | undefined;
+  let done = false;
+  return (partial) => {
+    if (done || partial.loaded < HEAD_FIRST_PREAMBLE) return;
+    if (wanted === undefined) {
+      let layout;
+      try {
+        layout = headFirstLayout(prefix(partial.chunks, HEAD_FIRST_PREAMBLE));
+      } catch {
+        layout = undefined;
+      }
+      if (!layout) {
+        done = true;
+        return;
+      }
+      wanted = HEAD_FIRST_PREAMBLE + layout.headLength;
+    }
+    if (partial.loaded < wanted) return;
+    done = true;
+    const head = headCatalogBytes(prefix(partial.chunks, wanted));
+    if (!head) return;
+    void decodeCatalog(head, { owned: true }).then(
+      (catalog) => serve({ catalog, url, source: 'network', part: 'head' }),
+      () => undefined,
+    );
+  };
 }
 
 /** `If-Range` needs a strong validator: a strong ETag, else Last-Modified. */

@@ -20,7 +20,7 @@ export async function loadCatalog(s: Session, url: string, progress: Progress, o
 }
 
 /** Swaps `next` in: the engine first (it may fail), then everything derived from the old catalog. */
-async function adopt(s: Session, next: LoadedCatalog): Promise<void> {
+async function adopt(s: Session, next: LoadedCatalog, keepStoredUpdates = false): Promise<void> {
   await s.engine.replaceCatalog(next.catalog);
   s.current = next;
   s.table = itemTable(next.catalog);
@@ -30,7 +30,33 @@ async function adopt(s: Session, next: LoadedCatalog): Promise<void> {
   delete s.trendingOrder;
   // Live updates hold until the next catalog, which carries the shop's fresh data.
   s.live = new LiveItems();
-  if (s.consent === 'granted') await storeLiveItems(next.catalog.header.bodySha256, []);
+  if (s.consent === 'granted' && !keepStoredUpdates) await storeLiveItems(next.catalog.header.bodySha256, []);
+}
+
+/**
+ * The full catalog of a head-first file takes over from its head: updateItems() made while the
+ * head served are applied again to it, after those an earlier visit stored for this catalog;
+ * the file is cached if consent came meanwhile. A failure leaves the head serving, recorded.
+ */
+export async function adoptFull(s: Session, full: Promise<LoadedCatalog>, progress: Progress): Promise<void> {
+  const head = s.current;
+  try {
+    const next = await full;
+    // loadCatalog() swapped another catalog in meanwhile: that one stays.
+    if (s.current !== head) return;
+    const updates = s.live.snapshot();
+    await adopt(s, next, true);
+    if (s.consent === 'granted' && next.storeLater) {
+      await next.storeLater();
+      delete next.storeLater;
+    }
+    await restoreItemUpdates(s);
+    const known = updates.filter((u) => s.table.lookup.has(u.id));
+    if (known.length > 0) await applyItemUpdates(s, known, true).catch(() => undefined);
+    progress({ status: 'ready', backend: s.engine.backend, items: next.catalog.header.itemCount, source: next.source, part: 'full' });
+  } catch (error) {
+    recordCatalogError(s, error);
+  }
 }
 
 /**

@@ -21,6 +21,7 @@ export function describeSession(s: Session): EngineInfo {
       modelId: header.modelId,
       sha256: header.bodySha256,
       source: s.current.source,
+      serving: s.current.part ?? 'full',
     },
     history: { persistent: s.history.persistent, events: s.events.length, encrypted: s.history.encrypted === true },
     buyItAgain: buyItAgainInfo(s.current.catalog.extras.repeatRate, minRepeatRate(s)),

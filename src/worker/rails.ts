@@ -5,7 +5,16 @@ import { topAttribute } from '../ranking/explain.js';
 import { blendSearch, SEARCH_CANDIDATES } from '../ranking/for-you.js';
 import { SearchIndex } from '../ranking/search-index.js';
 import { cosine, rankSimilar, similarPool } from '../ranking/similar-items.js';
-import type { AffinityScore, BuyItAgainOptions, CatalogItem, PopularOptions, Recommendation, SearchOptions, SimilarOptions } from '../shared/api-types.js';
+import type {
+  AffinityScore,
+  BuyItAgainOptions,
+  CatalogItem,
+  LeanResults,
+  PopularOptions,
+  Recommendation,
+  SearchOptions,
+  SimilarOptions,
+} from '../shared/api-types.js';
 import { EventError, VitrineError } from '../shared/errors.js';
 import type { EventLog } from './event-log.js';
 import { available, minRepeatRate, rowsOf, unavailableAnd, type Session } from './session.js';
@@ -168,29 +177,39 @@ export async function search(s: Session, log: EventLog, query: string, options: 
 /**
  * Items most like `itemId`: cosine similarity of their embeddings, and for catalogs trained from
  * the shop's log, the co-occurrence graph and the item's category too (ranking/similar-items.ts).
+ * Lean: ids and scores only (the caller transfers the scores).
  */
-export async function similar(s: Session, itemId: string, options: SimilarOptions): Promise<Recommendation[]> {
+export async function similar(s: Session, itemId: string, options: SimilarOptions): Promise<Recommendation[] | LeanResults> {
   const o = validateListOptions(options);
+  if (o.lean !== undefined && typeof o.lean !== 'boolean') throw new VitrineError('OPTIONS_INVALID', 'lean must be a boolean.');
   const row = typeof itemId === 'string' ? s.table.lookup.get(itemId) : undefined;
   if (row === undefined) throw unknownItem(itemId);
   const excluded = unavailableAnd(s, rowsOf(s, o.exclude ?? []));
   const mask: MaskSpec = { ...o.filters, excludeRows: excluded };
   const k = o.k ?? 10;
   const graph = s.current.catalog.extras.graphs?.cooccurrence;
-  if (!graph) return withReason(toRecommendations(s, await s.engine.run((scorer) => scorer.similar(row, k, mask)), 'similar_item'), 'similar_item');
-  const pool = await s.engine.run((scorer) => scorer.similar(row, similarPool(k), mask));
-  const hidden = new Set(excluded);
-  const seedRow = s.rows(row).slice();
-  const ranked = rankSimilar({
-    seed: row,
-    pool,
-    graph,
-    eligible: (r) => !hidden.has(r) && itemPassesFilters(s.table.item(r), o.filters),
-    cosine: (r) => cosine(seedRow, s.rows(r)),
-    category: (r) => s.table.category(r),
-    k,
-  });
-  return withReason(toRecommendations(s, ranked, 'similar_item'), 'similar_item');
+  let ranked = await s.engine.run((scorer) => scorer.similar(row, graph ? similarPool(k) : k, mask));
+  if (graph) {
+    const hidden = new Set(excluded);
+    const seedRow = s.rows(row).slice();
+    ranked = rankSimilar({
+      seed: row,
+      pool: ranked,
+      graph,
+      eligible: (r) => !hidden.has(r) && itemPassesFilters(s.table.item(r), o.filters),
+      cosine: (r) => cosine(seedRow, s.rows(r)),
+      category: (r) => s.table.category(r),
+      k,
+    });
+  }
+  // A copy: the scorer may hand out a shared or reused array, and this one is transferred.
+  if (o.lean) return { ids: Array.from(ranked.rows, (r) => s.table.id(r)), scores: ranked.scores.slice() };
+  return Array.from(ranked.rows, (r, i) => ({
+    itemId: s.table.id(r),
+    score: ranked.scores[i]!,
+    item: { ...s.table.item(r) },
+    reason: 'similar_item' as const,
+  }));
 }
 
 /** Catalog metadata for ids (null for ids the catalog does not know), e.g. to render a cart. */

@@ -22,6 +22,11 @@ export interface Session {
   options: Required<Pick<EngineOptions, 'namespace'>> & EngineOptions;
   profile: ResolvedProfileOptions;
   current: LoadedCatalog;
+  /**
+   * While the head of a head-first file serves: settles once the full catalog has taken over
+   * (or failed to, see lastCatalogError). Calls naming an item the head lacks wait for it.
+   */
+  pendingFull?: Promise<void>;
   /** The catalog's metadata columns and id → row lookup (`table.lookup`); item objects are made per row on demand. */
   table: ItemTable;
   /** Single embedding rows of the catalog serving (a quantised one is not expanded). */
@@ -79,10 +84,27 @@ export const openStoredHistory = (options: EngineOptions & { namespace: string }
 export const retryPolicy = (options: EngineOptions): RetryPolicy => ({ ...DEFAULT_RETRY, stallMs: options.catalogStallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS });
 
 /** `store`: whether the file may be cached now (consent); otherwise `storeLater` does it on grant. */
-export async function downloadOrThrow(url: string, progress: Progress, retry?: RetryPolicy, pin?: string, store = true): Promise<LoadedCatalog> {
-  const loaded = await downloadCatalog(url, progress, undefined, retry, pin, store);
+export async function downloadOrThrow(
+  url: string,
+  progress: Progress,
+  retry?: RetryPolicy,
+  pin?: string,
+  store = true,
+  onHead?: (head: LoadedCatalog) => void,
+): Promise<LoadedCatalog> {
+  const loaded = await downloadCatalog(url, progress, undefined, retry, pin, store, onHead);
   if (loaded === 'not-modified') throw new CatalogError('CATALOG_FETCH_FAILED', `The server answered 304 for ${url} without a cached copy.`);
   return loaded;
+}
+
+/**
+ * The session once every id is known to the catalog serving, or known not to be: while only a
+ * head serves, an id it lacks waits for the full catalog (whose failure leaves the head serving).
+ */
+export async function knowing(s: Session, ids: readonly unknown[]): Promise<Session> {
+  const pending = s.pendingFull;
+  if (pending && ids.some((id) => typeof id === 'string' && !s.table.lookup.has(id))) await pending;
+  return s;
 }
 
 /** The one place a failed catalog load is recorded for info().catalog.lastError. */

@@ -9,7 +9,7 @@ import { indexedDbCalibrationCache } from '../storage/calibration-cache.js';
 import type { CachedCatalogBytes } from '../storage/catalog-cache.js';
 import { openMemoryHistory } from '../storage/history-store.js';
 import { readCachedCatalog, type LoadedCatalog } from './catalog-loader.js';
-import { afterCachedStart, restoreItemUpdates } from './catalog-updates.js';
+import { adoptFull, afterCachedStart, restoreItemUpdates } from './catalog-updates.js';
 import { initialConsent, notStoringReason } from './consent.js';
 import { loadEncoder } from './encoder-loader.js';
 import type { EventLog } from './event-log.js';
@@ -39,10 +39,21 @@ export async function startSession(
   // The device's last calibration for this catalog shape is reused (kept only with consent).
   const calibrations = consent === 'granted' && (options.backend ?? 'auto') === 'auto' ? indexedDbCalibrationCache() : undefined;
   let current: LoadedCatalog;
+  /** The rest of a head-first file, while its head serves. */
+  let rest: Promise<LoadedCatalog> | undefined;
   try {
-    current =
-      (await readCachedCatalog(options.catalog, progress, pin, prefetched)) ??
-      (await downloadOrThrow(options.catalog, progress, retryPolicy(options), pin, consent === 'granted'));
+    const cached = await readCachedCatalog(options.catalog, progress, pin, prefetched);
+    if (cached) current = cached;
+    else {
+      // A head-first file's head serves as soon as it is in, unless something needs every item
+      // from the start: a pin (it covers the whole file), an encoder or an item updates file.
+      const headFirst = pin === undefined && options.encoder === undefined && options.itemUpdates === undefined;
+      let headIn: ((head: LoadedCatalog) => void) | undefined;
+      const head = new Promise<LoadedCatalog>((resolve) => (headIn = resolve));
+      const full = downloadOrThrow(options.catalog, progress, retryPolicy(options), pin, consent === 'granted', headFirst ? headIn : undefined);
+      current = await Promise.race([full, head]);
+      if (current.part === 'head') rest = full;
+    }
   } catch (error) {
     void opening.then((h) => h.close());
     throw error;
@@ -84,7 +95,10 @@ export async function startSession(
   if (s.channel) s.channel.onmessage = (message: MessageEvent<TabsMessage>) => onTabsMessage(s, message.data);
   // Another tab may have written while the catalog loaded, before we listened: catch up.
   if (early) void log.catchUp(s).catch(() => undefined);
-  progress({ status: 'ready', backend: engine.backend, items: current.catalog.header.itemCount, source: current.source });
+  progress({ status: 'ready', backend: engine.backend, items: current.catalog.header.itemCount, source: current.source, part: current.part ?? 'full' });
   if (current.source === 'cache') void afterCachedStart(s, current, progress);
+  if (rest) {
+    s.pendingFull = adoptFull(s, rest, progress).finally(() => delete s.pendingFull);
+  }
   return s;
 }

@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { encodeCatalog } from '../../catalog/codec.js';
+import { encodeHeadFirstCatalog } from '../../catalog/head-first.js';
 import type { EmbeddingDtype } from '../../catalog/types.js';
 import type { CatalogItem } from '../../shared/api-types.js';
 import { popularityBias } from '../../training/popularity-bias.js';
 import { readEmbeddings } from '../read-embeddings.js';
 import { readMetadata, type ItemMetadata } from '../read-metadata.js';
+import { CliError } from '../cli-error.js';
 
 export interface BuildCatalogOptions {
   embeddings: string;
@@ -17,6 +19,31 @@ export interface BuildCatalogOptions {
   dtype: EmbeddingDtype;
   modelId?: string;
   out: string;
+  /** Items in the head of a head-first file (0: an ordinary file). */
+  headItems?: number;
+  /** Metadata fields left out of the file (the shop's page has them already). */
+  omit?: string;
+}
+
+/** How the file is laid out, for `vitrine train` and `build-catalog` alike. */
+export interface FileLayoutOptions {
+  headItems?: number;
+  omit?: string;
+}
+
+const OMITTABLE = ['title', 'price', 'category', 'brand', 'stock', 'image'] as const;
+
+/** `--omit title,image`: the fields to leave out; `id` cannot be. */
+export function parseOmit(spec: string | undefined): Set<string> {
+  const fields = new Set(
+    (spec ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f.length > 0),
+  );
+  for (const field of fields)
+    if (!(OMITTABLE as readonly string[]).includes(field)) throw new CliError(`--omit takes fields from ${OMITTABLE.join(', ')}; got "${field}"`);
+  return fields;
 }
 
 /** `--where is_product=1`: keep metadata rows whose column equals the value. */
@@ -26,8 +53,10 @@ export function parseWhere(spec: string | undefined): ((row: Record<string, stri
   return (row) => row[column!] === value;
 }
 
-export async function writeCatalogFile(out: string, input: Parameters<typeof encodeCatalog>[0]): Promise<number> {
-  const bytes = await encodeCatalog(input);
+export async function writeCatalogFile(out: string, input: Parameters<typeof encodeCatalog>[0], layout: FileLayoutOptions = {}): Promise<number> {
+  const omit = parseOmit(layout.omit);
+  const items = omit.size === 0 ? input.items : input.items?.map((item) => Object.fromEntries(Object.entries(item).filter(([field]) => !omit.has(field))));
+  const bytes = await encodeHeadFirstCatalog({ ...input, ...(items ? { items } : {}) }, layout.headItems ?? 0);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, bytes);
   return bytes.byteLength;
@@ -54,7 +83,7 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<string
     modelId: options.modelId ?? `embeddings:${options.embeddings.split('/').pop()}`,
   };
   if (bias) input.bias = bias;
-  const size = await writeCatalogFile(options.out, input);
+  const size = await writeCatalogFile(options.out, input, options);
   const withMeta = items.filter((i) => Object.keys(i).length > 0).length;
   return `Wrote ${options.out}: ${embeddings.ids.length} items × ${embeddings.dim} (${options.dtype}), ${withMeta} with metadata, ${(size / 1024).toFixed(0)} KiB.`;
 }

@@ -34,6 +34,10 @@ export interface TrainOptions extends EncoderCliOptions {
   /** Keep metadata items with too few interactions, with embeddings from their metadata. Default true. */
   coldStart?: boolean;
   out: string;
+  /** Items in the head of a head-first file (0: an ordinary file); see FileLayoutOptions. */
+  headItems?: number;
+  /** Metadata fields left out of the file. */
+  omit?: string;
   quiet?: boolean;
   /** Leave out what `vitrine evaluate --split <holdout>` scores: the last item (test) or last two (valid). */
   holdout?: 'valid' | 'test';
@@ -104,30 +108,34 @@ export async function train(options: TrainOptions): Promise<string> {
     const r = log.repeats.get(id);
     return r && r.buyers > 0 ? r.repeaters / r.buyers : 0;
   });
-  const size = await writeCatalogFile(options.out, {
-    ids,
-    vectors,
-    dim: options.dim,
-    bias,
-    items,
-    dtype: options.dtype,
-    modelId: encoded?.modelId ?? `item2vec-d${options.dim}-e${epochs}-w${options.window}-s${options.seed}`,
-    extras: {
-      trending: trendingScores(
-        sequences,
-        log.timestamps?.map((times, u) => times.filter((_, i) => row.get(log.sequences[u]![i]!)! < warmIds.length)),
-        itemCount,
-      ),
-      // Interactions the embedding was learnt from: 0 marks a cold-start item (metadata only).
-      interactions: Uint32Array.from(ids, (id, r) => (r < warmIds.length ? counts.get(id)! : 0)),
-      ...(log.repeats.size > 0 ? { repeatRate } : {}),
-      graphs: {
-        copurchase: copurchaseGraph(baskets, itemCount),
-        transition: transitionGraph(sequences, itemCount),
-        cooccurrence: cooccurrenceGraph(sequences, itemCount, { neighbours: COOCCURRENCE_NEIGHBOURS, shrinkage: COOCCURRENCE_SHRINKAGE }),
+  const size = await writeCatalogFile(
+    options.out,
+    {
+      ids,
+      vectors,
+      dim: options.dim,
+      bias,
+      items,
+      dtype: options.dtype,
+      modelId: encoded?.modelId ?? `item2vec-d${options.dim}-e${epochs}-w${options.window}-s${options.seed}`,
+      extras: {
+        trending: trendingScores(
+          sequences,
+          log.timestamps?.map((times, u) => times.filter((_, i) => row.get(log.sequences[u]![i]!)! < warmIds.length)),
+          itemCount,
+        ),
+        // Interactions the embedding was learnt from: 0 marks a cold-start item (metadata only).
+        interactions: Uint32Array.from(ids, (id, r) => (r < warmIds.length ? counts.get(id)! : 0)),
+        ...(log.repeats.size > 0 ? { repeatRate } : {}),
+        graphs: {
+          copurchase: copurchaseGraph(baskets, itemCount),
+          transition: transitionGraph(sequences, itemCount),
+          cooccurrence: cooccurrenceGraph(sequences, itemCount, { neighbours: COOCCURRENCE_NEIGHBOURS, shrinkage: COOCCURRENCE_SHRINKAGE }),
+        },
       },
     },
-  });
+    options,
+  );
   const interactions = trainable.reduce((s, q) => s + q.length, 0);
   const encoderNote = encoded ? ' ' + writeEncoderFile(options, encoded) : '';
   return `Trained on ${trainable.length} shoppers, ${interactions} interactions, ${warmIds.length} items (+${coldIds.length} cold-start from metadata) in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${options.out} (${(size / 1024).toFixed(0)} KiB).${encoderNote}`;
