@@ -15,7 +15,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { createServer } from 'vite';
 import { decodeCatalog, encodeCatalog } from '../src/catalog/codec.js';
-import { seededRandom } from '../src/training/random.js';
+import { seededRandom } from '../src/shared/random.js';
 import type { PeerName } from './page/peers-worker.js';
 import { mergeLatest, type LatestPeerRow } from './latest.js';
 import { peersMarkdown, peersSvg, type PeerRow, type PeersResult } from './peers-report.js';

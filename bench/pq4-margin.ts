@@ -11,7 +11,7 @@ import { decodeCatalog, encodeCatalog } from '../src/catalog/codec.js';
 import type { Catalog } from '../src/catalog/types.js';
 import { referenceRecommend } from '../src/engine/reference-scorer.js';
 import { SimdScorer } from '../src/engine/simd/simd-scorer.js';
-import { seededRandom } from '../src/training/random.js';
+import { seededRandom } from '../src/shared/random.js';
 
 const [path, count = '200', subspaces] = process.argv.slice(2);
 if (!path) throw new Error('usage: pq4-margin.ts <float32 catalog> [queries]');

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createServer } from 'vite';
-import type { Timing } from './page/bench-worker.js';
+import type { SimdBenchResult, Timing } from './page/bench-worker.js';
 import { encodeCatalog } from '../src/catalog/codec.js';
 import { syntheticCatalog } from '../test/fixtures/synthetic-catalog.js';
 import { readLatest, writeLatest } from './latest.js';
@@ -19,16 +19,7 @@ import { svgChart, targetSummary, type BenchResult, type BenchRow, type DtypeLab
 
 type Dtype = 'float32' | 'float16' | 'int8' | 'pq4';
 const LABEL: Record<Dtype, DtypeLabel> = { float32: 'f32', float16: 'f16', int8: 'int8', pq4: 'pq4' };
-type SimdResult = {
-  buildMs: number;
-  blockBytes: number;
-  single: Timing;
-  masked: Timing;
-  batch?: Timing;
-  overlapVsJs: number;
-  encodeMs?: number;
-  overlapVsOwn?: number;
-};
+type SimdResult = SimdBenchResult;
 const BATCH = 32;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

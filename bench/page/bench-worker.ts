@@ -13,7 +13,7 @@ import { TensorScorer } from '../../src/engine/tensor-scorer.js';
 import * as tf from '@tensorflow/tfjs';
 import { asPq4, syntheticCatalog } from '../../test/fixtures/synthetic-catalog.js';
 import { jsFloat16, jsFloat32, jsInt8 } from './js-baseline.js';
-import { seededRandom } from '../../src/training/random.js';
+import { seededRandom } from '../../src/shared/random.js';
 
 export interface Timing {
   p50Ms: number;
@@ -21,6 +21,18 @@ export interface Timing {
   reps: number;
   /** Calls averaged per sample (> 1 only where one call is shorter than the clock can time). */
   callsPerSample: number;
+}
+
+/** One SIMD scorer's numbers in the bench (run.ts reads them). */
+export interface SimdBenchResult {
+  buildMs: number;
+  blockBytes: number;
+  single: Timing;
+  masked: Timing;
+  batch?: Timing;
+  overlapVsJs: number;
+  encodeMs?: number;
+  overlapVsOwn?: number;
 }
 
 const K = 100;
@@ -172,20 +184,7 @@ const api = {
   },
 
   /** The SIMD scorer as shipped (scan + float64 re-scoring of the candidates). */
-  async simd(
-    dtype: SimdDtype,
-    reps: number,
-    batchReps: number,
-  ): Promise<{
-    buildMs: number;
-    blockBytes: number;
-    single: Timing;
-    masked: Timing;
-    batch?: Timing;
-    overlapVsJs: number;
-    encodeMs?: number;
-    overlapVsOwn?: number;
-  }> {
+  async simd(dtype: SimdDtype, reps: number, batchReps: number): Promise<SimdBenchResult> {
     const original = ready();
     const c = dtype === 'pq4' ? pqCatalog!.catalog : original;
     const start = performance.now();
@@ -195,16 +194,7 @@ const api = {
       const single = await time(reps, 3, (i) => scorer.recommendBatchSync([queries[i % queries.length]!], K, { excludeRows: [] }));
       const mask = benchMask(c);
       const masked = await time(reps, 1, (i) => scorer.recommendBatchSync([queries[i % queries.length]!], K, mask));
-      const out: {
-        buildMs: number;
-        blockBytes: number;
-        single: Timing;
-        masked: Timing;
-        batch?: Timing;
-        overlapVsJs: number;
-        encodeMs?: number;
-        overlapVsOwn?: number;
-      } = {
+      const out: SimdBenchResult = {
         buildMs,
         blockBytes: scorer.blockBytes,
         single,

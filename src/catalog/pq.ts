@@ -1,3 +1,5 @@
+import { seededRandom } from '../shared/random.js';
+
 // Product quantisation with 4-bit codes (dtype 'pq4'): each row is a float32 scale times a unit
 // direction, and the direction is cut into `subspaces` runs of `dim / subspaces` dimensions, each
 // replaced by one of 16 centroids learnt by k-means when the catalog is written. 32 sub-spaces of
@@ -36,18 +38,6 @@ export function pqCode(codes: Uint8Array, bytesPerRow: number, row: number, j: n
   return j & 1 ? byte >> 4 : byte & 15;
 }
 
-/** Small, seeded, deterministic: the same file from the same input on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * Encodes row-major float32 rows as pq4. Each row's direction (v / ‖v‖) is quantised; its scale
  * is then the least-squares fit of v onto the reconstructed direction, so ‖v − s·ĉ‖ is as small
@@ -70,7 +60,7 @@ export function encodePq4(vectors: Float32Array, n: number, dim: number, subspac
   const bytesPerRow = pqCodeBytes(subspaces);
   const codes = new Uint8Array(n * bytesPerRow);
   const codebooks = new Float32Array(subspaces * PQ_CENTROIDS * sub);
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const points = new Float32Array(n * sub);
   const assigned = new Uint8Array(n);
   for (let s = 0; s < subspaces; s++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../training/random.js';
+import { seededRandom } from '../shared/random.js';
 import { runProtocol, sampleNegatives, type RecommenderModel } from './protocols.js';
 import type { EvaluationCase } from '../training/split.js';
 

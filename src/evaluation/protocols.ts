@@ -1,4 +1,4 @@
-import { seededRandom } from '../training/random.js';
+import { seededRandom } from '../shared/random.js';
 import { COVERAGE_DEPTH, MetricAccumulator, targetRank, topItems } from './metrics.js';
 import type { EvaluationCase } from '../training/split.js';
 

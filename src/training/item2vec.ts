@@ -1,4 +1,4 @@
-import { seededRandom } from './random.js';
+import { seededRandom } from '../shared/random.js';
 
 export interface Item2VecOptions {
   dim?: number;

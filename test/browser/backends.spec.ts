@@ -1,32 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { openHarness, SCIENTIFIC } from './helpers.js';
+import { expectSameRanking, openHarness, SCIENTIFIC } from './helpers.js';
 
 // Every backend runs for real in headless Chromium here: WebGPU and WebGL on SwiftShader
 // (software), our WebAssembly SIMD kernel, tfjs WASM with SIMD, and CPU. Each must give the
 // plain-JS reference's scores and top-k.
 const BACKENDS = ['webgpu', 'webgl', 'simd', 'wasm', 'cpu'] as const;
-const TOLERANCE = 1e-4;
 
 test.beforeEach(async ({ page }) => openHarness(page));
-
-interface Ranked {
-  ids: string[];
-  scores: number[];
-}
-
-/** Equal ids, or differing only where the reference itself has a near-tie; scores within tolerance. */
-function expectSameRanking(actual: Ranked, reference: Ranked, label: string): void {
-  expect(actual.ids.length, label).toBe(reference.ids.length);
-  actual.scores.forEach((score, i) => expect(Math.abs(score - reference.scores[i]!), `${label} score at rank ${i}`).toBeLessThan(TOLERANCE));
-  actual.ids.forEach((id, i) => {
-    if (id === reference.ids[i]) return;
-    const neighbours = [reference.scores[i - 1], reference.scores[i + 1]].filter((s): s is number => s !== undefined);
-    expect(
-      neighbours.some((s) => Math.abs(s - reference.scores[i]!) < TOLERANCE),
-      `${label}: rank ${i} differs without a near-tie`,
-    ).toBe(true);
-  });
-}
 
 for (const backend of BACKENDS) {
   test(`scores and top-k on ${backend} equal the plain-JS reference`, async ({ page }) => {
@@ -36,49 +16,7 @@ for (const backend of BACKENDS) {
         const catalog = await h.fetchCatalog(url);
         const rec = await h.createRecommender({ catalog: url, backend, namespace: `parity-${backend}` });
         const info = await rec.info();
-        const items = catalog.items;
-        for (const [type, row] of [
-          ['view', 10],
-          ['view', 11],
-          ['add_to_cart', 12],
-          ['purchase', 13],
-          ['click', 400],
-        ] as const) {
-          await rec.track({ type, itemId: items[row]!.id });
-        }
-        const category = items[10]!.category!;
-        const cases = [
-          { k: 50 },
-          { k: 20, filters: { categories: [category, items[400]!.category!] } },
-          { k: 30, exclude: [items[0]!.id, items[1]!.id], excludePurchased: false },
-        ];
-        const rowOf = new Map(items.map((item, row) => [item.id, row]));
-        const out: Array<{ label: string; actual: { ids: string[]; scores: number[] }; reference: { ids: string[]; scores: number[] } }> = [];
-        for (const options of cases) {
-          const actual = await rec.recommend(options);
-          const events = (await rec.exportHistory()).events;
-          const contributions = h.poolContributions(events, (id) => rowOf.get(id), h.resolveProfileOptions(), Date.now());
-          const u = h.shopperVector(contributions, catalog.vectors, catalog.header.dim);
-          const excludeRows = [...(options.exclude ?? [])].map((id) => rowOf.get(id)!);
-          if (options.excludePurchased !== false) excludeRows.push(13);
-          // recommend() adds the catalog's bought-together / bought-next neighbours of the history.
-          const q = h.blendedQuery(u, 1, h.graphAffinity(contributions, catalog.extras));
-          const ref = h.referenceRecommend(catalog, q.u, options.k, { ...options.filters, excludeRows, boosts: q.boosts, biasWeight: q.biasWeight });
-          out.push({
-            label: `recommend ${JSON.stringify(options)}`,
-            actual: { ids: actual.map((r) => r.itemId), scores: actual.map((r) => r.score) },
-            reference: { ids: Array.from(ref.rows, (r) => items[r]!.id), scores: Array.from(ref.scores) },
-          });
-        }
-        for (const row of [10, 700]) {
-          const actual = await rec.similar(items[row]!.id, { k: 25 });
-          const ref = h.referenceSimilarItems(catalog, row, 25);
-          out.push({
-            label: `similar(${row})`,
-            actual: { ids: actual.map((r) => r.itemId), scores: actual.map((r) => r.score) },
-            reference: { ids: Array.from(ref.rows, (r) => items[r]!.id), scores: Array.from(ref.scores) },
-          });
-        }
+        const out = await h.parityCases(rec, catalog);
         await rec.eraseHistory();
         await rec.dispose();
         return { info, out };

@@ -11,3 +11,25 @@ export async function openHarness(page: Page): Promise<void> {
   await page.goto('/test/fixtures/index.html');
   await expect(page.locator('#status')).toHaveText('ready');
 }
+
+/** Scores agree within this between a backend and the plain-JS reference. */
+const TOLERANCE = 1e-4;
+
+interface Ranked {
+  ids: string[];
+  scores: number[];
+}
+
+/** Equal ids, or differing only where the reference itself has a near-tie; scores within tolerance. */
+export function expectSameRanking(actual: Ranked, reference: Ranked, label: string): void {
+  expect(actual.ids.length, label).toBe(reference.ids.length);
+  actual.scores.forEach((score, i) => expect(Math.abs(score - reference.scores[i]!), `${label} score at rank ${i}`).toBeLessThan(TOLERANCE));
+  actual.ids.forEach((id, i) => {
+    if (id === reference.ids[i]) return;
+    const neighbours = [reference.scores[i - 1], reference.scores[i + 1]].filter((s): s is number => s !== undefined);
+    expect(
+      neighbours.some((s) => Math.abs(s - reference.scores[i]!) < TOLERANCE),
+      `${label}: rank ${i} differs without a near-tie`,
+    ).toBe(true);
+  });
+}

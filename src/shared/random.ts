@@ -1,4 +1,4 @@
-/** mulberry32: a small, fast, seedable PRNG, so that training is reproducible. */
+/** mulberry32: a small, fast, seedable PRNG, so that training and catalog files (pq4 codebooks) are reproducible. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
