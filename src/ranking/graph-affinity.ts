@@ -58,22 +58,24 @@ export type GraphAffinity = Map<number, Map<string, number>>;
  */
 export function graphAffinity(contributions: readonly Contribution[], extras: CatalogExtras, blend: GraphBlend = DEFAULT_GRAPH_BLEND): GraphAffinity {
   const out: GraphAffinity = new Map();
-  const add = (graph: ItemGraph | undefined, source: Contribution, scale: number): void => {
-    if (!graph || scale === 0) return;
-    for (let k = graph.offsets[source.row]!; k < graph.offsets[source.row + 1]!; k++) {
-      const target = graph.rows[k]!;
-      const sources = out.get(target) ?? new Map<string, number>();
-      sources.set(source.itemId, (sources.get(source.itemId) ?? 0) + scale * graph.weights[k]!);
-      out.set(target, sources);
-    }
-  };
-  for (const c of contributions) if (c.weight > 0) add(extras.graphs?.copurchase, c, blend.copurchase * c.weight);
+  for (const c of contributions) if (c.weight > 0) addEdges(out, extras.graphs?.copurchase, c, blend.copurchase * c.weight);
   if (blend.cooccurrence) addCooccurrence(out, contributions, extras.graphs?.cooccurrence, blend.cooccurrence);
   const last = contributions.at(-1);
-  if (last && last.weight > 0) add(extras.graphs?.transition, last, blend.transition);
+  if (last && last.weight > 0) addEdges(out, extras.graphs?.transition, last, blend.transition);
   const before = contributions.at(-2);
-  if (blend.previous && before && before.weight > 0) add(extras.graphs?.transition, before, blend.previous);
+  if (blend.previous && before && before.weight > 0) addEdges(out, extras.graphs?.transition, before, blend.previous);
   return out;
+}
+
+/** Adds `scale` × each edge from `source.row` to its target's share from `source.itemId`. */
+function addEdges(into: GraphAffinity, graph: ItemGraph | undefined, source: Contribution, scale: number): void {
+  if (!graph || scale === 0) return;
+  for (let k = graph.offsets[source.row]!; k < graph.offsets[source.row + 1]!; k++) {
+    const target = graph.rows[k]!;
+    const sources = into.get(target) ?? new Map<string, number>();
+    sources.set(source.itemId, (sources.get(source.itemId) ?? 0) + scale * graph.weights[k]!);
+    into.set(target, sources);
+  }
 }
 
 /**
@@ -89,20 +91,11 @@ function addCooccurrence(out: GraphAffinity, contributions: readonly Contributio
   for (let j = contributions.length - 1; j >= 0; j--) {
     const c = contributions[j]!;
     if (c.weight <= 0) continue;
-    for (let k = graph.offsets[c.row]!; k < graph.offsets[c.row + 1]!; k++) {
-      const target = graph.rows[k]!;
-      const sources = term.get(target) ?? new Map<string, number>();
-      sources.set(c.itemId, (sources.get(c.itemId) ?? 0) + scale * graph.weights[k]!);
-      term.set(target, sources);
-    }
+    addEdges(term, graph, c, scale);
     scale *= COOCCURRENCE_DECAY;
   }
   let max = 0;
-  for (const sources of term.values())
-    max = Math.max(
-      max,
-      [...sources.values()].reduce((a, b) => a + b, 0),
-    );
+  for (const sources of term.values()) max = Math.max(max, total(sources));
   if (max <= 0) return;
   for (const [target, sources] of term) {
     const into = out.get(target) ?? new Map<string, number>();
@@ -113,8 +106,15 @@ function addCooccurrence(out: GraphAffinity, contributions: readonly Contributio
 
 /** As scorer boosts: one per target row, the sum over its sources. */
 export function graphBoosts(affinity: GraphAffinity): Array<{ rows: number[]; weight: number }> {
-  return Array.from(affinity, ([row, sources]) => ({ rows: [row], weight: [...sources.values()].reduce((a, b) => a + b, 0) }));
+  return Array.from(affinity, ([row, sources]) => ({ rows: [row], weight: total(sources) }));
 }
+
+/** A target's graph term: the sum of its sources' shares. */
+const total = (sources: ReadonlyMap<string, number>): number => {
+  let sum = 0;
+  for (const w of sources.values()) sum += w;
+  return sum;
+};
 
 /**
  * The whole query for the scorer: `(u·vᵢ + w·bᵢ + graphᵢ) / S`, with S = 1 + the largest graph

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCatalog, encodeCatalog } from '../../catalog/codec.js';
 import type { Catalog } from '../../catalog/types.js';
-import type { CatalogItem } from '../../shared/api-types.js';
 import type { MaskSpec } from '../mask.js';
 import { referenceRecommend, referenceSimilar } from '../reference-scorer.js';
+import { caseItems, CASE_MASKS, lcg } from './scorer-cases.js';
 import { SimdScorer } from './simd-scorer.js';
 
 // The pq4 fast scan (kernel.wat scan_pq4) against the plain-JS reference on the same decoded
@@ -11,8 +11,7 @@ import { SimdScorer } from './simd-scorer.js';
 // reference's, masks and boosts included; the raw scan must find nearly all of its top-k.
 
 async function pqCatalog(n: number, dim: number, subspaces?: number): Promise<Catalog> {
-  let seed = 777;
-  const random = (): number => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296;
+  const random = lcg(777);
   // 40 clusters with varied norms: inner products spread as trained embeddings' do.
   const centres = Array.from({ length: 40 }, () => Float32Array.from({ length: dim }, () => random() - 0.5));
   const vectors = new Float32Array(n * dim);
@@ -21,31 +20,13 @@ async function pqCatalog(n: number, dim: number, subspaces?: number): Promise<Ca
     const norm = 0.5 + random();
     for (let j = 0; j < dim; j++) vectors[i * dim + j] = (c[j]! + 0.25 * (random() - 0.5)) * norm;
   }
-  const items: CatalogItem[] = Array.from({ length: n }, (_, i) => {
-    const item: CatalogItem = { id: `i${i}`, category: `c${i % 7}`, stock: i % 5 };
-    if (i % 3 !== 0) item.brand = `b${i % 13}`;
-    if (i % 11 !== 0) item.price = (i % 50) + 0.5;
-    return item;
-  });
+  const items = caseItems(n);
   const bias = Float32Array.from({ length: n }, () => 0.2 * (random() - 0.5));
   const bytes = await encodeCatalog({ ids: items.map((i) => i.id), vectors, dim, bias, items, dtype: 'pq4', ...(subspaces ? { pqSubspaces: subspaces } : {}) });
   return decodeCatalog(bytes);
 }
 
-const masks: MaskSpec[] = [
-  { excludeRows: [] },
-  { excludeRows: [5, 9, 3000, -1, 99_999], categories: ['c1', 'c4', 'nope'], inStock: true, priceMin: 3, priceMax: 30 },
-  {
-    excludeRows: [],
-    brands: ['b1', 'b2', 'b5'],
-    biasWeight: 0.3,
-    boosts: [
-      { rows: [77, 77, 1234], weight: 2 },
-      { rows: [1234, 5], weight: -1 },
-    ],
-  },
-  { excludeRows: [], biasWeight: 0 },
-];
+const masks: MaskSpec[] = [...CASE_MASKS, { excludeRows: [], biasWeight: 0 }];
 
 describe('SimdScorer pq4 (Node)', () => {
   for (const [dim, subspaces] of [

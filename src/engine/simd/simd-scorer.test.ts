@@ -3,27 +3,20 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeCatalog, encodeCatalog } from '../../catalog/codec.js';
 import type { Catalog } from '../../catalog/types.js';
-import type { CatalogItem } from '../../shared/api-types.js';
-import type { MaskSpec } from '../mask.js';
 import { referenceRecommend, referenceSimilar } from '../reference-scorer.js';
 import { KERNEL_WAT_SHA256 } from './kernel-wasm.js';
 import type { SimdDtype } from './layout.js';
+import { caseItems, CASE_MASKS, lcg } from './scorer-cases.js';
 import { SimdScorer } from './simd-scorer.js';
 
 // Node runs the same kernel (WebAssembly SIMD is on in Node 20); the browser spec
 // (test/browser/simd.spec.ts) covers the real catalogs in a vite-built worker.
 
 function catalog(n: number, dim: number): Catalog {
-  let seed = 12345;
-  const random = (): number => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296;
+  const random = lcg(12345);
   const vectors = Float32Array.from({ length: n * dim }, () => random() - 0.5);
   const bias = Float32Array.from({ length: n }, () => 0.1 * (random() - 0.5));
-  const items: CatalogItem[] = Array.from({ length: n }, (_, i) => {
-    const item: CatalogItem = { id: `i${i}`, category: `c${i % 7}`, stock: i % 5 };
-    if (i % 3 !== 0) item.brand = `b${i % 13}`;
-    if (i % 11 !== 0) item.price = (i % 50) + 0.5;
-    return item;
-  });
+  const items = caseItems(n);
   const section = { offset: 0, length: 0 };
   return {
     header: {
@@ -53,19 +46,7 @@ describe('SimdScorer (Node)', () => {
 
   const c = catalog(3001, 37);
   const u = Float32Array.from({ length: 37 }, (_, j) => Math.cos(j));
-  const masks: MaskSpec[] = [
-    { excludeRows: [] },
-    { excludeRows: [5, 9, 3000, -1, 99_999], categories: ['c1', 'c4', 'nope'], inStock: true, priceMin: 3, priceMax: 30 },
-    {
-      excludeRows: [],
-      brands: ['b1', 'b2', 'b5'],
-      biasWeight: 0.3,
-      boosts: [
-        { rows: [77, 77, 1234], weight: 2 },
-        { rows: [1234, 5], weight: -1 },
-      ],
-    },
-  ];
+  const masks = CASE_MASKS;
 
   const variants: Array<{ dtype: SimdDtype; refine?: boolean }> = [
     { dtype: 'float32' },
