@@ -15,6 +15,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { createServer } from 'vite';
 import { decodeCatalog, encodeCatalog } from '../src/catalog/codec.js';
+import { withIvfIndex, type IvfReport } from '../src/catalog/ivf-build.js';
 import { seededRandom } from '../src/shared/random.js';
 import type { PeerName } from './page/peers-worker.js';
 import { mergeLatest, type LatestPeerRow } from './latest.js';
@@ -31,7 +32,7 @@ const { values: args } = parseArgs({
     peers: {
       type: 'string',
       default:
-        'vitrine-int8,vitrine-int8-lean,vitrine-f32,vitrine-f32-lean,vitrine-kernel-int8,vitrine-kernel-f32,hnswlib-wasm,hnswlib-wasm-shipped,edgevec,@orama/orama,voy-search',
+        'vitrine-int8,vitrine-int8-lean,vitrine-f32,vitrine-f32-lean,vitrine-int8-ivf-lean,vitrine-f32-ivf-lean,vitrine-kernel-int8,vitrine-kernel-f32,hnswlib-wasm,hnswlib-wasm-shipped,edgevec,@orama/orama,voy-search',
     },
   },
 });
@@ -55,11 +56,14 @@ interface VectorSet {
   /** Unit-length rows (what every peer indexes). */
   unit: Float32Array;
   dim: number;
-  /** The catalog Vitrine loads, in each dtype: the same vectors (unnormalised for trained sets). */
-  catalogs: Record<'int8' | 'float32', string>;
+  /** The catalog Vitrine loads, in each dtype, plain and clustered (`--index ivf`): the same vectors (unnormalised for trained sets). */
+  catalogs: Record<CatalogKind, string>;
+  /** What the clustered catalogs' index keeps (the CLI's calibration). */
+  ivf?: IvfReport;
 }
 
 const DIM = 64;
+type CatalogKind = 'int8' | 'float32' | 'int8-ivf' | 'float32-ivf';
 const TRAINED: Record<string, { args: string[]; source: string }> = {
   beauty: {
     source: 'Amazon Beauty (S3-Rec files), `vitrine train` item2vec, d = 64',
@@ -121,7 +125,9 @@ async function trainedSet(name: string): Promise<VectorSet> {
   const catalog = await decodeCatalog(new Uint8Array(readFileSync(trained)));
   const ids = catalog.items.map((i) => i.id);
   const items = catalog.items.map(({ id: _id, ...rest }) => rest);
-  const catalogs = await writeCatalogs(name, { ids, vectors: catalog.vectors, dim: catalog.header.dim, bias: catalog.bias, items, extras: catalog.extras });
+  // Vector search only: without the co-occurrence graph similar() is the cosine every peer computes.
+  const { graphs: _graphs, ...extras } = catalog.extras;
+  const { catalogs, ivf } = await writeCatalogs(name, { ids, vectors: catalog.vectors, dim: catalog.header.dim, bias: catalog.bias, items, extras });
   return {
     name,
     source: `${spec.source}, ${ids.length.toLocaleString('en')} items`,
@@ -129,6 +135,7 @@ async function trainedSet(name: string): Promise<VectorSet> {
     unit: normalise(catalog.vectors, catalog.header.dim),
     dim: catalog.header.dim,
     catalogs,
+    ivf,
   };
 }
 
@@ -144,25 +151,43 @@ function syntheticSet(name: string, n: number): Promise<VectorSet> {
   }
   const unit = normalise(v, DIM);
   const ids = Array.from({ length: n }, (_, i) => `s${i}`);
-  return writeCatalogs(name, { ids, vectors: unit, dim: DIM }).then((catalogs) => ({
+  return writeCatalogs(name, { ids, vectors: unit, dim: DIM }).then(({ catalogs, ivf }) => ({
     name,
     source: `synthetic: ${n.toLocaleString('en')} unit vectors in ${clusters} clusters, d = ${DIM}, ids only`,
     ids,
     unit,
     dim: DIM,
     catalogs,
+    ivf,
   }));
 }
 
-async function writeCatalogs(name: string, input: Parameters<typeof encodeCatalog>[0]): Promise<Record<'int8' | 'float32', string>> {
-  const out = { int8: '', float32: '' };
-  for (const dtype of ['int8', 'float32'] as const) {
-    const file = `${name}-${dtype}.vcat`;
+/** The set's catalog files (cached under public/bench/peers/): int8 and float32, plain and clustered as `--index ivf` writes them. */
+async function writeCatalogs(name: string, input: Parameters<typeof encodeCatalog>[0]): Promise<{ catalogs: Record<CatalogKind, string>; ivf: IvfReport }> {
+  const out = {} as Record<CatalogKind, string>;
+  const reportPath = join(OUT, `${name}-ivf.json`);
+  let ivf: IvfReport | undefined = existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, 'utf8')) as IvfReport) : undefined;
+  let clustered: Parameters<typeof encodeCatalog>[0] | undefined;
+  for (const kind of ['int8', 'float32', 'int8-ivf', 'float32-ivf'] as const) {
+    const file = `${name}-${kind}.vcat`;
     const path = join(OUT, file);
-    if (!existsSync(path)) writeFileSync(path, await encodeCatalog({ ...input, dtype, modelId: `bench-${name}` }));
-    out[dtype] = `/bench/peers/${file}`;
+    out[kind] = `/bench/peers/${file}`;
+    if (existsSync(path) && ivf) continue;
+    let source = input;
+    if (kind.endsWith('-ivf')) {
+      if (!clustered) {
+        const t0 = Date.now();
+        const built = withIvfIndex(input);
+        clustered = built.input;
+        ivf = built.report;
+        writeFileSync(reportPath, JSON.stringify(ivf));
+        log(`${name}: --index ivf in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(ivf)}`);
+      }
+      source = clustered;
+    }
+    writeFileSync(path, await encodeCatalog({ ...source, dtype: kind.startsWith('int8') ? 'int8' : 'float32', modelId: `bench-${name}` }));
   }
-  return out;
+  return { catalogs: out, ivf: ivf! };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,20 +360,23 @@ async function main(): Promise<void> {
         await page.close();
         page = await openPage();
         const before = await page.evaluate(() => window.peers.memoryBytes());
-        if (/^vitrine-(int8|f32)(-lean)?$/.test(peer)) {
+        if (/^vitrine-(int8|f32)(-ivf)?(-lean)?$/.test(peer)) {
           const dtype = peer.startsWith('vitrine-int8') ? 'int8' : 'float32';
           const lean = peer.endsWith('-lean');
-          const url = set.catalogs[dtype];
+          const clustered = peer.includes('-ivf');
+          const url = set.catalogs[clustered ? (`${dtype}-ivf` as const) : dtype];
           const r = await page.evaluate(([u, ids, k, l]) => window.peers.vitrine(u, ids, k, 10, l), [url, queryRows.map((q) => set.ids[q]!), K, lean] as const);
           const after = await page.evaluate(() => window.peers.memoryBytes());
           const answers = r.answers.map((a) => Int32Array.from(a, (id) => rowOf.get(id)!));
           const catalogWire = wire(new Uint8Array(readFileSync(join(root, 'public', url))));
           const row: PeerRow = {
             ...base,
-            peer: `vitrine ${dtype === 'int8' ? 'int8' : 'f32'}${lean ? ' lean' : ''}`,
-            kind: lean
-              ? 'exact scan (SIMD), public API through Comlink, lean results (similar(id, { k, lean: true }): ids + transferred scores)'
-              : 'exact scan (SIMD), public API through Comlink',
+            peer: `vitrine ${dtype === 'int8' ? 'int8' : 'f32'}${clustered ? ' ivf' : ''}${lean ? ' lean' : ''}`,
+            kind:
+              (clustered
+                ? `clustered rows (--index ivf: ${set.ivf!.probe} of ${set.ivf!.lists} lists probed, ≈ ${Math.round(set.ivf!.rowsScanned).toLocaleString('en')} rows), SIMD scan`
+                : 'exact scan (SIMD)') +
+              (lean ? ', public API through Comlink, lean results (similar(id, { k, lean: true }): ids + transferred scores)' : ', public API through Comlink'),
             queryP50Ms: quantile(r.times, 0.5),
             queryP95Ms: quantile(r.times, 0.95),
             buildMs: r.startMs,
@@ -363,8 +391,8 @@ async function main(): Promise<void> {
           log(fmtRow(row));
           // (A cast: TypeScript does not see the assignment below, in an earlier pass of this loop.)
           const sofar = breakdown as PeersResult['breakdown'];
-          if (n === 100_000 && dtype === 'int8' && lean && sofar?.set === set.name) sofar.leanP50Ms = row.queryP50Ms!;
-          if (n === 100_000 && dtype === 'int8' && !lean) {
+          if (n === 100_000 && dtype === 'int8' && lean && !clustered && sofar?.set === set.name) sofar.leanP50Ms = row.queryP50Ms!;
+          if (n === 100_000 && dtype === 'int8' && !lean && !clustered) {
             const o = await page.evaluate(([id, k]) => window.peers.vitrineOverheads(id, k, 200), [set.ids[queryRows[0]!]!, K] as const);
             breakdown = {
               set: set.name,
@@ -533,9 +561,9 @@ async function main(): Promise<void> {
 
 /** A latest.json row: our exact path is the peer `vitrine` (its variant says which), a shipped index a variant of its library. */
 function latestPeerRow(r: PeerRow): LatestPeerRow {
-  const vitrine = /^vitrine (kernel )?(int8|f32)( lean)?/.exec(r.peer);
+  const vitrine = /^vitrine (kernel )?(int8|f32)( ivf)?( lean)?/.exec(r.peer);
   const [peer, variant] = vitrine
-    ? ['vitrine', `${vitrine[2]} ${vitrine[1] ? 'kernel, no API' : vitrine[3] ? 'public API, lean results' : 'public API'}`]
+    ? ['vitrine', `${vitrine[2]}${vitrine[3] ? ' --index ivf' : ''} ${vitrine[1] ? 'kernel, no API' : vitrine[4] ? 'public API, lean results' : 'public API'}`]
     : r.peer === 'hnswlib-wasm, shipped index'
       ? ['hnswlib-wasm', 'shipped index (download + load as build)']
       : [r.peer, r.kind];

@@ -19,22 +19,25 @@ const tinySasrec = ['--encoder', 'sasrec', '--max-len', '20', '--blocks', '1', '
 
 /** `vitrine` arguments (without `--out`) by catalog file name; `demo` adds the demo's second shop. */
 export function catalogRecipes(data, root, { demo = false } = {}) {
+  const onlineRetail = [
+    'train',
+    '--log',
+    `${data}/online-retail-uci/online_retail.tsv.gz`,
+    '--format',
+    'online-retail',
+    '--metadata',
+    `${data}/online-retail-uci/products.tsv`,
+    '--columns',
+    'id=stock_code,title=description,price=median_unit_price_gbp',
+    '--where',
+    'is_product=1',
+    '--min-count',
+    '5',
+  ];
   const recipes = {
-    'online-retail.vcat': [
-      'train',
-      '--log',
-      `${data}/online-retail-uci/online_retail.tsv.gz`,
-      '--format',
-      'online-retail',
-      '--metadata',
-      `${data}/online-retail-uci/products.tsv`,
-      '--columns',
-      'id=stock_code,title=description,price=median_unit_price_gbp',
-      '--where',
-      'is_product=1',
-      '--min-count',
-      '5',
-    ],
+    'online-retail.vcat': onlineRetail,
+    // The same catalog with its rows in clusters for similar() (`--index ivf`): the clustered-rows tests.
+    'online-retail-ivf.vcat': [...onlineRetail, '--index', 'ivf'],
     // item2vec epochs follow the log's size (item2vecEpochs: 50 here)
     'scientific.vcat': ['train', ...scientific(data), '--dim', '32'],
     // Hand-made Chinese titles (test/fixtures/zh/README.md): search segmentation without spaces.

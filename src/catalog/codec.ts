@@ -87,7 +87,7 @@ export async function encodeCatalog(input: CatalogInput): Promise<Uint8Array> {
   const parts: Array<[string, Uint8Array]> = [['embeddings', embeddingBytes.values]];
   if (embeddingBytes.scales) parts.push(['scales', new Uint8Array(embeddingBytes.scales.buffer)]);
   if (embeddingBytes.codebooks) parts.push(['pq.codebooks', new Uint8Array(embeddingBytes.codebooks.buffer)]);
-  parts.push(['bias', new Uint8Array(Float32Array.from(bias).buffer)], ...metadataSections, ...extraSections(input.extras ?? {}, n));
+  parts.push(['bias', new Uint8Array(Float32Array.from(bias).buffer)], ...metadataSections, ...extraSections(input.extras ?? {}, n, dim));
   let cursor = 0;
   for (const [name, bytes] of parts) {
     cursor = alignUp(cursor);

@@ -1,11 +1,12 @@
 import { CatalogError } from '../shared/errors.js';
-import { GRAPH_NAMES, type CatalogExtras, type CatalogHeader, type CatalogSection, type ItemGraph } from './types.js';
+import { GRAPH_NAMES, type CatalogExtras, type CatalogHeader, type CatalogSection, type ItemGraph, type IvfIndex } from './types.js';
 
 type Typed = Float32Array | Uint32Array | Int32Array;
 const PER_ITEM = { trending: Float32Array, interactions: Uint32Array, repeatRate: Float32Array } as const;
+const IVF_SECTIONS = ['ivf.centroids', 'ivf.offsets', 'ivf.probe'];
 
 /** The extra sections to append to a body, by section name. */
-export function extraSections(extras: CatalogExtras, itemCount: number): Array<[string, Uint8Array]> {
+export function extraSections(extras: CatalogExtras, itemCount: number, dim: number): Array<[string, Uint8Array]> {
   const out: Array<[string, Uint8Array]> = [];
   const add = (name: string, values: Typed, expected?: number): void => {
     if (expected !== undefined && values.length !== expected)
@@ -19,6 +20,13 @@ export function extraSections(extras: CatalogExtras, itemCount: number): Array<[
     add(`${name}.offsets`, graph.offsets, itemCount + 1);
     add(`${name}.rows`, graph.rows);
     add(`${name}.weights`, graph.weights, graph.rows.length);
+  }
+  if (extras.ivf) {
+    const { centroids, offsets, probe } = extras.ivf;
+    checkIvf(extras.ivf, itemCount, dim);
+    add('ivf.centroids', centroids);
+    add('ivf.offsets', offsets);
+    add('ivf.probe', Uint32Array.of(probe));
   }
   return out;
 }
@@ -60,12 +68,32 @@ export function decodeExtras(body: Uint8Array, header: CatalogHeader): CatalogEx
     extras.graphs ??= {};
     extras.graphs[name] = { offsets: offsets.slice(), rows: rows.slice(), weights: weights.slice() };
   }
+  const offsets = view('ivf.offsets', Uint32Array);
+  if (offsets) {
+    const centroids = view('ivf.centroids', Float32Array);
+    const probe = view('ivf.probe', Uint32Array, 1);
+    if (!centroids || !probe) throw corrupt('ivf is incomplete');
+    const ivf = { centroids: centroids.slice(), offsets: offsets.slice(), probe: probe[0]! };
+    checkIvf(ivf, n, header.dim);
+    extras.ivf = ivf;
+  }
   return extras;
+}
+
+/** Lists that tile the rows in order, a finite centroid of `dim` values each, 1 ≤ probe ≤ lists. */
+function checkIvf(ivf: IvfIndex, itemCount: number, dim: number): void {
+  const corrupt = (why: string): CatalogError => new CatalogError('CATALOG_CORRUPT', `Catalog section ivf ${why}.`);
+  const lists = ivf.offsets.length - 1;
+  if (lists < 1 || ivf.offsets[0] !== 0 || ivf.offsets[lists] !== itemCount) throw corrupt('offsets do not span the rows');
+  for (let l = 0; l < lists; l++) if (ivf.offsets[l]! > ivf.offsets[l + 1]!) throw corrupt('offsets are not monotonic');
+  if (!Number.isInteger(dim) || ivf.centroids.length !== lists * dim) throw corrupt(`centroids hold ${ivf.centroids.length} values for ${lists} lists`);
+  if (ivf.centroids.some((v) => !Number.isFinite(v))) throw corrupt('centroids hold a non-finite value');
+  if (!Number.isInteger(ivf.probe) || ivf.probe < 1 || ivf.probe > lists) throw corrupt(`probe ${ivf.probe} is not between 1 and ${lists}`);
 }
 
 /** Whether `name` is a v2 statistics section. */
 export function isKnownExtraSection(name: string): boolean {
-  return name in PER_ITEM || GRAPH_NAMES.some((g) => name === `${g}.offsets` || name === `${g}.rows` || name === `${g}.weights`);
+  return name in PER_ITEM || IVF_SECTIONS.includes(name) || GRAPH_NAMES.some((g) => name === `${g}.offsets` || name === `${g}.rows` || name === `${g}.weights`);
 }
 
 /** Neighbours of `row` in a graph, best first. */

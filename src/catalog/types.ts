@@ -81,6 +81,21 @@ export interface CatalogExtras {
   repeatRate?: Float32Array;
   /** Sparse neighbour lists in CSR form, e.g. `copurchase` (bought together), `transition` (bought next), `cooccurrence` (in the same shoppers' histories). */
   graphs?: Partial<Record<GraphName, ItemGraph>>;
+  /** The rows grouped into clusters (`--index ivf`), which similar() probes instead of scanning every row. */
+  ivf?: IvfIndex;
+}
+
+/**
+ * Clustered rows (an inverted-file index): the file's rows are stored list by list, list l being
+ * rows offsets[l] … offsets[l+1]), with its unit-length centroid at centroids[l·dim …]. similar()
+ * scores the centroids against the seed and scans the `probe` best lists only; `probe` was chosen
+ * when the file was written, as the fewest lists whose recall@100 against the exact answer reached
+ * the target on a sample of the file's own items (ivf-build.ts).
+ */
+export interface IvfIndex {
+  centroids: Float32Array;
+  offsets: Uint32Array;
+  probe: number;
 }
 
 export const GRAPH_NAMES = ['copurchase', 'transition', 'cooccurrence'] as const;

@@ -96,6 +96,42 @@ describe('vitrine CLI', () => {
     expect(run('build-catalog', '--embeddings', join(dir, 'emb.csv'), '--omit', 'id', '--out', join(dir, 'x.vcat'))).toMatch(/--omit takes fields from/);
   });
 
+  it('stores the rows in clusters for similar() (--index ivf): the same items, vectors and graphs, reordered, with the index', async () => {
+    const trained = await read(join(dir, 'a.vcat'));
+    const out = vitrine(...trainArgs, '--seed', '7', '--index', 'ivf', '--out', join(dir, 'ivf.vcat'));
+    expect(out).toMatch(/Index: \d+ lists; similar\(\) probes \d+/);
+    const clustered = await read(join(dir, 'ivf.vcat'));
+    const ivf = clustered.extras.ivf!;
+    // ⌈√n⌉ lists, less any k-means left empty.
+    expect(ivf.offsets.length - 1).toBeLessThanOrEqual(Math.ceil(Math.sqrt(trained.header.itemCount)));
+    expect(ivf.offsets.length - 1).toBeGreaterThan(0.8 * Math.sqrt(trained.header.itemCount));
+    expect(ivf.offsets.at(-1)).toBe(trained.header.itemCount);
+    const rowOf = new Map(trained.items.map((item, r) => [item.id, r]));
+    const moved = clustered.items.map((item) => rowOf.get(item.id)!);
+    expect(moved).not.toEqual([...moved].sort((a, b) => a - b));
+    moved.forEach((from, r) => {
+      expect(clustered.vectors.subarray(r * 16, r * 16 + 16)).toEqual(trained.vectors.subarray(from * 16, from * 16 + 16));
+      expect(clustered.bias[r]).toBe(trained.bias[from]);
+    });
+    // A graph edge joins the same two items in both files.
+    const graph = clustered.extras.graphs!.transition!;
+    const source = trained.extras.graphs!.transition!;
+    const edges = (g: typeof graph, ids: string[]): string[] =>
+      ids.flatMap((id, r) => Array.from(g.rows.subarray(g.offsets[r]!, g.offsets[r + 1]!), (to) => `${id}>${ids[to]}`)).sort();
+    expect(
+      edges(
+        graph,
+        clustered.items.map((i) => i.id),
+      ),
+    ).toEqual(
+      edges(
+        source,
+        trained.items.map((i) => i.id),
+      ),
+    );
+    expect(run(...trainArgs, '--index', 'hnsw', '--out', join(dir, 'x.vcat'))).toMatch(/--index.*hnsw.*(none|ivf)/s);
+  });
+
   it('reads NumPy .npy matrices written by NumPy (float32, float64 in Fortran order, float16) with an ids file', async () => {
     const NPY = join(ROOT, 'test/fixtures/npy');
     vitrine('build-catalog', '--embeddings', join(NPY, 'embeddings.csv'), '--out', join(dir, 'npy-ref.vcat'));

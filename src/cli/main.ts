@@ -21,6 +21,10 @@ const count = (value: string): number => {
 // The file's layout, for build-catalog and train alike (docs/catalog-format.md, docs/first-visit.md).
 const HEAD_ITEMS_HELP = 'write a head-first file: the n most popular items first, served while the rest downloads (0 = an ordinary file)';
 const OMIT_HELP = 'metadata fields to leave out of the file, e.g. title,image (your page shows them already)';
+const indexOption = (): Option =>
+  new Option('--index <kind>', 'ivf: store the rows in clusters that similar() probes instead of reading every row (approximate; pays from about 50k items)')
+    .choices(['none', 'ivf'])
+    .default('none');
 const dtypeOption = (): Option =>
   new Option('--dtype <dtype>', 'embedding storage (pq4: 4-bit product quantisation, dim / 2 bytes per item)')
     .choices([...EMBEDDING_DTYPES])
@@ -41,6 +45,7 @@ program
   .requiredOption('--out <file>', 'catalog file to write')
   .option('--head-items <n>', HEAD_ITEMS_HELP, count, 0)
   .option('--omit <fields>', OMIT_HELP)
+  .addOption(indexOption())
   .action(async (options) => console.log(await buildCatalog(options)));
 
 program
@@ -60,6 +65,7 @@ program
   .addOption(dtypeOption())
   .option('--head-items <n>', HEAD_ITEMS_HELP, count, 0)
   .option('--omit <fields>', OMIT_HELP)
+  .addOption(indexOption())
   .option('--quiet', 'no progress bar')
   .addOption(
     new Option('--holdout <split>', "leave out each user's evaluation items (valid: last two, test: last one), to evaluate the catalog honestly").choices([

@@ -2,6 +2,8 @@ import { expect, type Page } from '@playwright/test';
 
 export const RETAIL = '/catalogs/online-retail.vcat';
 export const SCIENTIFIC = '/catalogs/scientific.vcat';
+/** RETAIL trained the same way with `--index ivf`: the same items, stored in clusters. */
+export const RETAIL_IVF = '/catalogs/online-retail-ivf.vcat';
 
 /** Opens the harness page, which puts the library on `window.harness`. */
 export async function openHarness(page: Page): Promise<void> {

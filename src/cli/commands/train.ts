@@ -38,6 +38,8 @@ export interface TrainOptions extends EncoderCliOptions {
   headItems?: number;
   /** Metadata fields left out of the file. */
   omit?: string;
+  /** `ivf`: clustered rows for similar() (FileLayoutOptions). */
+  index?: 'none' | 'ivf';
   quiet?: boolean;
   /** Leave out what `vitrine evaluate --split <holdout>` scores: the last item (test) or last two (valid). */
   holdout?: 'valid' | 'test';
@@ -108,7 +110,7 @@ export async function train(options: TrainOptions): Promise<string> {
     const r = log.repeats.get(id);
     return r && r.buyers > 0 ? r.repeaters / r.buyers : 0;
   });
-  const size = await writeCatalogFile(
+  const { size, note: indexNote } = await writeCatalogFile(
     options.out,
     {
       ids,
@@ -138,7 +140,7 @@ export async function train(options: TrainOptions): Promise<string> {
   );
   const interactions = trainable.reduce((s, q) => s + q.length, 0);
   const encoderNote = encoded ? ' ' + writeEncoderFile(options, encoded) : '';
-  return `Trained on ${trainable.length} shoppers, ${interactions} interactions, ${warmIds.length} items (+${coldIds.length} cold-start from metadata) in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${options.out} (${(size / 1024).toFixed(0)} KiB).${encoderNote}`;
+  return `Trained on ${trainable.length} shoppers, ${interactions} interactions, ${warmIds.length} items (+${coldIds.length} cold-start from metadata) in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${options.out} (${(size / 1024).toFixed(0)} KiB).${indexNote}${encoderNote}`;
 }
 
 /**

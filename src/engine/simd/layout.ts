@@ -9,7 +9,7 @@ export const PQ_BLOCK_ROWS = 32;
 
 /** The kernel walks rows 32 bytes at a time and four rows per step. */
 const ROW_ALIGN = 32;
-const ROWS_PER_STEP = 4;
+export const ROWS_PER_STEP = 4;
 /** Cache-line alignment for every array, so vector loads never straddle two lines. */
 const ARRAY_ALIGN = 64;
 export const WASM_PAGE = 65_536;

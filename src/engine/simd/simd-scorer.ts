@@ -5,7 +5,20 @@ import type { RankedRows, Scorer } from '../scorer.js';
 import { writeQuery } from './encode.js';
 import { writeCatalogBlock } from './write-block.js';
 import { createMemory, instantiateKernel, loadSimdKernel, type KernelExports, type KernelMemory, type KernelModule, type ScanFn } from './kernel.js';
-import { align64, BLOCK_BYTES, KIND, MAX_PAGES, planLayout, PQ_BLOCK_ROWS, SCRATCH_HEADROOM, WASM_PAGE, type Layout, type SimdDtype } from './layout.js';
+import {
+  align64,
+  BLOCK_BYTES,
+  KIND,
+  MAX_PAGES,
+  planLayout,
+  PQ_BLOCK_ROWS,
+  ROWS_PER_STEP,
+  SCRATCH_HEADROOM,
+  WASM_PAGE,
+  type Layout,
+  type SimdDtype,
+} from './layout.js';
+import { centroidCatalog, IvfProbe, onlyExcludes } from './ivf-probe.js';
 import { writePq4Query } from './pq4-block.js';
 import { pq4Row, type Pq4Rows } from '../../catalog/pq.js';
 import { readTopK, TOPK_HEADER, topkCapacity } from './top-k.js';
@@ -42,6 +55,14 @@ function pq4Reader(pq: Pq4Rows, dim: number): RowReader {
   return (row) => pq4Row(pq, dim, row, scratch);
 }
 
+/**
+ * The block's element type for a catalog: its file's, except that a clustered float32 file
+ * (`--index ivf`, an approximate similar() already) is scanned as int8, a quarter of the bytes,
+ * and its candidates re-ranked from the float32 rows (refine.ts), which int8 scans do not
+ * otherwise have: the ranking stays float32's, the scan runs at int8's speed.
+ */
+export const scanDtype = (catalog: Catalog): SimdDtype => (catalog.header.dtype === 'float32' && catalog.extras.ivf ? 'int8' : catalog.header.dtype);
+
 /** Queries that share one pass over the block in recommendBatch. */
 export const BATCH_SLOTS = 32;
 const EMPTY: RankedRows = { rows: new Int32Array(0), scores: new Float32Array(0) };
@@ -65,13 +86,15 @@ export class SimdScorer implements Scorer {
   readonly #table: ItemTable;
   /** pq4 catalogs: codebooks (each query's lookup tables) and codes (similar()'s query rows). */
   readonly #pq: Pq4Rows | undefined;
+  /** Clustered catalogs (`--index ivf`): the lists similar() probes, and the seed's float32 row to rank them. */
+  readonly #ivf: { probe: IvfProbe; rowOf: RowReader } | undefined;
   #normsReady = false;
   #disposed = false;
 
   /** Whether the catalog fits one WebAssembly memory (4 GiB) in `options.dtype`; conservative. */
   static fits(catalog: Catalog, options: SimdScorerOptions = {}): boolean {
     const n = Math.min(options.rows ?? catalog.header.itemCount, catalog.header.itemCount);
-    const layout = planLayout(options.dtype ?? catalog.header.dtype, n, catalog.header.dim, n, n, catalog.header.pqSubspaces);
+    const layout = planLayout(options.dtype ?? scanDtype(catalog), n, catalog.header.dim, n, n, catalog.header.pqSubspaces);
     return Math.ceil((layout.scratch + SCRATCH_HEADROOM) / WASM_PAGE) <= MAX_PAGES;
   }
 
@@ -86,12 +109,19 @@ export class SimdScorer implements Scorer {
     const dim = catalog.header.dim;
     this.itemCount = n;
     this.dim = dim;
-    this.dtype = options.dtype ?? catalog.header.dtype;
+    this.dtype = options.dtype ?? scanDtype(catalog);
     this.#pq = catalog.quantised?.dtype === 'pq4' ? catalog.quantised : undefined;
     this.#table = itemTable(catalog);
     const attributes = rowAttributes(this.#table, n);
     this.#indexes = attributes.indexes;
-    this.#refine = options.refine !== false ? { rowOf: this.#pq ? pq4Reader(this.#pq, dim) : rowReader(catalog), bias: catalog.bias } : undefined;
+    const rowOf = this.#pq ? pq4Reader(this.#pq, dim) : rowReader(catalog);
+    this.#refine = options.refine !== false ? { rowOf, bias: catalog.bias } : undefined;
+    // A scorer of the first rows only (calibration) scans them all.
+    const ivf = catalog.extras.ivf;
+    this.#ivf =
+      ivf && n === catalog.header.itemCount
+        ? { probe: new IvfProbe(ivf, new SimdScorer(kernel, centroidCatalog(ivf, dim), { refine: false })), rowOf }
+        : undefined;
     const layout = planLayout(this.dtype, n, dim, this.#indexes.categories.size, this.#indexes.brands.size, this.#pq?.subspaces);
     this.#layout = layout;
     const pages = Math.ceil((layout.scratch + SCRATCH_HEADROOM) / WASM_PAGE);
@@ -165,12 +195,23 @@ export class SimdScorer implements Scorer {
     const masked: MaskSpec = { ...mask, excludeRows: [...mask.excludeRows, row] };
     const refine = this.#refine;
     const scanK = refine ? candidateCount(this.dtype, k, this.itemCount) : k;
-    const found = this.#scanGroup([query], [Number.isFinite(invNorm) ? invNorm : 0], scanK, masked, {
-      scale: this.#layout.simScale,
-      bias: this.#layout.simBias,
-      biasWeight: 1,
-      boosts: new Map(),
-    })[0]!;
+    const scan = (ranges?: Array<[number, number]>): RankedRows =>
+      this.#scanGroup(
+        [query],
+        [Number.isFinite(invNorm) ? invNorm : 0],
+        scanK,
+        masked,
+        { scale: this.#layout.simScale, bias: this.#layout.simBias, biasWeight: 1, boosts: new Map() },
+        ranges,
+      )[0]!;
+    // A clustered catalog scans the lists nearest the seed; if they hold fewer than the candidates
+    // wanted (a long exclusion list), every row.
+    const ranges =
+      this.#ivf && onlyExcludes(mask)
+        ? this.#ivf.probe.ranges(this.#ivf.rowOf(row), this.dtype === 'pq4' ? PQ_BLOCK_ROWS : ROWS_PER_STEP, this.#layout.paddedRows)
+        : undefined;
+    let found = scan(ranges);
+    if (ranges && found.rows.length < scanK) found = scan();
     return refine ? refineSimilar(refine.rowOf, this.dim, row, found.rows, k) : found;
   }
 
@@ -224,6 +265,7 @@ export class SimdScorer implements Scorer {
     k: number,
     mask: MaskSpec,
     terms: { scale: number; bias: number; biasWeight: number; boosts: Boosts },
+    ranges: Array<[number, number]> = [[0, this.#layout.paddedRows]],
   ): RankedRows[] {
     const l = this.#layout;
     const kk = Math.min(Math.max(0, Math.floor(k)), this.itemCount);
@@ -263,22 +305,23 @@ export class SimdScorer implements Scorer {
         excludeRows(buffer, l, m, boosted);
         setMask();
       }
-      for (let row = 0; row < l.paddedRows; row += blockRows) {
-        const end = Math.min(row + blockRows, l.paddedRows);
-        let vec = l.vec;
-        let rowBytes = l.rowBytes;
-        let scan = this.#scan;
-        if (widen) {
-          this.#kernel.widen_f16(l.vec + row * l.rowBytes, widened, (end - row) * l.rowBytes);
-          rowBytes = 2 * l.rowBytes;
-          // The kernel addresses row r's tile at vec + r × rowBytes; i32 arithmetic wraps, so this
-          // base puts row `row` at the start of the scratch.
-          vec = (widened - row * rowBytes) | 0;
-          scan = this.#kernel.scan_f32;
+      for (const [first, last] of ranges)
+        for (let row = first; row < last; row += blockRows) {
+          const end = Math.min(row + blockRows, last);
+          let vec = l.vec;
+          let rowBytes = l.rowBytes;
+          let scan = this.#scan;
+          if (widen) {
+            this.#kernel.widen_f16(l.vec + row * l.rowBytes, widened, (end - row) * l.rowBytes);
+            rowBytes = 2 * l.rowBytes;
+            // The kernel addresses row r's tile at vec + r × rowBytes; i32 arithmetic wraps, so this
+            // base puts row `row` at the start of the scratch.
+            vec = (widened - row * rowBytes) | 0;
+            scan = this.#kernel.scan_f32;
+          }
+          for (let q = 0; q < queries.length; q++)
+            scan(row, end, vec, rowBytes, l.scratch + q * queryStride, gs[q]!, terms.scale, terms.bias, topkBase + q * topkStride);
         }
-        for (let q = 0; q < queries.length; q++)
-          scan(row, end, vec, rowBytes, l.scratch + q * queryStride, gs[q]!, terms.scale, terms.bias, topkBase + q * topkStride);
-      }
     } finally {
       clearExcluded(this.#memory.buffer, l, m);
     }
