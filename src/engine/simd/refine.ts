@@ -87,21 +87,23 @@ export function mergeRanked(rows: Int32Array, scores: ArrayLike<number>, k: numb
 
 /** The candidates re-ranked by cosine with row `query`, best `k` first. */
 export function refineSimilar(rowOf: RowReader, dim: number, query: number, candidates: Int32Array, k: number): RankedRows {
-  const norm = (v: Float32Array): number => {
-    let s = 0;
-    for (let j = 0; j < dim; j++) s += v[j]! ** 2;
-    return Math.max(Math.sqrt(s), 1e-12);
-  };
   // A copy: the reader may reuse its buffer for the next row (the pq4 scorer's does).
   const q = rowOf(query).slice();
-  const queryNorm = norm(q);
+  let qq = 0;
+  for (let j = 0; j < dim; j++) qq += q[j]! * q[j]!;
+  const queryNorm = Math.max(Math.sqrt(qq), 1e-12);
   const rows = candidates;
   const scores = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const v = rowOf(rows[i]!);
+    // The reference's sums, each in its own order; one loop (x * x is x ** 2 exactly, and cheaper).
     let s = 0;
-    for (let j = 0; j < dim; j++) s += q[j]! * v[j]!;
-    scores[i] = s / norm(v) / queryNorm;
+    let vv = 0;
+    for (let j = 0; j < dim; j++) {
+      s += q[j]! * v[j]!;
+      vv += v[j]! * v[j]!;
+    }
+    scores[i] = s / Math.max(Math.sqrt(vv), 1e-12) / queryNorm;
   }
   return best(rows, scores, k);
 }
