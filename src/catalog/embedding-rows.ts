@@ -34,6 +34,34 @@ export function rowReader(catalog: Catalog): RowReader {
   return (row) => catalog.vectors.subarray(row * dim, (row + 1) * dim);
 }
 
+/**
+ * rowReader for callers that are done with a row before they ask for the next (re-ranking a
+ * scan's candidates): a quantised row is decoded into one reused buffer, since a new array per
+ * row cost more than the arithmetic on it. float32 rows stay views of `vectors`.
+ */
+export function scratchRowReader(catalog: Catalog): RowReader {
+  const { dim } = catalog.header;
+  const own = catalog.quantised;
+  const scratch = new Float32Array(dim);
+  if (own?.dtype === 'int8') {
+    const { values, scales } = own;
+    return (row) => {
+      const scale = scales[row]!;
+      for (let j = 0, at = row * dim; j < dim; j++, at++) scratch[j] = values[at]! * scale;
+      return scratch;
+    };
+  }
+  if (own?.dtype === 'pq4') return (row) => pq4Row(own, dim, row, scratch);
+  if (own?.dtype === 'float16') {
+    const { values } = own;
+    return (row) => {
+      for (let j = 0, at = row * dim; j < dim; j++, at++) scratch[j] = float16ToFloat32(values[at]!);
+      return scratch;
+    };
+  }
+  return (row) => catalog.vectors.subarray(row * dim, (row + 1) * dim);
+}
+
 /** A block or a reader, as a reader. */
 export function asRowReader(source: Float32Array | RowReader, dim: number): RowReader {
   return typeof source === 'function' ? source : (row) => source.subarray(row * dim, (row + 1) * dim);

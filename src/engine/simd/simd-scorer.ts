@@ -1,4 +1,4 @@
-import { rowReader, type RowReader } from '../../catalog/embedding-rows.js';
+import { scratchRowReader, type RowReader } from '../../catalog/embedding-rows.js';
 import type { Catalog } from '../../catalog/types.js';
 import { MASKED_THRESHOLD, type MaskSpec } from '../mask.js';
 import type { RankedRows, Scorer } from '../scorer.js';
@@ -20,7 +20,7 @@ import {
 } from './layout.js';
 import { centroidCatalog, IvfProbe, onlyExcludes } from './ivf-probe.js';
 import { writePq4Query } from './pq4-block.js';
-import { pq4Row, type Pq4Rows } from '../../catalog/pq.js';
+import type { Pq4Rows } from '../../catalog/pq.js';
 import { readTopK, TOPK_HEADER, topkCapacity } from './top-k.js';
 import { quantScale, storedRow, writeSimilarityScales, type StoredBlock } from './stored-rows.js';
 import { candidateCount, collectBoosts, exactScores, mergeRanked, refineRecommend, refineSimilar, type Boosts } from './refine.js';
@@ -43,16 +43,6 @@ export interface SimdScorerOptions {
    * resolve near-ties (≈1e-8 apart) that float32 sums cannot. Default true; false: the raw scan.
    */
   refine?: boolean;
-}
-
-/**
- * pq4 rows for re-ranking, decoded into one reused buffer: the candidates are read one after
- * another (refine.ts copies the one it keeps), and 200 small allocations per query cost more than
- * the 10k-row scan.
- */
-function pq4Reader(pq: Pq4Rows, dim: number): RowReader {
-  const scratch = new Float32Array(dim);
-  return (row) => pq4Row(pq, dim, row, scratch);
 }
 
 /**
@@ -114,7 +104,8 @@ export class SimdScorer implements Scorer {
     this.#table = itemTable(catalog);
     const attributes = rowAttributes(this.#table, n);
     this.#indexes = attributes.indexes;
-    const rowOf = this.#pq ? pq4Reader(this.#pq, dim) : rowReader(catalog);
+    // Rows for re-ranking, read one after another (refine.ts copies the one it keeps).
+    const rowOf = scratchRowReader(catalog);
     this.#refine = options.refine !== false ? { rowOf, bias: catalog.bias } : undefined;
     // A scorer of the first rows only (calibration) scans them all.
     const ivf = catalog.extras.ivf;
