@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCatalog, encodeCatalog } from './codec.js';
+import { encodeHeadFirstCatalog } from './head-first.js';
+import { fullCatalogBytes, headCatalogBytes } from './head-first-layout.js';
 import { clusteredInput } from './ivf-cases.js';
 import { centroidScores, withIvfIndex } from './ivf-build.js';
 
@@ -55,5 +57,14 @@ describe('withIvfIndex', () => {
       { ...index, centroids: index.centroids.subarray(16) },
     ];
     for (const ivf of bad) await expect(encodeCatalog({ ...input, extras: { ...input.extras, ivf } })).rejects.toMatchObject({ code: 'CATALOG_CORRUPT' });
+  });
+
+  it('a head-first clustered file: the full catalog keeps the index, the head (its own rows) has none', async () => {
+    const bytes = await encodeHeadFirstCatalog(input, 100);
+    const head = await decodeCatalog(headCatalogBytes(bytes)!);
+    const full = await decodeCatalog(fullCatalogBytes(bytes));
+    expect(head.header.itemCount).toBe(100);
+    expect(head.extras.ivf).toBeUndefined();
+    expect(full.extras.ivf).toEqual(index);
   });
 });
