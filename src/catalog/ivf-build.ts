@@ -89,7 +89,7 @@ function clusterRows(units: Float32Array, n: number, dim: number, lists: number,
   const members: number[][] = Array.from({ length: groups }, () => []);
   for (let i = 0; i < n; i++) members[topLabel[i]!]!.push(i);
 
-  let leafOf = new Int32Array(n);
+  let leafOf: Int32Array = new Int32Array(n);
   /** Group g's lists are leaves[g][0] … leaves[g][1] − 1. */
   const leaves: Array<[number, number]> = [];
   let next = 0;
