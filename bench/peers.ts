@@ -164,30 +164,24 @@ function syntheticSet(name: string, n: number): Promise<VectorSet> {
 
 /** The set's catalog files (cached under public/bench/peers/): int8 and float32, plain and clustered as `--index ivf` writes them. */
 async function writeCatalogs(name: string, input: Parameters<typeof encodeCatalog>[0]): Promise<{ catalogs: Record<CatalogKind, string>; ivf: IvfReport }> {
-  const out = {} as Record<CatalogKind, string>;
+  const file = (kind: CatalogKind): string => `${name}-${kind}.vcat`;
+  const write = async (kind: CatalogKind, source: typeof input): Promise<void> =>
+    writeFileSync(join(OUT, file(kind)), await encodeCatalog({ ...source, dtype: kind.startsWith('int8') ? 'int8' : 'float32', modelId: `bench-${name}` }));
+  for (const kind of ['int8', 'float32'] as const) if (!existsSync(join(OUT, file(kind)))) await write(kind, input);
+  // The clustered pair shares one clustering; its report is kept beside the files.
   const reportPath = join(OUT, `${name}-ivf.json`);
-  let ivf: IvfReport | undefined = existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, 'utf8')) as IvfReport) : undefined;
-  let clustered: Parameters<typeof encodeCatalog>[0] | undefined;
-  for (const kind of ['int8', 'float32', 'int8-ivf', 'float32-ivf'] as const) {
-    const file = `${name}-${kind}.vcat`;
-    const path = join(OUT, file);
-    out[kind] = `/bench/peers/${file}`;
-    if (existsSync(path) && ivf) continue;
-    let source = input;
-    if (kind.endsWith('-ivf')) {
-      if (!clustered) {
-        const t0 = Date.now();
-        const built = withIvfIndex(input);
-        clustered = built.input;
-        ivf = built.report;
-        writeFileSync(reportPath, JSON.stringify(ivf));
-        log(`${name}: --index ivf in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(ivf)}`);
-      }
-      source = clustered;
-    }
-    writeFileSync(path, await encodeCatalog({ ...source, dtype: kind.startsWith('int8') ? 'int8' : 'float32', modelId: `bench-${name}` }));
+  let ivf = existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, 'utf8')) as IvfReport) : undefined;
+  if (!ivf || !existsSync(join(OUT, file('int8-ivf'))) || !existsSync(join(OUT, file('float32-ivf')))) {
+    const t0 = Date.now();
+    const built = withIvfIndex(input);
+    ivf = built.report;
+    log(`${name}: --index ivf in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(ivf)}`);
+    await write('int8-ivf', built.input);
+    await write('float32-ivf', built.input);
+    writeFileSync(reportPath, JSON.stringify(ivf));
   }
-  return { catalogs: out, ivf: ivf! };
+  const kinds = ['int8', 'float32', 'int8-ivf', 'float32-ivf'] as const;
+  return { catalogs: Object.fromEntries(kinds.map((kind) => [kind, `/bench/peers/${file(kind)}`])) as Record<CatalogKind, string>, ivf };
 }
 
 // ---------------------------------------------------------------------------------------------

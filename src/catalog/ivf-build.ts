@@ -62,12 +62,7 @@ export function withIvfIndex(input: CatalogInput, options: IvfOptions = {}): { i
 
 function unitRows(vectors: Float32Array, n: number, dim: number): Float32Array {
   const units = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let j = 0; j < dim; j++) sum += vectors[i * dim + j]! ** 2;
-    const inv = sum > 0 ? 1 / Math.sqrt(sum) : 0;
-    for (let j = 0; j < dim; j++) units[i * dim + j] = vectors[i * dim + j]! * inv;
-  }
+  for (let i = 0; i < n; i++) units.set(normalised(vectors.subarray(i * dim, (i + 1) * dim)), i * dim);
   return units;
 }
 
@@ -133,16 +128,29 @@ function reassign(
   centroids: Float32Array,
 ): Int32Array {
   const leafOf = new Int32Array(n);
-  const groupScores = new Float64Array(groups);
-  const order = Int32Array.from({ length: groups }, (_, g) => g);
+  const nearest = Math.min(REASSIGN_GROUPS, groups);
+  // The `nearest` best groups, best first (ties: the lower group), kept by insertion: a sort of
+  // every group per row was most of writing a 1M-row index.
+  const bestGroups = new Int32Array(nearest);
+  const bestGroupScores = new Float64Array(nearest);
   for (let i = 0; i < n; i++) {
     const at = i * dim;
-    for (let g = 0; g < groups; g++) groupScores[g] = dot(units, at, top, g * dim, dim);
-    order.sort((a, b) => groupScores[b]! - groupScores[a]! || a - b);
+    let kept = 0;
+    for (let g = 0; g < groups; g++) {
+      const score = dot(units, at, top, g * dim, dim);
+      if (kept === nearest && score <= bestGroupScores[nearest - 1]!) continue;
+      let t = kept < nearest ? kept++ : nearest - 1;
+      for (; t > 0 && score > bestGroupScores[t - 1]!; t--) {
+        bestGroups[t] = bestGroups[t - 1]!;
+        bestGroupScores[t] = bestGroupScores[t - 1]!;
+      }
+      bestGroups[t] = g;
+      bestGroupScores[t] = score;
+    }
     let best = -1;
     let bestScore = -Infinity;
-    for (let t = 0; t < Math.min(REASSIGN_GROUPS, groups); t++) {
-      const [first, end] = leaves[order[t]!]!;
+    for (let t = 0; t < nearest; t++) {
+      const [first, end] = leaves[bestGroups[t]!]!;
       for (let l = first; l < end; l++) {
         const score = dot(units, at, centroids, l * dim, dim);
         if (score > bestScore || (score === bestScore && l < best)) {
@@ -212,10 +220,9 @@ function assign(units: Float32Array, rows: Int32Array, dim: number, centroids: F
     let best = 0;
     let bestScore = -Infinity;
     for (let c = 0; c < k; c++) {
-      let dot = 0;
-      for (let j = 0; j < dim; j++) dot += units[at + j]! * centroids[c * dim + j]!;
-      if (dot > bestScore) {
-        bestScore = dot;
+      const score = dot(units, at, centroids, c * dim, dim);
+      if (score > bestScore) {
+        bestScore = score;
         best = c;
       }
     }
@@ -279,29 +286,28 @@ function exactTopK(units: Float32Array, n: number, dim: number, q: number, k: nu
   const at = q * dim;
   for (let i = 0; i < n; i++) {
     if (i === q) continue;
-    let dot = 0;
-    for (let j = 0; j < dim; j++) dot += units[at + j]! * units[i * dim + j]!;
+    const score = dot(units, at, units, i * dim, dim);
     if (filled < size) {
       let c = filled++;
-      while (c > 0 && heapScore[(c - 1) >> 1]! > dot) {
+      while (c > 0 && heapScore[(c - 1) >> 1]! > score) {
         heapScore[c] = heapScore[(c - 1) >> 1]!;
         heapRow[c] = heapRow[(c - 1) >> 1]!;
         c = (c - 1) >> 1;
       }
-      heapScore[c] = dot;
+      heapScore[c] = score;
       heapRow[c] = i;
-    } else if (size > 0 && dot > heapScore[0]!) {
+    } else if (size > 0 && score > heapScore[0]!) {
       let c = 0;
       for (;;) {
         let child = 2 * c + 1;
         if (child >= size) break;
         if (child + 1 < size && heapScore[child + 1]! < heapScore[child]!) child++;
-        if (heapScore[child]! >= dot) break;
+        if (heapScore[child]! >= score) break;
         heapScore[c] = heapScore[child]!;
         heapRow[c] = heapRow[child]!;
         c = child;
       }
-      heapScore[c] = dot;
+      heapScore[c] = score;
       heapRow[c] = i;
     }
   }
@@ -309,15 +315,8 @@ function exactTopK(units: Float32Array, n: number, dim: number, q: number, k: nu
 }
 
 /** query · centroidₗ for every list: how the scorer ranks lists (there with the SIMD kernel, in float32). */
-export function centroidScores(index: IvfIndex, dim: number, query: ArrayLike<number>): Float32Array {
-  const lists = index.offsets.length - 1;
-  const scores = new Float32Array(lists);
-  for (let l = 0; l < lists; l++) {
-    let dot = 0;
-    for (let j = 0; j < dim; j++) dot += query[j]! * index.centroids[l * dim + j]!;
-    scores[l] = dot;
-  }
-  return scores;
+export function centroidScores(index: IvfIndex, dim: number, query: Float32Array): Float32Array {
+  return Float32Array.from({ length: index.offsets.length - 1 }, (_, l) => dot(query, 0, index.centroids, l * dim, dim));
 }
 
 /** Lists best first: higher score, then the lower list (the kernel's order). */

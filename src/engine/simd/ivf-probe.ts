@@ -1,4 +1,5 @@
 import type { Catalog, IvfIndex } from '../../catalog/types.js';
+import type { ItemFilters } from '../../shared/api-types.js';
 import type { MaskSpec } from '../mask.js';
 import type { RankedRows } from '../scorer.js';
 
@@ -67,5 +68,5 @@ export class IvfProbe {
 }
 
 /** Whether a similar() mask only leaves rows out: filters could empty the probed lists, so they scan everything. */
-export const onlyExcludes = (mask: { inStock?: boolean; priceMin?: number; priceMax?: number; categories?: string[]; brands?: string[] }): boolean =>
+export const onlyExcludes = (mask: ItemFilters): boolean =>
   !mask.inStock && mask.priceMin === undefined && mask.priceMax === undefined && mask.categories === undefined && mask.brands === undefined;

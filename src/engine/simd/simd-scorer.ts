@@ -73,11 +73,13 @@ export class SimdScorer implements Scorer {
   readonly #indexes: ValueIndexes;
   /** The float32 rows (read one at a time: a quantised catalog is not expanded) and bias, for refining. */
   readonly #refine: { rowOf: RowReader; bias: Float32Array } | undefined;
+  /** The float32 rows (decoded one at a time into a reused buffer): re-ranking, and the seed a clustered catalog probes with. */
+  readonly #rowOf: RowReader;
   readonly #table: ItemTable;
   /** pq4 catalogs: codebooks (each query's lookup tables) and codes (similar()'s query rows). */
   readonly #pq: Pq4Rows | undefined;
-  /** Clustered catalogs (`--index ivf`): the lists similar() probes, and the seed's float32 row to rank them. */
-  readonly #ivf: { probe: IvfProbe; rowOf: RowReader } | undefined;
+  /** Clustered catalogs (`--index ivf`): the lists similar() probes. */
+  readonly #ivf: IvfProbe | undefined;
   #normsReady = false;
   #disposed = false;
 
@@ -105,14 +107,11 @@ export class SimdScorer implements Scorer {
     const attributes = rowAttributes(this.#table, n);
     this.#indexes = attributes.indexes;
     // Rows for re-ranking, read one after another (refine.ts copies the one it keeps).
-    const rowOf = scratchRowReader(catalog);
-    this.#refine = options.refine !== false ? { rowOf, bias: catalog.bias } : undefined;
+    this.#rowOf = scratchRowReader(catalog);
+    this.#refine = options.refine !== false ? { rowOf: this.#rowOf, bias: catalog.bias } : undefined;
     // A scorer of the first rows only (calibration) scans them all.
     const ivf = catalog.extras.ivf;
-    this.#ivf =
-      ivf && n === catalog.header.itemCount
-        ? { probe: new IvfProbe(ivf, new SimdScorer(kernel, centroidCatalog(ivf, dim), { refine: false })), rowOf }
-        : undefined;
+    this.#ivf = ivf && n === catalog.header.itemCount ? new IvfProbe(ivf, new SimdScorer(kernel, centroidCatalog(ivf, dim), { refine: false })) : undefined;
     const layout = planLayout(this.dtype, n, dim, this.#indexes.categories.size, this.#indexes.brands.size, this.#pq?.subspaces);
     this.#layout = layout;
     const pages = Math.ceil((layout.scratch + SCRATCH_HEADROOM) / WASM_PAGE);
@@ -199,7 +198,7 @@ export class SimdScorer implements Scorer {
     // wanted (a long exclusion list), every row.
     const ranges =
       this.#ivf && onlyExcludes(mask)
-        ? this.#ivf.probe.ranges(this.#ivf.rowOf(row), this.dtype === 'pq4' ? PQ_BLOCK_ROWS : ROWS_PER_STEP, this.#layout.paddedRows)
+        ? this.#ivf.ranges(this.#rowOf(row), this.dtype === 'pq4' ? PQ_BLOCK_ROWS : ROWS_PER_STEP, this.#layout.paddedRows)
         : undefined;
     let found = scan(ranges);
     if (ranges && found.rows.length < scanK) found = scan();
