@@ -31,11 +31,13 @@ export const COOCCURRENCE_DECAY = 0.9;
  * test), one setting for amazon-beauty, amazon-toys and amazon-scientific, by the best mean of each
  * file's NDCG@10 over its best: first bought-together {0, 5, 10, 20, 40} × bought-next {3, 10, 30,
  * 60} × λ {0, 3, 10, 30} → ×40 / ×60, λ = 10; then with the co-occurrence term, bought-together
- * {20, 40, 100} × bought-next {60, 200, 400} × co-occurrence {1, 2, 3, 5} → ×40 / ×60 / ×3
+ * {20, 40, 100} × bought-next {60, 200, 400} × co-occurrence {1, 2, 3, 5} → ×40 / ×60 / ×3; then
+ * with bought-next from the item before the newest, bought-together {30, 40, 60} × bought-next
+ * {60, 80, 100, 150} × co-occurrence {3, 5} × that term {0, 5, …, 60} → ×40 / ×100 / ×3 / ×30
  * (bench/graph-shrinkage.ts: the numbers of `vitrine evaluate --split valid --models
- * catalog:graphs=fit:copurchase=…:transition=…:cooccurrence=…`); see docs/accuracy.md.
+ * catalog:graphs=fit:copurchase=…:transition=…:cooccurrence=…:previous=…`); see docs/accuracy.md.
  */
-export const DEFAULT_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 40, transition: 60, cooccurrence: 3 };
+export const DEFAULT_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 40, transition: 100, cooccurrence: 3, previous: 30 };
 
 /**
  * The graph weights when the shop's SASRec encoder makes u (its logits u·v + b spread ≈2.5 across
