@@ -25,14 +25,22 @@ const rowOfId = new Map(catalog.items.map((item, r) => [item.id, r]));
 const rowOf = Int32Array.from(ids, (id) => rowOfId.get(id) ?? -1);
 const grid: GraphBlend[] = [];
 // GRAPH_GRID="c,c,…/t,t,…/k,k,…[/p,p,…]" replaces the default grid (bought-together × bought-next ×
-// co-occurrence × bought-next-from-the-item-before weights).
+// co-occurrence × bought-next-from-the-item-before weights); GRAPH_SCALES="s,s,…" multiplies each
+// combination by every s (one blend's overall weight against the shopper vector).
 const [together = '20,40,100', next = '30,60,200', cooccurring = '0,3,10,20,40', before = '0'] = (process.env.GRAPH_GRID ?? '')
   .split('/')
   .map((s) => s || undefined);
 for (const copurchase of together.split(',').map(Number))
   for (const transition of next.split(',').map(Number))
     for (const cooccurrence of cooccurring.split(',').map(Number))
-      for (const previous of before.split(',').map(Number)) grid.push({ copurchase, transition, cooccurrence, ...(previous ? { previous } : {}) });
+      for (const previous of before.split(',').map(Number))
+        for (const scale of (process.env.GRAPH_SCALES ?? '1').split(',').map(Number))
+          grid.push({
+            copurchase: copurchase * scale,
+            transition: transition * scale,
+            cooccurrence: cooccurrence * scale,
+            ...(previous ? { previous: previous * scale } : {}),
+          });
 const out: Array<GraphBlend & { shrinkage: number; 'HR@10': number; 'NDCG@10': number }> = [];
 for (const shrinkage of lambdas.split(',').map(Number)) {
   const started = performance.now();

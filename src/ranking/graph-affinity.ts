@@ -40,15 +40,22 @@ export const COOCCURRENCE_DECAY = 0.9;
 export const DEFAULT_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 40, transition: 100, cooccurrence: 3, previous: 30 };
 
 /**
- * The graph weights when the shop's SASRec encoder makes u (its logits u·v + b spread ≈2.5 across
- * the catalog, unlike the pooling encoder's scores). Chosen on the amazon-beauty validation split
- * only (every user, full ranking, NDCG@10, graphs built from items[:-2]): first bought-together
- * {0, 3, 8, 20, 30, 50, 80} × bought-next {0, 8, 20, 30, 50, 80} → ×20 / ×50, then bought-next
- * from the item before the newest one {0, 5, 10, 20, 30} → ×20 (bench/accuracy.ts; `vitrine
- * evaluate --models catalog:encoder=…:graphs=fit:copurchase=…:transition=…:previous=…`), and
- * checked on amazon-toys validation; see docs/accuracy.md.
+ * How much more the graph terms weigh when the shop's SASRec encoder makes u: its logits u·v + b
+ * spread far wider across the catalog than the pooled item2vec scores, so the same blend is
+ * scaled up rather than re-tuned term by term. Chosen on the validation item only, one setting
+ * for amazon-beauty, amazon-toys and amazon-scientific (scales {1, 2, 3, 4, 6, 10, 20}, the rule of
+ * DEFAULT_GRAPH_BLEND; free per-term grids peaked at the same proportions): 6, 0.994 of each
+ * file's best on average (bench/results/encoder-blend-valid.json; docs/accuracy.md).
  */
-export const DEFAULT_ENCODER_GRAPH_BLEND: Readonly<GraphBlend> = { copurchase: 20, transition: 50, previous: 20 };
+export const ENCODER_GRAPH_SCALE = 6;
+
+/** The graph weights when the encoder makes u: DEFAULT_GRAPH_BLEND × ENCODER_GRAPH_SCALE. */
+export const DEFAULT_ENCODER_GRAPH_BLEND: Readonly<GraphBlend> = {
+  copurchase: DEFAULT_GRAPH_BLEND.copurchase * ENCODER_GRAPH_SCALE,
+  transition: DEFAULT_GRAPH_BLEND.transition * ENCODER_GRAPH_SCALE,
+  previous: (DEFAULT_GRAPH_BLEND.previous ?? 0) * ENCODER_GRAPH_SCALE,
+  cooccurrence: (DEFAULT_GRAPH_BLEND.cooccurrence ?? 0) * ENCODER_GRAPH_SCALE,
+};
 
 /** Target row → (history item id → its share of the graph score). Sparse: only graph neighbours. */
 export type GraphAffinity = Map<number, Map<string, number>>;
