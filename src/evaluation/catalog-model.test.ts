@@ -260,6 +260,7 @@ describe('CatalogModel.graphWeightGrid', () => {
       { history: [2, 3], target: 0 },
       { history: [1], target: 0 },
       { history: [2, 3], target: 1 },
+      { history: [1, 3], target: 1 }, // bought again: masked as an earlier item
     ];
     const grid = [
       { copurchase: 0, transition: 0 },

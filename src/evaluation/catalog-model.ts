@@ -218,6 +218,11 @@ export class CatalogModel implements RecommenderModel {
     for (const c of cases) {
       const target = this.#catalogRow[c.target]!;
       if (target < 0) continue; // an item the catalog lacks is never recommended: a miss
+      if (c.history.includes(c.target)) {
+        // Masked as an earlier item, as the evaluator masks it: every other item ranks above it.
+        if (n <= 10) for (const t of totals) ((t.hits += 1), (t.ndcg += 1 / Math.log2(n + 1)));
+        continue;
+      }
       const parts = this.components(c.history, base);
       const sparse = new Set<number>();
       for (const { rows, weight } of parts.copurchase) for (const r of rows) ((copurchase[r] = weight), sparse.add(r));
