@@ -62,7 +62,8 @@ export type GraphAffinity = Map<number, Map<string, number>>;
 
 /**
  * The item-to-item part of the score: what shoppers bought together with the items in this
- * history, and what they went on to next from the most recent one. Exact per source item, so
+ * history, what they went on to next from the most recent one (and from the one before it), and
+ * what they had beside the whole history (co-occurrence). Exact per source item, so
  * explanations can name them. `contributions` in event order, as poolContributions gives them.
  */
 export function graphAffinity(contributions: readonly Contribution[], extras: CatalogExtras, blend: GraphBlend = DEFAULT_GRAPH_BLEND): GraphAffinity {
