@@ -41,12 +41,11 @@ for (const copurchase of together.split(',').map(Number))
             cooccurrence: cooccurrence * scale,
             ...(previous ? { previous: previous * scale } : {}),
           });
+// Read once: every λ scores the same encoder.
+const encoder = process.env.ENCODER ? { encoder: createSasrecEncoder(new Uint8Array(readFileSync(process.env.ENCODER)), catalog.vectors, catalog.header) } : {};
 const out: Array<GraphBlend & { shrinkage: number; 'HR@10': number; 'NDCG@10': number }> = [];
 for (const shrinkage of lambdas.split(',').map(Number)) {
   const started = performance.now();
-  const encoder = process.env.ENCODER
-    ? { encoder: createSasrecEncoder(new Uint8Array(readFileSync(process.env.ENCODER)), catalog.vectors, catalog.header) }
-    : {};
   const model = new CatalogModel(catalog, rowOf, { refitGraphs: true, shrinkage, ...encoder }, 'grid');
   model.fit(split.train, ids.length);
   for (const r of model.graphWeightGrid(split.validation, grid)) out.push({ shrinkage, ...r });
